@@ -1,0 +1,25 @@
+// The analyze pipeline in one place: ingest -> interpret -> correlate -> rules, yielding an Analysis.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "knowledge/knowledge.hpp"
+#include "model/analysis.hpp"
+#include "model/record.hpp"
+#include "rules/rule_set.hpp"
+
+namespace kmsdiag {
+
+struct PipelineOptions {
+  std::vector<std::string> paths;
+  // Extra facts from live probes (kmsdiag analyze --live); appended before correlation.
+  std::function<void(std::vector<Record>& facts)> add_live_facts;
+  // Called with each input problem as it happens (the CLI prints them to stderr).
+  std::function<void(const Problem&)> on_problem;
+};
+
+Analysis run_analysis(const PipelineOptions& options, const Knowledge& kb, const RuleSet& rules);
+
+}  // namespace kmsdiag

@@ -1,0 +1,128 @@
+#include "cli/cli.hpp"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fmt/format.h>
+#include <iostream>
+
+#include "cli/analysis_pipeline.hpp"
+#include "report/report.hpp"
+
+namespace kmsdiag {
+namespace {
+
+// --rules, then $KMSDIAG_RULES, then the source tree the binary was built from, then ./rules.
+std::string resolve_rules_dir(const std::string& given) {
+  if (!given.empty()) return given;
+  if (const char* env = std::getenv("KMSDIAG_RULES"); env && *env) return env;
+  std::error_code ec;
+  if (std::filesystem::is_directory(KMSDIAG_DEFAULT_RULES_DIR, ec)) return KMSDIAG_DEFAULT_RULES_DIR;
+  return "rules";
+}
+
+bool use_color(bool no_color_flag) {
+  if (no_color_flag) return false;
+  if (const char* nc = std::getenv("NO_COLOR"); nc && *nc) return false;
+  return isatty(STDOUT_FILENO) == 1;
+}
+
+struct Loaded {
+  Knowledge kb;
+  RuleSet rules;
+};
+
+// Loads tables and rules; prints every bad rule as file:line and returns false if any.
+bool load_rules(const std::string& dir, Loaded& out) {
+  try {
+    out.kb = Knowledge::load(dir + "/tables");
+  } catch (const std::exception& e) {
+    std::cerr << "kmsdiag: " << e.what() << "\n";
+    return false;
+  }
+  std::vector<RuleError> errors;
+  out.rules = RuleSet::load(dir, out.kb, errors);
+  for (const auto& e : errors) std::cerr << "kmsdiag: " << e.describe() << "\n";
+  if (errors.empty() && out.rules.size() == 0) {
+    std::cerr << "kmsdiag: " << dir << ": no rule files found\n";
+    return false;
+  }
+  return errors.empty();
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{"kmsdiag: finds out why Windows volume activation (KMS, MAK, AD-based) fails"};
+  app.set_version_flag("--version", std::string("kmsdiag ") + KMSDIAG_VERSION);
+  app.require_subcommand(1);
+  std::string rules_dir;
+  app.add_option("--rules", rules_dir, "Rules folder (default: $KMSDIAG_RULES, else the bundled rules/)");
+
+  auto* analyze = app.add_subcommand("analyze", "Explain activation failures found in exported logs and command output");
+  std::vector<std::string> paths;
+  std::string format = "text";
+  bool no_color = false, verbose = false;
+  analyze->add_option("paths", paths, "Files, folders or zip archives to analyse")->required();
+  analyze->add_option("--format", format, "Output format")->check(CLI::IsMember({"text", "json"}));
+  analyze->add_flag("--no-color", no_color, "Never colour the output (NO_COLOR is honoured too)");
+  analyze->add_flag("-v,--verbose", verbose, "List every input file, not only those with problems");
+
+  auto* rules_cmd = app.add_subcommand("rules", "Work with rule files");
+  rules_cmd->require_subcommand(1);
+  auto* validate = rules_cmd->add_subcommand("validate", "Load every rule and table; report bad ones as file:line");
+  auto* test = rules_cmd->add_subcommand("test", "Run every rule's positive and negative examples");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : kExitUsage;
+  }
+
+  Loaded loaded;
+  const std::string dir = resolve_rules_dir(rules_dir);
+  const bool rules_ok = load_rules(dir, loaded);
+
+  if (*validate) {
+    if (!rules_ok) return kExitConfig;
+    std::cout << fmt::format("{}: {} rules and their tables are valid\n", dir, loaded.rules.size());
+    return kExitOk;
+  }
+  if (*test) {
+    if (!rules_ok) return kExitConfig;
+    const auto failures = loaded.rules.check_examples();
+    for (const auto& f : failures) std::cerr << "kmsdiag: " << f.describe() << "\n";
+    std::cout << fmt::format("{} rules: {} example failures\n", loaded.rules.size(), failures.size());
+    return failures.empty() ? kExitOk : kExitConfig;
+  }
+  if (!rules_ok) return kExitConfig;
+
+  PipelineOptions options;
+  options.paths = paths;
+  options.on_problem = [](const Problem& p) { std::cerr << "kmsdiag: " << p.describe() << "\n"; };
+  try {
+    const Analysis analysis = run_analysis(options, loaded.kb, loaded.rules);
+    if (format == "json") {
+      render_json(analysis, std::cout);
+    } else {
+      TerminalOptions t;
+      t.color = use_color(no_color);
+      t.verbose = verbose;
+      render_terminal(analysis, std::cout, t);
+    }
+    bool any_read = false;
+    for (const auto& in : analysis.inputs) any_read |= in.skipped.empty();
+    if (!any_read && analysis.inputs.size() == 1 && !analysis.inputs[0].skipped.empty() &&
+        analysis.inputs[0].skipped == "no such file or directory")
+      return kExitNoInput;
+    return exit_code(analysis);
+  } catch (const std::exception& e) {
+    std::cerr << "kmsdiag: internal error: " << e.what() << "\n";
+    return kExitSoftware;
+  }
+}
+
+}  // namespace kmsdiag

@@ -1,0 +1,2 @@
+// Placeholder while this stage is being written.
+#include "correlate/correlator.hpp"

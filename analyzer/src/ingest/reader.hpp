@@ -1,0 +1,55 @@
+// The contract between input formats and the rest of the pipeline.
+//
+// A Reader turns one ByteSource into Records and Problems, streaming: it never holds more than one
+// record's worth of input (plus a bounded block buffer). Bad content is never fatal: the reader
+// reports a Problem naming the position and carries on with the next record it can trust.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ingest/byte_source.hpp"
+#include "model/record.hpp"
+
+namespace kmsdiag {
+
+class RecordSink {
+ public:
+  virtual ~RecordSink() = default;
+  virtual void on_record(Record&& record) = 0;
+  virtual void on_problem(Problem&& problem) = 0;
+};
+
+struct ReadStats {
+  uint64_t records = 0;   // records delivered to the sink
+  uint64_t bytes = 0;     // bytes consumed from the source
+  uint64_t problems = 0;  // problems reported
+};
+
+class Reader {
+ public:
+  virtual ~Reader() = default;
+  virtual ReadStats read(ByteSource& in, RecordSink& sink) = 0;
+};
+
+// A format the pipeline knows: a name, a content test, and a factory.
+struct FormatInfo {
+  std::string name;  // stable id shown in reports: "event-xml", "evtx", "slmgr-text", ...
+  // Confidence 0..100 that `head` (the first bytes of the input, already decoded to UTF-8 when
+  // `text` is true) starts an input of this format. 0 = not this format.
+  std::function<int(std::string_view head)> detect;
+  std::function<std::unique_ptr<Reader>()> make;
+  bool text = true;  // true: the reader wants UTF-8 text (the registry decodes UTF-16 / CP932 first)
+};
+
+// Every format compiled in, in a fixed order (ties go to the earlier one).
+const std::vector<FormatInfo>& formats();
+
+// The best format for this head, or nullptr when none claims it.
+const FormatInfo* detect_format(std::string_view raw_head, std::string_view utf8_head);
+
+}  // namespace kmsdiag

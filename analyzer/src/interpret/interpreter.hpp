@@ -1,0 +1,28 @@
+// Turns ingested records (raw events, command output) into KMS facts.
+// One event in, zero or more facts out; unknown events are only counted.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "knowledge/knowledge.hpp"
+#include "model/record.hpp"
+
+namespace kmsdiag {
+
+class Interpreter {
+ public:
+  explicit Interpreter(const Knowledge& kb) : kb_(kb) {}
+  // Appends the facts `in` yields to `out`; returns false when `in` carries nothing KMS-related.
+  bool interpret(const Record& in, std::vector<Record>& out);
+  // "Application 1033" / "slmgr-text" -> how many records were not used.
+  const std::map<std::string, uint64_t>& ignored() const { return ignored_; }
+
+ private:
+  const Knowledge& kb_;
+  std::map<std::string, uint64_t> ignored_;
+};
+
+}  // namespace kmsdiag

@@ -1,0 +1,67 @@
+// Domain tables loaded at run time from rules/tables/*.yaml: error codes, products (SKU / activation
+// IDs), KMS host key groups and localized label sets. Code asks questions; the answers are data.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kmsdiag {
+
+struct ErrorInfo {
+  std::string code;     // canonical "0xC004F074" (upper-case hex, 8 digits)
+  std::string symbol;   // "SL_E_VL_BINDING_SERVICE_UNAVAILABLE"
+  std::string meaning;  // one sentence
+  std::string cause;    // catalog cause this code points to, "" when none
+  std::string fix;      // first thing to do
+  bool kms = true;      // false: an online (MAK/retail) or generic error, not a KMS cause
+};
+
+struct ProductInfo {
+  std::string act_id;  // lower-case GUID
+  std::string name;    // "Windows Server 2022 Datacenter"
+  std::string family;  // "windows-client" | "windows-server" | "office"
+  int n_policy = 0;    // activation threshold the product needs (25 / 5)
+  std::string min_key_group;  // oldest host key group that can activate it ("ws2016", "win10", ...)
+};
+
+struct KeyGroup {
+  std::string id;    // "ws2019"
+  std::string name;  // "Windows Server 2019 CSVLK"
+  int rank = 0;      // newer groups have higher rank within a line (windows / office)
+  std::string line;  // "windows" | "office"
+  bool servers = true;  // false: a client CSVLK that activates client OSes only
+};
+
+struct LoadError : std::runtime_error {
+  using std::runtime_error::runtime_error;  // message is "file:line: what"
+};
+
+class Knowledge {
+ public:
+  // Loads every table under `dir`; throws LoadError naming file and line on bad data.
+  static Knowledge load(const std::string& dir);
+
+  // Accepts "0xc004f074", "0xC004F074", "C004F074", "-1073418124", "hr=0x..." forms.
+  const ErrorInfo* error(std::string_view code) const;
+  const ProductInfo* product(std::string_view act_id) const;
+  const KeyGroup* key_group(std::string_view id) const;
+  // Can a host with this key group activate that product? nullopt when either is unknown.
+  std::optional<bool> activates(std::string_view key_group, std::string_view act_id) const;
+  // Localized label table (e.g. "slmgr"): label text -> canonical key, for every language.
+  const std::map<std::string, std::string>* labels(std::string_view table) const;
+
+  // Canonical "0xXXXXXXXX" for any accepted form; "" when not a code.
+  static std::string canonical_code(std::string_view text);
+
+  std::map<std::string, ErrorInfo> errors;
+  std::map<std::string, ProductInfo> products;
+  std::map<std::string, KeyGroup> key_groups;
+  std::map<std::string, std::map<std::string, std::string>> label_tables;
+  std::map<std::string, std::string> license_status_names;  // "0".."6" -> "Unlicensed", ...
+};
+
+}  // namespace kmsdiag

@@ -1,0 +1,66 @@
+// What an analysis produces: per-input accounting and root-cause findings. Shared by the rule
+// engine (which fills findings) and the reports (which render them), so neither depends on the other.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/record.hpp"
+
+namespace kmsdiag {
+
+enum class Severity { info = 0, warning = 1, error = 2, critical = 3 };
+std::string_view to_string(Severity s);
+std::optional<Severity> parse_severity(std::string_view text);
+
+// One input file (or archive member) and what became of it.
+struct InputSummary {
+  std::string path;
+  std::string format;    // detected format id, "" when skipped
+  std::string encoding;  // "utf-8", "utf-16le", "cp932", "binary", ...
+  uint64_t bytes = 0;
+  uint64_t records = 0;   // records read
+  uint64_t kms_records = 0;  // of which the interpreters used
+  std::vector<Problem> problems;
+  std::string skipped;  // non-empty: why the file was not read at all
+};
+
+struct Evidence {
+  SourceRef source;
+  int64_t time_ms = kNoTime;
+  std::string machine;
+  std::string summary;  // one line: what this record shows ("12288 0xC004F074 via kms1:1688")
+};
+
+struct Finding {
+  std::string rule_id;
+  std::string cause;  // stable catalog id, e.g. "duplicate-cmid"
+  Severity severity = Severity::info;
+  std::string title;
+  std::string explanation;               // rendered template
+  std::vector<std::string> remediation;  // concrete commands / steps
+  std::vector<std::string> references;   // URLs
+  std::vector<std::string> explains;     // causes this one accounts for (from the rule)
+  std::vector<std::string> explained_by; // causes found in this run that account for this one
+  std::vector<Evidence> evidence;        // capped sample, in time order
+  uint64_t evidence_total = 0;           // how many records matched in all
+  std::vector<std::string> machines;     // distinct machines involved (capped)
+  uint64_t machine_total = 0;
+  int64_t first_ms = kNoTime, last_ms = kNoTime;
+  std::map<std::string, std::string> facts;  // group key and aggregate values, for JSON consumers
+};
+
+struct Analysis {
+  std::vector<InputSummary> inputs;
+  std::vector<Finding> findings;  // root causes first, then by severity
+  std::map<std::string, uint64_t> ignored_events;  // "Application 1033" -> count, never fatal
+  uint64_t records_total = 0;
+  uint64_t kms_records_total = 0;
+  bool live = false;  // live probes contributed
+};
+
+}  // namespace kmsdiag

@@ -1,0 +1,36 @@
+// Renders an Analysis for people (terminal) and machines (JSON), and maps it to an exit code.
+#pragma once
+
+#include <ostream>
+
+#include "model/analysis.hpp"
+
+namespace kmsdiag {
+
+struct TerminalOptions {
+  bool color = false;    // ANSI colour (only on a TTY and without NO_COLOR; decided by the caller)
+  size_t sample = 5;     // evidence lines and names shown per finding before "… and N more"
+  bool verbose = false;  // list every input, not only those with problems
+};
+
+void render_terminal(const Analysis& analysis, std::ostream& out, const TerminalOptions& options);
+void render_json(const Analysis& analysis, std::ostream& out);
+
+// Exit codes of `kmsdiag analyze` (documented in README.md):
+//   0 no finding of warning or worse, every input read
+//   1 findings of warning or worse
+//   2 some input could not be read or was damaged (findings absent)
+//   3 both 1 and 2
+//   64 usage error, 66 no input found, 78 bad rule or table files, 70 internal error
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitFindings = 1,
+  kExitInputProblems = 2,
+  kExitUsage = 64,
+  kExitNoInput = 66,
+  kExitSoftware = 70,
+  kExitConfig = 78,
+};
+int exit_code(const Analysis& analysis);
+
+}  // namespace kmsdiag
