@@ -33,7 +33,7 @@ Analysis run_analysis(const PipelineOptions& options, const Knowledge& kb, const
   std::vector<Record> facts;
   Interpreter interpreter(kb);
   InterpretingSink sink(interpreter, facts, options);
-  analysis.inputs = ingest_paths(options.paths, sink);
+  analysis.inputs = ingest_paths(options.paths, kb, sink);
   for (const auto& in : analysis.inputs) {
     analysis.records_total += in.records;
     analysis.kms_records_total += in.kms_records;

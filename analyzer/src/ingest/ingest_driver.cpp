@@ -54,7 +54,7 @@ void walk(const std::filesystem::path& p, std::vector<std::string>& files, std::
 
 }  // namespace
 
-void ingest_source(ByteSource& source, IngestSink& sink, std::vector<InputSummary>& out) {
+void ingest_source(ByteSource& source, const Knowledge& kb, IngestSink& sink, std::vector<InputSummary>& out) {
   PeekableSource peekable(source);
   if (looks_like_archive(peekable.peek(kHeadBytes))) {
     InputSummary container;
@@ -64,7 +64,7 @@ void ingest_source(ByteSource& source, IngestSink& sink, std::vector<InputSummar
     const size_t at = out.size();
     out.push_back(container);
     read_archive(
-        peekable, [&](ByteSource& member) { ingest_source(member, sink, out); },
+        peekable, [&](ByteSource& member) { ingest_source(member, kb, sink, out); },
         [&](Problem&& p) {
           if (out[at].problems.size() < 100) out[at].problems.push_back(p);
           sink.on_problem(std::move(p));
@@ -87,7 +87,7 @@ void ingest_source(ByteSource& source, IngestSink& sink, std::vector<InputSummar
     summary.encoding = detect_encoding(raw_head);
     const bool is_text = summary.encoding != "binary";
     const std::string utf8_head = is_text ? to_utf8(raw_head, summary.encoding) : std::string();
-    const FormatInfo* format = detect_format(raw_head, utf8_head);
+    const FormatInfo* format = detect_format(raw_head, utf8_head, kb);
     if (!format) {
       summary.skipped = is_text ? "text in no format kmsdiag knows" : "binary data in no format kmsdiag knows";
       sink.end_input(summary);
@@ -95,7 +95,7 @@ void ingest_source(ByteSource& source, IngestSink& sink, std::vector<InputSummar
       return;
     }
     summary.format = format->name;
-    auto reader = format->make();
+    auto reader = format->make(kb);
     ReadStats stats;
     if (format->text && is_text) {
       auto utf8 = make_utf8_source(peekable, summary.encoding);
@@ -111,14 +111,14 @@ void ingest_source(ByteSource& source, IngestSink& sink, std::vector<InputSummar
   out.push_back(std::move(summary));
 }
 
-std::vector<InputSummary> ingest_paths(const std::vector<std::string>& paths, IngestSink& sink) {
+std::vector<InputSummary> ingest_paths(const std::vector<std::string>& paths, const Knowledge& kb, IngestSink& sink) {
   std::vector<std::string> files;
   std::vector<InputSummary> out;
   for (const auto& p : paths) walk(p, files, out);
   for (const auto& f : files) {
     try {
       FileSource file(f);
-      ingest_source(file, sink, out);
+      ingest_source(file, kb, sink, out);
     } catch (const std::exception& e) {
       InputSummary s;
       s.path = f;

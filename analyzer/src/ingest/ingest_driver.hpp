@@ -18,9 +18,9 @@ class IngestSink : public RecordSink {
 };
 
 // Reads one source (already opened): one summary, or one per member when it is an archive.
-void ingest_source(ByteSource& source, IngestSink& sink, std::vector<InputSummary>& out);
+void ingest_source(ByteSource& source, const Knowledge& kb, IngestSink& sink, std::vector<InputSummary>& out);
 
 // Walks `paths`; a path that does not exist becomes a summary with `skipped` set.
-std::vector<InputSummary> ingest_paths(const std::vector<std::string>& paths, IngestSink& sink);
+std::vector<InputSummary> ingest_paths(const std::vector<std::string>& paths, const Knowledge& kb, IngestSink& sink);
 
 }  // namespace kmsdiag

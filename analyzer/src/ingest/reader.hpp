@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "ingest/byte_source.hpp"
+#include "knowledge/knowledge.hpp"
 #include "model/record.hpp"
 
 namespace kmsdiag {
@@ -41,8 +42,9 @@ struct FormatInfo {
   std::string name;  // stable id shown in reports: "event-xml", "evtx", "slmgr-text", ...
   // Confidence 0..100 that `head` (the first bytes of the input, already decoded to UTF-8 when
   // `text` is true) starts an input of this format. 0 = not this format.
-  std::function<int(std::string_view head)> detect;
-  std::function<std::unique_ptr<Reader>()> make;
+  // Readers of localized text get their label sets from the knowledge tables.
+  std::function<int(std::string_view head, const Knowledge& kb)> detect;
+  std::function<std::unique_ptr<Reader>(const Knowledge& kb)> make;
   bool text = true;  // true: the reader wants UTF-8 text (the registry decodes UTF-16 / CP932 first)
 };
 
@@ -50,6 +52,6 @@ struct FormatInfo {
 const std::vector<FormatInfo>& formats();
 
 // The best format for this head, or nullptr when none claims it.
-const FormatInfo* detect_format(std::string_view raw_head, std::string_view utf8_head);
+const FormatInfo* detect_format(std::string_view raw_head, std::string_view utf8_head, const Knowledge& kb);
 
 }  // namespace kmsdiag
