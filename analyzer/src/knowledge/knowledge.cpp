@@ -1,2 +1,123 @@
-// Placeholder while this stage is being written.
+// Lookups over the loaded tables and the canonical forms of codes and GUIDs they are keyed by.
 #include "knowledge/knowledge.hpp"
+
+#include <cctype>
+#include <charconv>
+#include <cstdint>
+
+#include <fmt/format.h>
+
+#include "model/record.hpp"
+
+namespace kmsdiag {
+
+namespace {
+
+bool all_of(std::string_view s, int (*pred)(int)) {
+  if (s.empty()) return false;
+  for (unsigned char c : s) {
+    if (!pred(c)) return false;
+  }
+  return true;
+}
+
+bool starts_with_ci(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && ascii_lower(s.substr(0, prefix.size())) == prefix;
+}
+
+std::string hex8(uint32_t value) { return fmt::format("0x{:08X}", value); }
+
+bool contains_ci(std::string_view haystack, std::string_view needle) {
+  return ascii_lower(haystack).find(ascii_lower(needle)) != std::string::npos;
+}
+
+}  // namespace
+
+std::string Knowledge::canonical_code(std::string_view text) {
+  std::string_view s = trim(text);
+  if (starts_with_ci(s, "hr=")) s = trim(s.substr(3));
+  // slmgr prints "Notification Reason: 0xC004F056." with a sentence period.
+  if (!s.empty() && s.back() == '.') s.remove_suffix(1);
+  if (starts_with_ci(s, "0x")) {
+    s.remove_prefix(2);
+    if (s.size() > 8 || !all_of(s, std::isxdigit)) return "";
+  } else if (!s.empty() && s.front() == '-') {
+    // Negative decimal: an HRESULT printed as a signed 32-bit integer.
+    int64_t value = 0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+    if (ec != std::errc() || end != s.data() + s.size() || value < INT32_MIN) return "";
+    return hex8(static_cast<uint32_t>(static_cast<int32_t>(value)));
+  } else if (all_of(s, std::isdigit) && s.size() != 8) {
+    // Plain decimal ("0", "3221549172"); exactly eight digits reads as hex like "C004F074" does.
+    uint64_t value = 0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+    if (ec != std::errc() || end != s.data() + s.size() || value > UINT32_MAX) return "";
+    return hex8(static_cast<uint32_t>(value));
+  } else if (s.size() != 8 || !all_of(s, std::isxdigit)) {
+    return "";
+  }
+  uint32_t value = 0;
+  std::from_chars(s.data(), s.data() + s.size(), value, 16);
+  return hex8(value);
+}
+
+std::string Knowledge::canonical_guid(std::string_view text) {
+  std::string_view s = trim(text);
+  if (s.size() == 38 && s.front() == '{' && s.back() == '}') s = s.substr(1, 36);
+  if (s.size() != 36) return "";
+  for (size_t i = 0; i < s.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? s[i] != '-' : !std::isxdigit(static_cast<unsigned char>(s[i]))) return "";
+  }
+  return ascii_lower(s);
+}
+
+const ErrorInfo* Knowledge::error(std::string_view code) const {
+  const auto it = errors.find(canonical_code(code));
+  return it == errors.end() ? nullptr : &it->second;
+}
+
+const ProductInfo* Knowledge::product(std::string_view act_id) const {
+  const auto it = products.find(canonical_guid(act_id));
+  return it == products.end() ? nullptr : &it->second;
+}
+
+const KeyGroup* Knowledge::key_group(std::string_view id) const {
+  const auto it = key_groups.find(ascii_lower(trim(id)));
+  return it == key_groups.end() ? nullptr : &it->second;
+}
+
+std::optional<bool> Knowledge::activates(std::string_view key_group_id, std::string_view act_id) const {
+  const KeyGroup* host = key_group(key_group_id);
+  const ProductInfo* p = product(act_id);
+  if (host == nullptr || p == nullptr) return std::nullopt;
+  if (p->kms_host) return false;  // a host license is activated online, never by another host
+  const KeyGroup* needed = key_group(p->min_key_group);
+  if (needed == nullptr) return std::nullopt;
+  if (host->line != needed->line) return false;
+  if (!host->cumulative) return host->id == needed->id;
+  if (p->family == "windows-server") return host->servers && host->server_rank >= needed->rank;
+  return host->rank >= needed->rank;
+}
+
+const std::map<std::string, std::string>* Knowledge::labels(std::string_view table) const {
+  const auto it = label_tables.find(std::string(table));
+  return it == label_tables.end() ? nullptr : &it->second;
+}
+
+std::string_view Knowledge::license_status_name(std::string_view status) const {
+  const auto it = license_status_names.find(std::string(trim(status)));
+  return it == license_status_names.end() ? std::string_view() : std::string_view(it->second);
+}
+
+bool Knowledge::is_licensing_source(std::string_view provider, std::string_view channel) const {
+  for (const auto& c : kms_channels) {
+    if (ascii_lower(trim(channel)) == ascii_lower(c)) return true;
+  }
+  for (const auto& fragment : event_providers) {
+    if (contains_ci(provider, fragment)) return true;
+  }
+  return false;
+}
+
+}  // namespace kmsdiag

@@ -21,19 +21,22 @@ struct ErrorInfo {
 };
 
 struct ProductInfo {
-  std::string act_id;  // lower-case GUID
-  std::string name;    // "Windows Server 2022 Datacenter"
-  std::string family;  // "windows-client" | "windows-server" | "office"
-  int n_policy = 0;    // activation threshold the product needs (25 / 5)
+  std::string act_id;         // lower-case GUID
+  std::string name;           // "Windows Server 2022 Datacenter"
+  std::string family;         // "windows-client" | "windows-server" | "office"
+  int n_policy = 0;           // activation threshold the product needs (25 / 5)
   std::string min_key_group;  // oldest host key group that can activate it ("ws2016", "win10", ...)
+  bool kms_host = false;      // a KMS host's own license (CSVLK SKU): n_policy and min_key_group are unset
 };
 
 struct KeyGroup {
-  std::string id;    // "ws2019"
-  std::string name;  // "Windows Server 2019 CSVLK"
-  int rank = 0;      // newer groups have higher rank within a line (windows / office)
-  std::string line;  // "windows" | "office"
-  bool servers = true;  // false: a client CSVLK that activates client OSes only
+  std::string id;          // "ws2019"
+  std::string name;        // "Windows Server 2019 CSVLK"
+  int rank = 0;            // newer groups have higher rank within a line (windows / office)
+  std::string line;        // "windows" | "office"
+  bool servers = true;     // false: a client CSVLK that activates client OSes only
+  int server_rank = 0;     // rank that applies to server products (below `rank` for client-only key upgrades)
+  bool cumulative = true;  // the line's newer keys also activate older products (false: exact group only)
 };
 
 struct LoadError : std::runtime_error {
@@ -54,14 +57,24 @@ class Knowledge {
   // Localized label table (e.g. "slmgr"): label text -> canonical key, for every language.
   const std::map<std::string, std::string>* labels(std::string_view table) const;
 
+  // License state number ("0".."6") -> name; "" when unknown.
+  std::string_view license_status_name(std::string_view status) const;
+  // Is an event from this provider / channel one the interpreters should read (rules/tables/event-sources.yaml)?
+  bool is_licensing_source(std::string_view provider, std::string_view channel) const;
+
   // Canonical "0xXXXXXXXX" for any accepted form; "" when not a code.
   static std::string canonical_code(std::string_view text);
+  // Lower-case GUID without braces; "" when `text` is not a GUID.
+  static std::string canonical_guid(std::string_view text);
 
   std::map<std::string, ErrorInfo> errors;
   std::map<std::string, ProductInfo> products;
   std::map<std::string, KeyGroup> key_groups;
   std::map<std::string, std::map<std::string, std::string>> label_tables;
   std::map<std::string, std::string> license_status_names;  // "0".."6" -> "Unlicensed", ...
+  std::vector<std::string> causes;                          // catalog cause ids error codes may point to
+  std::vector<std::string> event_providers;                 // provider-name fragments of licensing events
+  std::vector<std::string> kms_channels;                    // channels whose every event is a licensing event
 };
 
 }  // namespace kmsdiag

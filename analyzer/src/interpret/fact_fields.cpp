@@ -1,0 +1,58 @@
+#include "interpret/fact_fields.hpp"
+
+namespace kmsdiag {
+
+Record new_fact(const Record& event, std::string kind) {
+  Record fact;
+  fact.kind = std::move(kind);
+  fact.source = event.source;
+  fact.time_ms = event.time_ms;
+  fact.machine = event.machine;
+  return fact;
+}
+
+bool set_hresult(Record& fact, std::string_view raw, const Knowledge& kb, std::string_view field) {
+  std::string code = Knowledge::canonical_code(raw);
+  if (code.empty()) return false;
+  if (field == "hresult" && code != "0x00000000") {
+    if (const ErrorInfo* info = kb.error(code)) {
+      fact.set("hresult_symbol", info->symbol);
+      fact.set("hresult_meaning", info->meaning);
+      fact.set("hresult_cause", info->cause);
+      fact.set("hresult_kms", info->kms ? "1" : "0");
+    }
+  }
+  fact.set(field, std::move(code));
+  return true;
+}
+
+std::string guid_or_raw(std::string_view text) {
+  std::string guid = Knowledge::canonical_guid(text);
+  return guid.empty() ? std::string(trim(text)) : guid;
+}
+
+void set_product(Record& fact, std::string_view act_id, const Knowledge& kb) {
+  fact.set("act_id", guid_or_raw(act_id));
+  if (const ProductInfo* p = kb.product(act_id)) {
+    fact.set("product", p->name);
+    fact.set("product_family", p->family);
+    if (!p->kms_host) fact.set("product_n", std::to_string(p->n_policy));
+  }
+}
+
+void set_license_status(Record& fact, std::string_view status, const Knowledge& kb) {
+  fact.set("license_status", std::string(trim(status)));
+  const std::string_view name = kb.license_status_name(status);
+  if (!name.empty()) fact.set("license_status_name", std::string(name));
+}
+
+void set_request_common(Record& fact, const std::vector<std::string>& payload, const Knowledge& kb) {
+  fact.set("cmid", guid_or_raw(payload.at(3)));
+  fact.set("client_time", payload.at(4));
+  fact.set("vm", payload.at(5));
+  set_license_status(fact, payload.at(6), kb);
+  fact.set("minutes_to_expiry", payload.at(7));
+  set_product(fact, payload.at(8), kb);
+}
+
+}  // namespace kmsdiag

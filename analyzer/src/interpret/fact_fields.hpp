@@ -1,0 +1,35 @@
+// Building KMS fact records: a fact inherits where/when/which machine from its event, and codes,
+// products and license states are written in canonical form and enriched from the knowledge tables
+// (the fields rules/records.md promises for every fact).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "knowledge/knowledge.hpp"
+#include "model/record.hpp"
+
+namespace kmsdiag {
+
+// A new record of `kind` with the source, time and machine of `event`.
+Record new_fact(const Record& event, std::string kind);
+
+// Sets `field` to the canonical HRESULT; for the "hresult" field also hresult_symbol/_meaning/_cause/_kms
+// when the code is non-zero and in the table. False (nothing set) when `raw` is not a code.
+bool set_hresult(Record& fact, std::string_view raw, const Knowledge& kb, std::string_view field = "hresult");
+
+// Sets act_id (lower-case GUID, raw text when not a GUID) and product/product_family/product_n when known.
+void set_product(Record& fact, std::string_view act_id, const Knowledge& kb);
+
+// Sets license_status and license_status_name (when the table knows the number).
+void set_license_status(Record& fact, std::string_view status, const Knowledge& kb);
+
+// Fields 4-9 of a KMS request payload, laid out alike in 12290 (host) and 12288 (client): cmid,
+// client_time (raw text: its format and time basis vary), vm, license_status, minutes_to_expiry, act_id.
+void set_request_common(Record& fact, const std::vector<std::string>& payload, const Knowledge& kb);
+
+// A GUID field in canonical lower case; the trimmed raw text when it is not a GUID (e.g. elided in a doc).
+std::string guid_or_raw(std::string_view text);
+
+}  // namespace kmsdiag

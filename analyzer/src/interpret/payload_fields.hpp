@@ -1,0 +1,38 @@
+// Getting at the values inside an event record, whichever way the export laid them out:
+// one comma-joined <Data>, positional <Data> elements, or only the rendered message.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/record.hpp"
+
+namespace kmsdiag {
+
+// data.0, data.1, ... in order (stops at the first missing index).
+std::vector<std::string> data_values(const Record& ev);
+
+// `text` split on `sep`, each piece trimmed; "a, b," -> {"a", "b", ""}.
+std::vector<std::string> split_trimmed(std::string_view text, char sep);
+
+// The comma-separated KMS payload of 12288/12289/12290 as a list of at least `min_fields` values.
+// Tries, in order: positional Data[1..] (Data[0] holding the joined string), positional Data[0..],
+// the joined string in Data[0], the line after "Info:" in the rendered message. nullopt when none fits.
+std::optional<std::vector<std::string>> kms_payload(const Record& ev, size_t min_fields);
+
+// The text after "Info:" in the rendered message: the rest of that line, or the next non-empty line.
+std::string message_info(const Record& ev);
+
+// The first line of the rendered message containing `needle` (case-sensitive), trimmed; "" when none.
+std::string message_line_with(const Record& ev, std::string_view needle);
+
+// The first text enclosed in matching quotes (' " `) in `text`; "" when none.
+std::string first_quoted(std::string_view text);
+
+// "A=1;B=two" -> {A: 1, B: two}. A segment like "Name (REG_SZ) =AppId=55c9..." keeps its last key=value.
+std::map<std::string, std::string> key_values(std::string_view text, char sep = ';');
+
+}  // namespace kmsdiag

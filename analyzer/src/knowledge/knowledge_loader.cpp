@@ -1,0 +1,194 @@
+// Knowledge::load: reads each table under rules/tables/ strictly (see yaml_table.hpp) and checks the
+// references between them (error code -> cause id, product -> key group).
+#include <algorithm>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "knowledge/knowledge.hpp"
+#include "knowledge/yaml_table.hpp"
+#include "model/record.hpp"
+
+namespace kmsdiag {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+bool contains(const std::vector<std::string>& list, std::string_view item) {
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+std::vector<std::string> text_list(const YamlTable& t, const YAML::Node& node, std::string_view what) {
+  t.expect_sequence(node, what);
+  std::vector<std::string> out;
+  for (const auto& item : node) {
+    std::string value = t.text(item);
+    if (value.empty()) t.fail(item, fmt::format("empty entry in {}", what));
+    if (contains(out, value)) t.fail(item, fmt::format("'{}' listed twice in {}", value, what));
+    out.push_back(std::move(value));
+  }
+  return out;
+}
+
+void load_error_codes(const YamlTable& t, Knowledge& kb) {
+  t.expect_keys(t.root(), {"causes", "codes"});
+  kb.causes = text_list(t, t.root()["causes"], "causes");
+  const YAML::Node codes = t.root()["codes"];
+  t.expect_sequence(codes, "codes");
+  for (const auto& entry : codes) {
+    t.expect_keys(entry, {"code", "symbol", "meaning", "cause", "fix", "kms"});
+    ErrorInfo info;
+    info.code = Knowledge::canonical_code(t.text(entry, "code"));
+    if (info.code.empty()) t.fail(entry["code"], fmt::format("'{}' is not an HRESULT", t.text(entry, "code")));
+    info.symbol = t.text(entry, "symbol");
+    info.meaning = t.text(entry, "meaning");
+    info.cause = t.text(entry, "cause");
+    info.fix = t.text(entry, "fix");
+    info.kms = t.boolean_or(entry, "kms", true);
+    if (info.meaning.empty()) t.fail(entry["meaning"], "meaning must not be empty");
+    if (!info.cause.empty() && !contains(kb.causes, info.cause)) {
+      t.fail(entry["cause"], fmt::format("unknown cause '{}' (not in causes)", info.cause));
+    }
+    if (kb.errors.count(info.code)) t.fail(entry["code"], fmt::format("{} listed twice", info.code));
+    kb.errors.emplace(info.code, std::move(info));
+  }
+}
+
+void load_key_groups(const YamlTable& t, Knowledge& kb) {
+  t.expect_keys(t.root(), {"lines", "groups"});
+  const YAML::Node lines = t.root()["lines"];
+  t.expect_map(lines, "lines");
+  std::map<std::string, bool> cumulative;
+  for (const auto& kv : lines) {
+    t.expect_keys(kv.second, {"cumulative"});
+    cumulative[t.text(kv.first)] = t.boolean_or(kv.second, "cumulative", true);
+  }
+  const YAML::Node groups = t.root()["groups"];
+  t.expect_sequence(groups, "groups");
+  for (const auto& entry : groups) {
+    t.expect_keys(entry, {"id", "name", "line", "rank"}, {"servers", "server_rank"});
+    KeyGroup g;
+    g.id = t.text(entry, "id");
+    g.name = t.text(entry, "name");
+    g.line = t.text(entry, "line");
+    g.rank = t.integer(entry, "rank");
+    g.servers = t.boolean_or(entry, "servers", true);
+    g.server_rank = t.integer_or(entry, "server_rank", g.rank);
+    const auto line = cumulative.find(g.line);
+    if (line == cumulative.end()) t.fail(entry["line"], fmt::format("unknown line '{}' (not in lines)", g.line));
+    g.cumulative = line->second;
+    if (kb.key_groups.count(g.id)) t.fail(entry["id"], fmt::format("key group '{}' listed twice", g.id));
+    kb.key_groups.emplace(g.id, std::move(g));
+  }
+}
+
+void load_products(const YamlTable& t, Knowledge& kb) {
+  t.expect_keys(t.root(), {"products"});
+  const YAML::Node products = t.root()["products"];
+  t.expect_map(products, "products");
+  static const std::vector<std::string> kFamilies = {"windows-client", "windows-server", "office"};
+  for (const auto& kv : products) {
+    const YAML::Node& entry = kv.second;
+    t.expect_map(entry, "product");
+    ProductInfo p;
+    p.act_id = Knowledge::canonical_guid(t.text(kv.first));
+    if (p.act_id.empty()) t.fail(kv.first, fmt::format("'{}' is not a GUID", t.text(kv.first)));
+    p.kms_host = t.boolean_or(entry, "kms_host", false);
+    if (p.kms_host) {
+      t.expect_keys(entry, {"name", "family", "kms_host"});
+    } else {
+      t.expect_keys(entry, {"name", "family", "n_policy", "min_key_group"});
+      p.n_policy = t.integer(entry, "n_policy");
+      p.min_key_group = t.text(entry, "min_key_group");
+      if (!kb.key_groups.count(p.min_key_group)) {
+        t.fail(entry["min_key_group"], fmt::format("unknown key group '{}'", p.min_key_group));
+      }
+    }
+    p.name = t.text(entry, "name");
+    p.family = t.text(entry, "family");
+    if (!contains(kFamilies, p.family)) t.fail(entry["family"], fmt::format("unknown family '{}'", p.family));
+    if (kb.products.count(p.act_id)) t.fail(kv.first, fmt::format("product {} listed twice", p.act_id));
+    kb.products.emplace(p.act_id, std::move(p));
+  }
+}
+
+void load_license_status(const YamlTable& t, Knowledge& kb) {
+  t.expect_keys(t.root(), {"statuses"});
+  const YAML::Node statuses = t.root()["statuses"];
+  t.expect_map(statuses, "statuses");
+  for (const auto& kv : statuses) {
+    kb.license_status_names[t.text(kv.first)] = t.text(kv.second);
+  }
+}
+
+void load_event_sources(const YamlTable& t, Knowledge& kb) {
+  t.expect_keys(t.root(), {"providers", "kms_channels"});
+  kb.event_providers = text_list(t, t.root()["providers"], "providers");
+  kb.kms_channels = text_list(t, t.root()["kms_channels"], "kms_channels");
+}
+
+// labels-*.yaml: {table, labels: {lang: {text: key}}, values: {lang: {text: value}}}. Several files may
+// add to one table; the same text mapped to two different keys is an error.
+void load_labels(const YamlTable& t, Knowledge& kb) {
+  t.expect_keys(t.root(), {"table", "labels"}, {"values", "description"});
+  const std::string table = t.text(t.root(), "table");
+  if (table.empty()) t.fail(t.root()["table"], "table must not be empty");
+  auto merge = [&](const YAML::Node& by_language, const std::string& into) {
+    t.expect_map(by_language, "label set");
+    auto& target = kb.label_tables[into];
+    for (const auto& lang : by_language) {
+      t.expect_map(lang.second, fmt::format("language '{}'", t.text(lang.first)));
+      for (const auto& kv : lang.second) {
+        const std::string text(trim(t.text(kv.first)));
+        const std::string key = t.text(kv.second);
+        const auto [it, added] = target.emplace(text, key);
+        if (!added && it->second != key) {
+          t.fail(kv.first, fmt::format("'{}' already maps to '{}' in table '{}'", text, it->second, into));
+        }
+      }
+    }
+  };
+  merge(t.root()["labels"], table);
+  if (t.root()["values"]) merge(t.root()["values"], table + ".values");
+}
+
+// Runs one table reader; yaml-cpp errors the reader did not anticipate still name file and line.
+void read_table(const fs::path& path, void (*read)(const YamlTable&, Knowledge&), Knowledge& kb) {
+  const YamlTable table(path.string());
+  try {
+    read(table, kb);
+  } catch (const YAML::Exception& e) {
+    throw LoadError(fmt::format("{}:{}: {}", path.string(), std::max(e.mark.line, 0) + 1, e.msg));
+  }
+}
+
+}  // namespace
+
+Knowledge Knowledge::load(const std::string& dir) {
+  Knowledge kb;
+  auto table = [&](const char* name, void (*read)(const YamlTable&, Knowledge&)) {
+    const fs::path path = fs::path(dir) / name;
+    if (!fs::exists(path)) throw LoadError(fmt::format("{}:0: required table is missing", path.string()));
+    read_table(path, read, kb);
+  };
+  // Key groups before products: products name a key group.
+  table("error-codes.yaml", load_error_codes);
+  table("key-groups.yaml", load_key_groups);
+  table("products.yaml", load_products);
+  table("license-status.yaml", load_license_status);
+  table("event-sources.yaml", load_event_sources);
+
+  std::vector<fs::path> label_files;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("labels-", 0) == 0 && entry.path().extension() == ".yaml") label_files.push_back(entry.path());
+  }
+  if (ec) throw LoadError(fmt::format("{}:0: {}", dir, ec.message()));
+  std::sort(label_files.begin(), label_files.end());  // deterministic conflict reports
+  for (const auto& path : label_files) read_table(path, load_labels, kb);
+  return kb;
+}
+
+}  // namespace kmsdiag

@@ -1,0 +1,231 @@
+// The shipped rules/tables load and answer; broken tables fail with file:line.
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "knowledge/knowledge.hpp"
+
+namespace kmsdiag {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kTables = std::string(KMSDIAG_SOURCE_DIR) + "/rules/tables";
+
+const Knowledge& shipped() {
+  static const Knowledge kb = Knowledge::load(kTables);
+  return kb;
+}
+
+TEST(CanonicalCode, AcceptsTheFormsLogsAndToolsPrint) {
+  EXPECT_EQ(Knowledge::canonical_code("0xc004f074"), "0xC004F074");
+  EXPECT_EQ(Knowledge::canonical_code("C004F074"), "0xC004F074");
+  EXPECT_EQ(Knowledge::canonical_code("hr=0x800704CF"), "0x800704CF");
+  EXPECT_EQ(Knowledge::canonical_code("HR=0xC004F011"), "0xC004F011");
+  EXPECT_EQ(Knowledge::canonical_code("-1073418124"), "0xC004F074");
+  EXPECT_EQ(Knowledge::canonical_code("0x0"), "0x00000000");
+  EXPECT_EQ(Knowledge::canonical_code("0"), "0x00000000");
+  EXPECT_EQ(Knowledge::canonical_code(" 0xC004F056. "), "0xC004F056");
+  EXPECT_EQ(Knowledge::canonical_code("80070005"), "0x80070005");
+}
+
+TEST(CanonicalCode, RejectsWhatIsNoCode) {
+  EXPECT_EQ(Knowledge::canonical_code(""), "");
+  EXPECT_EQ(Knowledge::canonical_code("0x"), "");
+  EXPECT_EQ(Knowledge::canonical_code("0x123456789"), "");
+  EXPECT_EQ(Knowledge::canonical_code("kms1:1688"), "");
+  EXPECT_EQ(Knowledge::canonical_code("00000600D9E26BB27A98E13D"), "");
+  EXPECT_EQ(Knowledge::canonical_code("-99999999999"), "");
+}
+
+TEST(CanonicalGuid, LowerCasesAndStripsBraces) {
+  EXPECT_EQ(Knowledge::canonical_guid("{EF6CFC9F-8C5D-44AC-9AAD-DE6A2EA0AE03}"),
+            "ef6cfc9f-8c5d-44ac-9aad-de6a2ea0ae03");
+  EXPECT_EQ(Knowledge::canonical_guid("…-b604-…"), "");
+}
+
+TEST(ShippedTables, ErrorCodesCarryTheirCause) {
+  const Knowledge& kb = shipped();
+  struct Case {
+    const char* code;
+    const char* cause;
+    bool kms;
+  };
+  for (const Case& c :
+       {Case{"0xC004F038", "count-below-threshold", true}, Case{"0xc004f074", "host-unreachable", true},
+        Case{"-2147023174", "host-unreachable", true}, Case{"8007232B", "srv-record-missing", true},
+        Case{"0x8007232A", "dns-server-failure", true}, Case{"0xC004F06C", "time-skew", true},
+        Case{"0xC004F015", "host-key-mismatch", true}, Case{"0x80072338", "dns-publish-failed", true},
+        Case{"0xC004C008", "activation-limit-exceeded", true}, Case{"0x80072EE7", "online-activation-failed", false},
+        Case{"0xC004F056", "never-activated", true}}) {
+    const ErrorInfo* info = kb.error(c.code);
+    ASSERT_NE(info, nullptr) << c.code;
+    EXPECT_EQ(info->cause, c.cause) << c.code;
+    EXPECT_EQ(info->kms, c.kms) << c.code;
+    EXPECT_FALSE(info->meaning.empty()) << c.code;
+    EXPECT_FALSE(info->fix.empty()) << c.code;
+  }
+  EXPECT_EQ(kb.error("0xC004F074")->symbol, "SL_E_VL_BINDING_SERVICE_UNAVAILABLE");
+  EXPECT_EQ(kb.error("0xDEADBEEF"), nullptr);
+}
+
+TEST(ShippedTables, EveryCodeInTheReferenceSectionIsPresent) {
+  const Knowledge& kb = shipped();
+  for (const char* code :
+       {"0xC004F038", "0xC004F039", "0xC004F041", "0xC004F042", "0xC004F06C", "0xC004F074", "0xC004F035", "0xC004F056",
+        "0xC004F059", "0xC004F015", "0xC004F034", "0xC004E016", "0xC004F050", "0xC004F051", "0xC004F014", "0xC004F00F",
+        "0xC004F009", "0xC004F02C", "0xC004F064", "0x4004F065", "0xC004F06B", "0xC004F011", "0xC004F025", "0xC004F069",
+        "0x4004F040", "0xC004C001", "0xC004C003", "0xC004C008", "0xC004C020", "0xC004C021", "0xC004B100", "0x8004FE21",
+        "0x80070005", "0x8007007B", "0x8007232B", "0x8007232A", "0x8007251D", "0x80092328", "0x80072338", "0x800706BA",
+        "0xC0020017", "0x8007139F", "0x80072EE7", "0x80072EE2", "0x800704CF"}) {
+    EXPECT_NE(kb.error(code), nullptr) << code;
+  }
+}
+
+TEST(ShippedTables, ProductsAndThresholds) {
+  const Knowledge& kb = shipped();
+  const ProductInfo* ws2008r2 = kb.product("68531FB9-5511-4989-97BE-D11A0F55633F");
+  ASSERT_NE(ws2008r2, nullptr);
+  EXPECT_EQ(ws2008r2->family, "windows-server");
+  EXPECT_EQ(ws2008r2->n_policy, 5);
+  const ProductInfo* pro = kb.product("{2de67392-b7a7-462a-b1ca-108dd189f588}");
+  ASSERT_NE(pro, nullptr);
+  EXPECT_EQ(pro->n_policy, 25);
+  EXPECT_EQ(pro->family, "windows-client");
+  EXPECT_EQ(kb.product("fbdb3e18-a8ef-4fb3-9183-dffd60bd0984")->family, "office");
+  EXPECT_TRUE(kb.product("98ebfe73-2084-4c97-932c-c0cd1643bea7")->kms_host);
+  EXPECT_EQ(kb.product("00000000-0000-0000-0000-000000000000"), nullptr);
+}
+
+TEST(ShippedTables, KeyGroupsDecideWhatAHostActivates) {
+  const Knowledge& kb = shipped();
+  const char* ws2022_dc = "ef6cfc9f-8c5d-44ac-9aad-de6a2ea0ae03";
+  const char* win_pro = "2de67392-b7a7-462a-b1ca-108dd189f588";
+  const char* ws2008r2 = "68531fb9-5511-4989-97be-d11a0f55633f";
+  EXPECT_EQ(kb.activates("ws2022", ws2022_dc), true);
+  EXPECT_EQ(kb.activates("ws2025", ws2022_dc), true);
+  EXPECT_EQ(kb.activates("ws2019", ws2022_dc), false);
+  EXPECT_EQ(kb.activates("ws2016", win_pro), true);
+  EXPECT_EQ(kb.activates("ws2012r2", win_pro), false);       // S15: plain 2012 R2 key, Windows 10 client
+  EXPECT_EQ(kb.activates("ws2012r2-win10", win_pro), true);  // ... with the "for Windows 10" key
+  EXPECT_EQ(kb.activates("win10", win_pro), true);
+  EXPECT_EQ(kb.activates("win10", ws2008r2), false);  // a client CSVLK activates no server
+  EXPECT_EQ(kb.activates("ws2019", ws2008r2), true);
+  EXPECT_EQ(kb.activates("office2016", win_pro), false);
+  EXPECT_EQ(kb.activates("office2021", "fbdb3e18-a8ef-4fb3-9183-dffd60bd0984"), true);
+  EXPECT_EQ(kb.activates("ws2099", win_pro), std::nullopt);
+  EXPECT_EQ(kb.activates("ws2019", "00000000-0000-0000-0000-000000000000"), std::nullopt);
+}
+
+TEST(ShippedTables, LicenseStatusAndEventSources) {
+  const Knowledge& kb = shipped();
+  EXPECT_EQ(kb.license_status_name("1"), "Licensed");
+  EXPECT_EQ(kb.license_status_name("5"), "Notification");
+  EXPECT_EQ(kb.license_status_name("9"), "");
+  EXPECT_TRUE(kb.is_licensing_source("Microsoft-Windows-Security-SPP", "Application"));
+  EXPECT_TRUE(kb.is_licensing_source("Microsoft-Windows-Security-Licensing-SLC", "Application"));
+  EXPECT_TRUE(kb.is_licensing_source("Office Software Protection Platform Service", "Application"));
+  EXPECT_TRUE(kb.is_licensing_source("", "Key Management Service"));
+  EXPECT_FALSE(kb.is_licensing_source("Microsoft-Windows-WMI", "Application"));
+}
+
+// A scratch copy of the shipped tables in which one file can be replaced.
+class BrokenTables : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::path(KMSDIAG_BINARY_DIR) / "interp-knowledge-test" /
+           ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    for (const auto& entry : fs::directory_iterator(kTables)) {
+      if (entry.path().extension() == ".yaml") fs::copy_file(entry.path(), dir_ / entry.path().filename());
+    }
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  void write(const std::string& name, const std::string& text) { std::ofstream(dir_ / name) << text; }
+  std::string load_error() {
+    try {
+      Knowledge::load(dir_.string());
+    } catch (const LoadError& e) {
+      return e.what();
+    }
+    return "";
+  }
+  fs::path dir_;
+};
+
+TEST_F(BrokenTables, SyntaxErrorNamesFileAndLine) {
+  write("license-status.yaml", "statuses:\n  0: Unlicensed\n  1: [Licensed\n");
+  const std::string error = load_error();
+  EXPECT_NE(error.find("license-status.yaml:"), std::string::npos) << error;
+  EXPECT_EQ(error.find("license-status.yaml:0:"), std::string::npos) << error;
+}
+
+TEST_F(BrokenTables, UnknownKeyIsAnErrorAtItsLine) {
+  write("error-codes.yaml",
+        "causes: [host-unreachable]\n"
+        "codes:\n"
+        "  - code: 0xC004F074\n"
+        "    symbol: X\n"
+        "    meening: typo\n"
+        "    meaning: m\n"
+        "    cause: host-unreachable\n"
+        "    fix: f\n"
+        "    kms: true\n");
+  EXPECT_EQ(load_error(), (dir_ / "error-codes.yaml").string() + ":5: unknown key 'meening'");
+}
+
+TEST_F(BrokenTables, UnknownCauseAndBadCodeAreErrors) {
+  write("error-codes.yaml",
+        "causes: [host-unreachable]\n"
+        "codes:\n"
+        "  - {code: 0xC004F074, symbol: X, meaning: m, cause: host-unreachabel, fix: f, kms: true}\n");
+  EXPECT_NE(load_error().find("error-codes.yaml:3: unknown cause 'host-unreachabel'"), std::string::npos);
+  write("error-codes.yaml",
+        "causes: []\n"
+        "codes:\n"
+        "  - {code: 0xC004F074, symbol: X, meaning: m, cause: '', fix: f, kms: maybe}\n");
+  EXPECT_NE(load_error().find("error-codes.yaml:3: 'kms' must be true or false"), std::string::npos);
+  write("error-codes.yaml",
+        "causes: []\ncodes:\n\n  - {code: nonsense, symbol: X, meaning: m, cause: '', fix: f, kms: true}\n");
+  EXPECT_NE(load_error().find("error-codes.yaml:4: 'nonsense' is not an HRESULT"), std::string::npos);
+}
+
+TEST_F(BrokenTables, ProductNamingAnUnknownKeyGroup) {
+  write("products.yaml",
+        "products:\n"
+        "  2de67392-b7a7-462a-b1ca-108dd189f588: {name: Pro, family: windows-client, n_policy: 25, "
+        "min_key_group: ws2015}\n");
+  EXPECT_NE(load_error().find("products.yaml:2: unknown key group 'ws2015'"), std::string::npos) << load_error();
+}
+
+TEST_F(BrokenTables, MissingTableIsNamed) {
+  fs::remove(dir_ / "key-groups.yaml");
+  EXPECT_NE(load_error().find("key-groups.yaml:0: required table is missing"), std::string::npos);
+}
+
+TEST_F(BrokenTables, LabelTablesMergeAcrossFilesAndLanguages) {
+  write("labels-a.yaml",
+        "table: demo\nlabels:\n  en: {'Current count': current_count}\n  ja: {'現在のカウント': current_count}\n"
+        "values:\n  en: {Licensed: '1'}\n");
+  write("labels-b.yaml", "table: demo\nlabels:\n  de: {'Aktuelle Anzahl': current_count}\n");
+  const Knowledge kb = Knowledge::load(dir_.string());
+  const auto* demo = kb.labels("demo");
+  ASSERT_NE(demo, nullptr);
+  EXPECT_EQ(demo->at("Current count"), "current_count");
+  EXPECT_EQ(demo->at("現在のカウント"), "current_count");
+  EXPECT_EQ(demo->at("Aktuelle Anzahl"), "current_count");
+  EXPECT_EQ(kb.labels("demo.values")->at("Licensed"), "1");
+  EXPECT_EQ(kb.labels("nope"), nullptr);
+}
+
+TEST_F(BrokenTables, ConflictingLabelIsAnError) {
+  write("labels-a.yaml", "table: demo\nlabels:\n  en: {'Current count': current_count}\n");
+  write("labels-b.yaml", "table: demo\nlabels:\n  en:\n    'Current count': other\n");
+  EXPECT_NE(load_error().find("labels-b.yaml:4: 'Current count' already maps to 'current_count'"), std::string::npos)
+      << load_error();
+}
+
+}  // namespace
+}  // namespace kmsdiag
