@@ -1,2 +1,26 @@
-// Placeholder while this stage is being written.
 #include "correlate/correlator.hpp"
+
+#include "correlate/correlation_steps.hpp"
+
+namespace kmsdiag {
+
+void correlate(std::vector<Record>& facts, const std::vector<InputSummary>& inputs, const Knowledge& kb) {
+  using namespace correlation;
+  // Every step reads only interpreted facts (plus the attempts, for the summaries that count them),
+  // so the derived records are computed first and appended at the end.
+  annotate_host_counts(facts);
+  std::vector<Record> input_records = summarise_inputs(facts, inputs);
+  bool host_logs = false;
+  for (const auto& r : input_records) host_logs |= r.get("kms_log") == "1";
+  std::vector<Record> attempts = pair_client_attempts(facts, host_logs, kb);
+  std::vector<Record> cmids = summarise_cmids(facts);
+  std::vector<Record> hosts = summarise_hosts(facts, attempts);
+  Record dataset = summarise_dataset(facts, input_records, attempts);
+
+  facts.reserve(facts.size() + attempts.size() + cmids.size() + hosts.size() + input_records.size() + 1);
+  for (auto* group : {&attempts, &cmids, &hosts, &input_records})
+    for (auto& r : *group) facts.push_back(std::move(r));
+  facts.push_back(std::move(dataset));
+}
+
+}  // namespace kmsdiag

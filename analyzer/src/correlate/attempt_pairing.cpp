@@ -1,0 +1,133 @@
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <tuple>
+#include <unordered_map>
+
+#include "correlate/correlation_steps.hpp"
+
+namespace kmsdiag::correlation {
+namespace {
+
+struct Pair {
+  size_t request;
+  std::optional<size_t> response;
+};
+
+// A 12289 answers the 12288 right before it in the same client log, unless another 12288 came in
+// between (then the earlier request went unanswered) or it came more than 5 minutes later.
+bool within_pair_window(const Record& request, const Record& response) {
+  if (request.time_ms == kNoTime || response.time_ms == kNoTime)
+    return request.time_ms == response.time_ms;  // both undated: adjacency in the log is all we have
+  const int64_t gap = response.time_ms - request.time_ms;
+  return gap >= 0 && gap <= kPairWindowMs;
+}
+
+std::vector<Pair> pair_requests(const std::vector<Record>& facts) {
+  // Same input file and same machine: one client's own log, in log order.
+  std::map<std::pair<std::string, std::string>, std::vector<size_t>> logs;
+  for (size_t i = 0; i < facts.size(); ++i) {
+    const auto& f = facts[i];
+    if (f.kind == "kms.client-request" || f.kind == "kms.client-response")
+      logs[{f.source.path, machine_key(f.machine)}].push_back(i);
+  }
+  std::vector<Pair> pairs;
+  for (auto& [key, members] : logs) {
+    std::stable_sort(members.begin(), members.end(), [&](size_t a, size_t b) {
+      return std::tie(facts[a].time_ms, facts[a].source.position) <
+             std::tie(facts[b].time_ms, facts[b].source.position);
+    });
+    std::optional<size_t> pending;
+    for (size_t i : members) {
+      if (facts[i].kind == "kms.client-request") {
+        if (pending) pairs.push_back({*pending, std::nullopt});
+        pending = i;
+      } else if (pending && within_pair_window(facts[*pending], facts[i])) {
+        pairs.push_back({*pending, i});
+        pending.reset();
+      }
+    }
+    if (pending) pairs.push_back({*pending, std::nullopt});
+  }
+  std::sort(pairs.begin(), pairs.end(), [](const Pair& a, const Pair& b) { return a.request < b.request; });
+  return pairs;
+}
+
+// Host 12290 times per CMID, sorted, for the ±10 minute join.
+class HostSightings {
+ public:
+  explicit HostSightings(const std::vector<Record>& facts) {
+    for (const auto& f : facts)
+      if (f.kind == "kms.host-request" && !f.get("cmid").empty())
+        times_[ascii_lower(f.get("cmid"))].push_back(f.time_ms);
+    for (auto& [cmid, times] : times_) std::sort(times.begin(), times.end());
+  }
+
+  bool seen(std::string_view cmid, int64_t at) const {
+    const auto it = times_.find(ascii_lower(cmid));
+    if (it == times_.end()) return false;
+    if (at == kNoTime) return true;  // an undated attempt: any 12290 for the CMID counts
+    const auto& times = it->second;
+    const auto first = std::lower_bound(times.begin(), times.end(), at - kHostJoinWindowMs);
+    return first != times.end() && *first <= at + kHostJoinWindowMs;
+  }
+
+ private:
+  std::unordered_map<std::string, std::vector<int64_t>> times_;
+};
+
+void copy_fields(const Record& from, Record& to, std::initializer_list<std::string_view> keys) {
+  for (std::string_view key : keys)
+    if (const std::string* value = from.find(key)) to.set(key, *value);
+}
+
+std::string policy_for(const Record& request, const Knowledge& kb) {
+  if (const auto policy = request.get("n_policy"); !trim(policy).empty()) return std::string(trim(policy));
+  if (const ProductInfo* product = kb.product(request.get("act_id")); product && product->n_policy > 0)
+    return std::to_string(product->n_policy);
+  return "";
+}
+
+Record make_attempt(const Record& request, const Record* response, const std::string& host_seen, const Knowledge& kb) {
+  Record a;
+  a.kind = "kms.client-attempt";
+  a.source = request.source;
+  a.time_ms = request.time_ms;
+  a.machine = request.machine;
+  copy_fields(request, a,
+              {"cmid", "kms_host", "kms_host_name", "kms_port", "act_id", "product", "product_family", "product_n",
+               "license_status", "license_status_name", "minutes_to_expiry", "vm", "client_time"});
+  const std::string n_policy = policy_for(request, kb);
+  a.set("n_policy", n_policy);
+  a.set("request_hresult", std::string(request.get("hresult")));
+  a.set("response_hresult", response ? std::string(response->get("hresult")) : "");
+  // The response's code is the later, more specific verdict; a clean response after a failed
+  // request build still leaves the request's error as the one to explain.
+  const Record& decisive = response && is_error_code(response->get("hresult")) ? *response : request;
+  copy_fields(decisive, a, {"hresult", "hresult_symbol", "hresult_meaning", "hresult_cause", "hresult_kms"});
+  a.set("answered", flag(response != nullptr));
+  a.set("activated", response ? std::string(response->get("activated")) : "0");
+  a.set("count", response ? std::string(response->get("count")) : "");
+  a.set("host_seen", host_seen);
+  const auto count = to_number(a.get("count"));
+  const auto policy = to_number(n_policy);
+  a.set("below_threshold", flag(response && a.get("activated") != "1" && count && policy && *count < *policy));
+  return a;
+}
+
+}  // namespace
+
+std::vector<Record> pair_client_attempts(const std::vector<Record>& facts, bool host_logs_supplied,
+                                         const Knowledge& kb) {
+  const HostSightings sightings(facts);
+  std::vector<Record> out;
+  for (const Pair& p : pair_requests(facts)) {
+    const Record& request = facts[p.request];
+    const std::string host_seen =
+        host_logs_supplied ? flag(sightings.seen(request.get("cmid"), request.time_ms)) : "unknown";
+    out.push_back(make_attempt(request, p.response ? &facts[*p.response] : nullptr, host_seen, kb));
+  }
+  return out;
+}
+
+}  // namespace kmsdiag::correlation

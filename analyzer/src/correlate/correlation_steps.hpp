@@ -1,0 +1,54 @@
+// The steps correlate() runs and the keys they share. Each step reads the interpreted facts and
+// returns the derived records it is responsible for (documented in rules/records.md).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "knowledge/knowledge.hpp"
+#include "model/analysis.hpp"
+#include "model/record.hpp"
+
+namespace kmsdiag::correlation {
+
+inline constexpr int64_t kMinuteMs = 60'000;
+inline constexpr int64_t kDayMs = 24 * 60 * kMinuteMs;
+inline constexpr int64_t kPairWindowMs = 5 * kMinuteMs;       // 12288 -> 12289 on the same client
+inline constexpr int64_t kHostJoinWindowMs = 10 * kMinuteMs;  // client attempt <-> host 12290, either side
+inline constexpr int64_t kCountWindowMs = 30 * kDayMs;        // the KMS host keeps a CMID for 30 days
+
+// Identity of a computer name across logs: the host log's `client` field and a client's `Computer`
+// may differ in case and in carrying the DNS domain, so compare lower-case short names (IP
+// literals stay whole).
+std::string machine_key(std::string_view name);
+
+// True when the text is an HRESULT other than 0 (empty or unparsable text is not an error code).
+bool is_error_code(std::string_view hresult);
+
+// "1" / "0" for boolean fields.
+inline std::string flag(bool value) { return value ? "1" : "0"; }
+
+// One `input` record per summary; kms_log from 12290 facts in the file or from its name.
+std::vector<Record> summarise_inputs(const std::vector<Record>& facts, const std::vector<InputSummary>& inputs);
+
+// One `kms.client-attempt` per 12288, paired with its 12289 and joined to host 12290s by CMID.
+std::vector<Record> pair_client_attempts(const std::vector<Record>& facts, bool host_logs_supplied,
+                                         const Knowledge& kb);
+
+// One `kms.cmid` per CMID reported by any fact.
+std::vector<Record> summarise_cmids(const std::vector<Record>& facts);
+
+// Sets `host_count_estimate` on every kms.host-request: distinct CMIDs that host saw in the 30 days
+// up to and including that request.
+void annotate_host_counts(std::vector<Record>& facts);
+
+// One `kms.host` per KMS host, then the single `kms.hosts` record. Reads host_count_estimate.
+std::vector<Record> summarise_hosts(const std::vector<Record>& facts, const std::vector<Record>& attempts);
+
+// The single `dataset` record.
+Record summarise_dataset(const std::vector<Record>& facts, const std::vector<Record>& input_records,
+                         const std::vector<Record>& attempts);
+
+}  // namespace kmsdiag::correlation

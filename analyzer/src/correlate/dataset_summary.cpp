@@ -1,0 +1,36 @@
+#include "correlate/correlation_steps.hpp"
+
+namespace kmsdiag::correlation {
+
+Record summarise_dataset(const std::vector<Record>& facts, const std::vector<Record>& input_records,
+                         const std::vector<Record>& attempts) {
+  uint64_t records = 0, kms_records = 0, host_logs = 0;
+  for (const auto& in : input_records) {
+    records += static_cast<uint64_t>(to_number(in.get("records")).value_or(0));
+    kms_records += static_cast<uint64_t>(to_number(in.get("kms_records")).value_or(0));
+    host_logs += in.get("kms_log") == "1";
+  }
+  uint64_t host_requests = 0, client_requests = 0, client_responses = 0;
+  int64_t latest = kNoTime;
+  for (const auto& f : facts) {
+    host_requests += f.kind == "kms.host-request";
+    client_requests += f.kind == "kms.client-request";
+    client_responses += f.kind == "kms.client-response";
+    if (f.time_ms != kNoTime && (latest == kNoTime || f.time_ms > latest)) latest = f.time_ms;
+  }
+  Record r;
+  r.kind = "dataset";
+  r.time_ms = latest;
+  r.set("inputs", std::to_string(input_records.size()));
+  r.set("records", std::to_string(records));
+  r.set("kms_records", std::to_string(kms_records));
+  r.set("host_logs", std::to_string(host_logs));
+  r.set("host_requests", std::to_string(host_requests));
+  r.set("client_requests", std::to_string(client_requests));
+  r.set("client_responses", std::to_string(client_responses));
+  r.set("client_attempts", std::to_string(attempts.size()));
+  r.set("latest", format_time(latest));
+  return r;
+}
+
+}  // namespace kmsdiag::correlation

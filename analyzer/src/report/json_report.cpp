@@ -1,0 +1,131 @@
+// The JSON report. Its schema is documented field by field in output-format.md; any change to the
+// keys below must bump kSchemaVersion there and here.
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+#include "report/finding_outline.hpp"
+#include "report/report.hpp"
+
+namespace kmsdiag {
+namespace {
+
+using Json = nlohmann::ordered_json;  // keys in a fixed, documented order
+
+constexpr int kSchemaVersion = 1;
+
+Json time_or_null(int64_t ms) { return ms == kNoTime ? Json(nullptr) : Json(format_time(ms)); }
+
+Json position(const SourceRef& where) {
+  Json j = Json::object();
+  j["path"] = where.path;
+  j["unit"] = where.unit.empty() ? Json(nullptr) : Json(where.unit);
+  j["position"] = where.unit.empty() || where.position == 0 ? Json(nullptr) : Json(where.position);
+  j["record_id"] = where.record_id.empty() ? Json(nullptr) : Json(where.record_id);
+  return j;
+}
+
+Json evidence_json(const Evidence& e) {
+  Json j = position(e.source);
+  j["time"] = time_or_null(e.time_ms);
+  j["machine"] = e.machine;
+  j["summary"] = e.summary;
+  return j;
+}
+
+Json finding_json(const Finding& f, bool root_cause) {
+  Json j;
+  j["rule_id"] = f.rule_id;
+  j["cause"] = f.cause;
+  j["severity"] = std::string(to_string(f.severity));
+  j["root_cause"] = root_cause;
+  j["title"] = f.title;
+  j["explanation"] = f.explanation;
+  j["explained_by"] = f.explained_by;
+  j["explains"] = f.explains;
+  j["evidence"] = Json::array();
+  for (const auto& e : f.evidence) j["evidence"].push_back(evidence_json(e));
+  j["evidence_total"] = std::max<uint64_t>(f.evidence_total, f.evidence.size());
+  j["machines"] = f.machines;
+  j["machine_total"] = std::max<uint64_t>(f.machine_total, f.machines.size());
+  j["remediation"] = f.remediation;
+  j["references"] = f.references;
+  j["first_time"] = time_or_null(f.first_ms);
+  j["last_time"] = time_or_null(f.last_ms);
+  j["facts"] = Json::object();
+  for (const auto& [key, value] : f.facts) j["facts"][key] = value;
+  return j;
+}
+
+Json input_json(const InputSummary& in) {
+  Json j;
+  j["path"] = in.path;
+  j["format"] = in.format.empty() ? Json(nullptr) : Json(in.format);
+  j["encoding"] = in.encoding.empty() ? Json(nullptr) : Json(in.encoding);
+  j["bytes"] = in.bytes;
+  j["records"] = in.records;
+  j["kms_records"] = in.kms_records;
+  j["problems"] = Json::array();
+  for (const auto& p : in.problems) {
+    Json pj = position(p.where);
+    pj["message"] = p.message;
+    pj["text"] = p.describe();
+    j["problems"].push_back(std::move(pj));
+  }
+  j["skipped"] = in.skipped.empty() ? Json(nullptr) : Json(in.skipped);
+  return j;
+}
+
+Json summary_json(const Analysis& analysis, size_t root_causes) {
+  Json by_severity;
+  for (Severity s : {Severity::critical, Severity::error, Severity::warning, Severity::info})
+    by_severity[std::string(to_string(s))] = std::count_if(analysis.findings.begin(), analysis.findings.end(),
+                                                           [s](const Finding& f) { return f.severity == s; });
+  uint64_t ignored = 0;
+  for (const auto& [kind, n] : analysis.ignored_events) ignored += n;
+  size_t skipped = 0;
+  for (const auto& in : analysis.inputs) skipped += !in.skipped.empty();
+
+  Json j;
+  j["verdict"] = actionable_findings(analysis) > 0 ? "problems-found" : "no-problem-found";
+  j["inputs"] = analysis.inputs.size();
+  j["inputs_skipped"] = skipped;
+  j["inputs_with_problems"] = inputs_with_problems(analysis);
+  j["records"] = analysis.records_total;
+  j["kms_records"] = analysis.kms_records_total;
+  j["findings"] = analysis.findings.size();
+  j["root_causes"] = root_causes;
+  j["by_severity"] = std::move(by_severity);
+  j["ignored_events"] = ignored;
+  return j;
+}
+
+}  // namespace
+
+void render_json(const Analysis& analysis, std::ostream& out) {
+  Json findings = Json::array();
+  size_t root_causes = 0;
+  for (const auto& entry : finding_outline(analysis.findings)) {
+    if (entry.repeat) continue;
+    const bool root = entry.depth == 0;
+    root_causes += root;
+    findings.push_back(finding_json(analysis.findings[entry.index], root));
+  }
+  Json inputs = Json::array();
+  for (const auto& in : analysis.inputs) inputs.push_back(input_json(in));
+  Json ignored = Json::object();
+  for (const auto& [kind, n] : analysis.ignored_events) ignored[kind] = n;
+
+  Json doc;
+  doc["schema_version"] = kSchemaVersion;
+  doc["tool"] = {{"name", "kmsdiag"}, {"version", KMSDIAG_VERSION}};
+  doc["exit_code"] = exit_code(analysis);
+  doc["live"] = analysis.live;
+  doc["summary"] = summary_json(analysis, root_causes);
+  doc["findings"] = std::move(findings);
+  doc["inputs"] = std::move(inputs);
+  doc["ignored_events"] = std::move(ignored);
+  out << doc.dump(2) << "\n";
+}
+
+}  // namespace kmsdiag
