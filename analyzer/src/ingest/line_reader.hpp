@@ -22,8 +22,8 @@ class LineReader {
   bool next(std::string& line);
 
   uint64_t line_number() const { return line_no_; }  // 1-based number of the line last returned
-  bool truncated() const { return truncated_; }       // the line last returned was longer than the cap
-  uint64_t bytes() const { return bytes_; }           // bytes consumed so far
+  bool truncated() const { return truncated_; }      // the line last returned was longer than the cap
+  uint64_t bytes() const { return bytes_; }          // bytes consumed so far
 
  private:
   bool fill();
