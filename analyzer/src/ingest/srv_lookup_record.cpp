@@ -1,0 +1,55 @@
+#include "ingest/srv_lookup_record.hpp"
+
+#include "model/record.hpp"
+
+namespace kmsdiag {
+
+std::string srv_domain(std::string_view query) {
+  std::string q(trim(query));
+  while (!q.empty() && q.back() == '.') q.pop_back();
+  const std::string lower = ascii_lower(q);
+  constexpr std::string_view kPrefix = "_vlmcs._tcp";
+  if (!lower.starts_with(kPrefix)) return ascii_lower(q);
+  if (lower.size() == kPrefix.size()) return {};
+  if (lower[kPrefix.size()] != '.') return lower;
+  return lower.substr(kPrefix.size() + 1);
+}
+
+static std::string strip_dot(std::string s) {
+  while (!s.empty() && s.back() == '.') s.pop_back();
+  return s;
+}
+
+bool emit_srv_lookup(SrvLookup& lookup, const std::string& path, std::string_view format, RecordSink& sink) {
+  if (lookup.empty()) {
+    lookup = SrvLookup{};
+    return false;
+  }
+  Record r;
+  r.kind = "cmd.srv-lookup";
+  r.source = SourceRef{path, "line", lookup.line, ""};
+  r.set("format", std::string(format));
+  r.set("query", strip_dot(lookup.query));
+  r.set("domain", srv_domain(lookup.query));
+  r.set("server", lookup.server);
+  std::string status = lookup.status;
+  // An answer wins over a timeout that nslookup met first (its reverse lookup of the server).
+  if (!lookup.targets.empty()) {
+    status = "records";
+  } else if (status.empty() || status == "records") {
+    status = lookup.saw_soa ? "nodata" : "error";
+  }
+  r.set("status", status);
+  std::string targets;
+  for (const auto& t : lookup.targets) {
+    if (!targets.empty()) targets += ",";
+    targets += t.priority + " " + t.weight + " " + t.port + " " + ascii_lower(strip_dot(t.host));
+  }
+  r.set("targets", targets);
+  r.set("count", std::to_string(lookup.targets.size()));
+  sink.on_record(std::move(r));
+  lookup = SrvLookup{};
+  return true;
+}
+
+}  // namespace kmsdiag

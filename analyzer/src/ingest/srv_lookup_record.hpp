@@ -1,0 +1,34 @@
+// The `cmd.srv-lookup` record every SRV lookup reader (nslookup, Resolve-DnsName, dig) produces:
+// one per query, whatever tool printed it.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "ingest/reader.hpp"
+
+namespace kmsdiag {
+
+struct SrvTarget {
+  std::string priority, weight, port, host;
+};
+
+struct SrvLookup {
+  uint64_t line = 0;     // first line of the query's output
+  std::string query;     // name asked for ("_vlmcs._tcp.corp.example")
+  std::string server;    // DNS server that answered, when printed
+  std::string status;    // records|nxdomain|nodata|servfail|refused|timeout|error; "" = decide from targets
+  bool saw_soa = false;  // an authority SOA without answers means the name exists but has no SRV (NODATA)
+  std::vector<SrvTarget> targets;
+
+  bool empty() const { return query.empty() && status.empty() && targets.empty() && !saw_soa; }
+};
+
+// "_vlmcs._tcp.corp.example." -> "corp.example"; "" for a bare "_vlmcs._tcp".
+std::string srv_domain(std::string_view query);
+
+// Emits `lookup` as a cmd.srv-lookup record (nothing when it is empty) and resets it.
+// Returns true when a record was emitted.
+bool emit_srv_lookup(SrvLookup& lookup, const std::string& path, std::string_view format, RecordSink& sink);
+
+}  // namespace kmsdiag
