@@ -1,0 +1,71 @@
+// Binary XML (BinXml) decoding for one EVTX chunk: tokens, element/attribute names from the chunk's
+// string table, template instances (definitions resident in the record or referenced by chunk
+// offset), substitution arrays, nested templates and BinXml-typed substitution values.
+//
+// The decoder never builds XML text: it reports the document as a stream of events to a sink, and
+// values as typed byte ranges the sink renders only if it wants them.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "ingest/evtx_value.hpp"
+
+namespace kmsdiag::evtx {
+
+struct DecodeError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+class BinXmlSink {
+ public:
+  virtual ~BinXmlSink() = default;
+  virtual void open_element(std::string_view name) = 0;
+  // Values that follow belong to this attribute until the next attribute or close_start().
+  virtual void attribute(std::string_view name) = 0;
+  virtual void close_start() = 0;  // end of the attribute list: values that follow are element content
+  virtual void value(const Value& v) = 0;
+  virtual void end_element() = 0;
+};
+
+class BinXmlDecoder {
+ public:
+  // Limits that keep hostile input bounded: template nesting and total work per record.
+  static constexpr int kMaxTemplateDepth = 12;
+  static constexpr uint64_t kMaxWork = 8u << 20;  // tokens + substituted value bytes
+
+  // Starts a new chunk: names and template definitions are chunk-relative.
+  void set_chunk(const uint8_t* chunk, uint32_t size);
+  // Decodes the BinXml document of a record occupying [begin, end) of the chunk. Throws DecodeError.
+  void decode(uint32_t begin, uint32_t end, BinXmlSink& sink);
+
+ private:
+  struct Cursor {
+    uint32_t pos;
+    uint32_t end;
+  };
+  void fragment(Cursor& c, uint32_t subs_base, uint32_t subs_count, int depth, BinXmlSink& sink);
+  void template_instance(Cursor& c, int depth, BinXmlSink& sink);
+  // Handles an element whose whole content is one substitution (null optional: left out; array: one
+  // element per item). False, consuming nothing, for every other element.
+  bool substituted_element(Cursor& c, std::string_view name, uint32_t attr_end, uint32_t subs_base, uint32_t subs_count,
+                           int depth, BinXmlSink& sink);
+  void substitution(const Value& v, int depth, BinXmlSink& sink);
+  std::string_view name_ref(Cursor& c);  // reads a name offset, skipping the name when it is inline
+  std::string_view name_at(uint32_t offset);
+  const uint8_t* need(const Cursor& c, uint32_t n) const;
+  void charge(uint64_t units);
+
+  const uint8_t* chunk_ = nullptr;
+  uint32_t size_ = 0;
+  uint64_t work_ = 0;
+  std::unordered_map<uint32_t, std::string> names_;  // per chunk: offset -> UTF-8 name
+  std::vector<Value> subs_;                          // substitution arrays of the open template instances
+  std::string scratch_;
+};
+
+}  // namespace kmsdiag::evtx

@@ -1,0 +1,197 @@
+#include "ingest/evtx_record_builder.hpp"
+
+#include <charconv>
+
+namespace kmsdiag::evtx {
+
+void RecordBuilder::reset() {
+  stack_.clear();
+  attr_ = Attr::kNone;
+  text_.clear();
+  provider_.clear();
+  event_id_.clear();
+  qualifiers_.clear();
+  level_.clear();
+  record_id_.clear();
+  channel_.clear();
+  computer_.clear();
+  data_name_.clear();
+  time_ms_ = kNoTime;
+  has_qualifiers_ = false;
+  data_count_ = 0;
+  bad_values_ = 0;
+}
+
+RecordBuilder::Node RecordBuilder::classify(Node parent, std::string_view name) {
+  switch (parent) {
+    case Node::kOther:
+      return name == "Event" ? Node::kEvent : Node::kOther;
+    case Node::kEvent:
+      if (name == "System") return Node::kSystem;
+      if (name == "EventData") return Node::kEventData;
+      if (name == "UserData") return Node::kUserData;
+      return Node::kOther;
+    case Node::kSystem:
+      if (name == "Provider") return Node::kProvider;
+      if (name == "EventID") return Node::kEventId;
+      if (name == "Level") return Node::kLevel;
+      if (name == "TimeCreated") return Node::kTimeCreated;
+      if (name == "EventRecordID") return Node::kRecordId;
+      if (name == "Channel") return Node::kChannel;
+      if (name == "Computer") return Node::kComputer;
+      return Node::kOther;
+    case Node::kEventData:
+      return name == "Data" ? Node::kData : Node::kOther;
+    case Node::kUserData:
+    case Node::kUserDataNode:
+      return Node::kUserDataNode;
+    default:
+      return Node::kOther;
+  }
+}
+
+void RecordBuilder::open_element(std::string_view name) {
+  // The root may be "Event"; below an unrecognised element everything stays unrecognised.
+  Node node = classify(Node::kOther, name);
+  if (!stack_.empty()) {
+    stack_.back().has_child = true;
+    const Node parent = stack_.back().node;
+    node = parent == Node::kOther ? Node::kOther : classify(parent, name);
+  }
+  stack_.push_back(Open{node, false, name});
+  attr_ = Attr::kNone;
+  text_.clear();
+  if (node == Node::kData) data_name_.clear();
+}
+
+void RecordBuilder::attribute(std::string_view name) {
+  const Node node = stack_.empty() ? Node::kOther : stack_.back().node;
+  attr_ = Attr::kIgnored;
+  if (node == Node::kProvider && (name == "Name" || (name == "EventSourceName" && provider_.empty()))) {
+    attr_ = Attr::kProviderName;  // EventSourceName stands in only when there is no Name
+    provider_.clear();
+  } else if (node == Node::kEventId && name == "Qualifiers") {
+    attr_ = Attr::kQualifiers;
+    has_qualifiers_ = true;
+    qualifiers_.clear();
+  } else if (node == Node::kTimeCreated && name == "SystemTime") {
+    attr_ = Attr::kSystemTime;
+  } else if (node == Node::kData && name == "Name") {
+    attr_ = Attr::kDataName;
+    data_name_.clear();
+  }
+}
+
+void RecordBuilder::close_start() { attr_ = Attr::kNone; }
+
+std::string* RecordBuilder::text_target() {
+  switch (attr_) {
+    case Attr::kProviderName:
+      return &provider_;
+    case Attr::kQualifiers:
+      return &qualifiers_;
+    case Attr::kDataName:
+      return &data_name_;
+    case Attr::kIgnored:
+    case Attr::kSystemTime:
+      return nullptr;
+    case Attr::kNone:
+      break;
+  }
+  if (stack_.empty()) return nullptr;
+  switch (stack_.back().node) {
+    case Node::kEventId:
+    case Node::kLevel:
+    case Node::kRecordId:
+    case Node::kChannel:
+    case Node::kComputer:
+    case Node::kData:
+    case Node::kUserDataNode:
+      return &text_;
+    default:
+      return nullptr;
+  }
+}
+
+void RecordBuilder::value(const Value& v) {
+  if (attr_ == Attr::kSystemTime) {
+    if (const auto ms = value_time_ms(v)) time_ms_ = *ms;
+    return;
+  }
+  std::string* target = text_target();
+  if (target && !append_value(*target, v)) ++bad_values_;
+}
+
+void RecordBuilder::end_element() {
+  attr_ = Attr::kNone;
+  if (stack_.empty()) return;
+  const Open top = stack_.back();
+  stack_.pop_back();
+  auto add_data = [this](std::string_view name) {
+    if (data_count_ == data_.size()) data_.emplace_back();
+    auto& [key, val] = data_[data_count_++];
+    key.assign(name);
+    val.assign(trim(text_));
+  };
+  switch (top.node) {
+    case Node::kEventId:
+      event_id_.swap(text_);
+      break;
+    case Node::kLevel:
+      level_.swap(text_);
+      break;
+    case Node::kRecordId:
+      record_id_.swap(text_);
+      break;
+    case Node::kChannel:
+      channel_.swap(text_);
+      break;
+    case Node::kComputer:
+      computer_.swap(text_);
+      break;
+    case Node::kData:
+      add_data(data_name_);
+      break;
+    case Node::kUserDataNode:
+      if (!top.has_child) add_data(top.name);
+      break;
+    default:
+      break;
+  }
+  text_.clear();
+}
+
+void RecordBuilder::finish(Record& out, uint64_t header_record_id, int64_t fallback_time_ms) {
+  out.kind = "event";
+  out.time_ms = time_ms_ != kNoTime ? time_ms_ : fallback_time_ms;
+  out.machine = trim(computer_);
+  auto& f = out.fields;
+  f.clear();
+  f.reserve(8 + 2 * data_count_);
+  // Some producers write the full 32-bit id (qualifiers in the high word) instead of the attribute.
+  uint32_t id = 0;
+  const std::string_view id_text = trim(event_id_);
+  const auto parsed = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
+  const bool numeric = parsed.ec == std::errc() && parsed.ptr == id_text.data() + id_text.size();
+  f.push_back({"event_id", numeric ? std::to_string(id & 0xffff) : std::string(id_text)});
+  f.push_back({"provider", std::string(trim(provider_))});
+  f.push_back({"channel", std::string(trim(channel_))});
+  f.push_back({"record_id", record_id_.empty() ? std::to_string(header_record_id) : std::string(trim(record_id_))});
+  f.push_back({"level", std::string(trim(level_))});
+  if (has_qualifiers_) {
+    f.push_back({"qualifiers", std::string(trim(qualifiers_))});
+  } else if (numeric && id > 0xffff) {
+    f.push_back({"qualifiers", std::to_string(id >> 16)});
+  }
+  for (size_t i = 0; i < data_count_; ++i) {
+    const auto& [name, val] = data_[i];
+    f.push_back({"data." + std::to_string(i), val});
+    if (name.empty()) continue;
+    std::string key = "data." + name;
+    if (!out.has(key)) f.push_back({std::move(key), val});  // a repeated name keeps its first value
+  }
+  f.push_back({"data_count", std::to_string(data_count_)});
+  f.push_back({"format", "evtx"});
+}
+
+}  // namespace kmsdiag::evtx

@@ -1,0 +1,72 @@
+// Turns the decoded BinXml of one event into an `event` Record (fields per rules/records.md):
+// System fields by element path, EventData <Data> items (by position and by Name), and the leaf
+// elements of a UserData block as data items named after the element: the same fields
+// event_xml_record.cpp derives from an exported <Event>. Buffers are reused from one
+// record to the next, so a steady stream of events allocates little beyond the Records themselves.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ingest/evtx_binxml.hpp"
+#include "model/record.hpp"
+
+namespace kmsdiag::evtx {
+
+class RecordBuilder final : public BinXmlSink {
+ public:
+  void reset();  // before each record
+  // Moves what was collected into `out` (kind, machine, time, fields). `fallback_time_ms` is used
+  // when the event has no TimeCreated (the record header's written time).
+  void finish(Record& out, uint64_t header_record_id, int64_t fallback_time_ms);
+  // Values whose bytes did not fit their type (rendered as empty text).
+  int bad_values() const { return bad_values_; }
+
+  void open_element(std::string_view name) override;
+  void attribute(std::string_view name) override;
+  void close_start() override;
+  void value(const Value& v) override;
+  void end_element() override;
+
+ private:
+  enum class Node : uint8_t {
+    kOther,
+    kEvent,
+    kSystem,
+    kProvider,
+    kEventId,
+    kLevel,
+    kTimeCreated,
+    kRecordId,
+    kChannel,
+    kComputer,
+    kEventData,
+    kData,
+    kUserData,
+    kUserDataNode
+  };
+  enum class Attr : uint8_t { kNone, kIgnored, kProviderName, kQualifiers, kSystemTime, kDataName };
+  struct Open {
+    Node node;
+    bool has_child;
+    std::string_view name;
+  };
+
+  static Node classify(Node parent, std::string_view name);
+  std::string* text_target();
+
+  std::vector<Open> stack_;
+  Attr attr_ = Attr::kNone;
+  std::string text_;  // content of the innermost open element that keeps text
+  std::string provider_, event_id_, qualifiers_, level_, record_id_, channel_, computer_, data_name_;
+  int64_t time_ms_ = kNoTime;
+  bool has_qualifiers_ = false;
+  // (name, value) per data item; `data_count_` are live, the rest keep their capacity for reuse.
+  std::vector<std::pair<std::string, std::string>> data_;
+  size_t data_count_ = 0;
+  int bad_values_ = 0;
+};
+
+}  // namespace kmsdiag::evtx

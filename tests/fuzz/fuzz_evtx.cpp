@@ -1,0 +1,26 @@
+// libFuzzer target for the EVTX reader: any bytes must end in records and problems, never a crash,
+// hang or out-of-bounds read. Seeds: tests/fuzz/seeds/evtx/ (see README there) plus the real corpus.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "ingest/byte_source.hpp"
+#include "ingest/evtx_reader.hpp"
+
+namespace {
+
+struct CountingSink : kmsdiag::RecordSink {
+  size_t records = 0;
+  size_t problems = 0;
+  void on_record(kmsdiag::Record&& r) override { records += r.fields.size() > 0; }
+  void on_problem(kmsdiag::Problem&&) override { ++problems; }
+};
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  kmsdiag::MemorySource in("fuzz.evtx", std::string_view(reinterpret_cast<const char*>(data), size));
+  CountingSink sink;
+  kmsdiag::EvtxReader().read(in, sink);
+  return 0;
+}
