@@ -9,7 +9,7 @@ namespace kmsdiag {
 
 FileSource::FileSource(std::string path) : path_(std::move(path)) {
   file_ = std::fopen(path_.c_str(), "rb");
-  if (!file_) throw std::runtime_error(path_ + ": cannot open: " + std::strerror(errno));
+  if (!file_) throw std::runtime_error(std::string("cannot open: ") + std::strerror(errno));
 }
 
 FileSource::~FileSource() {
@@ -18,7 +18,7 @@ FileSource::~FileSource() {
 
 size_t FileSource::read(char* buf, size_t n) {
   const size_t got = std::fread(buf, 1, n, file_);
-  if (got < n && std::ferror(file_)) throw std::runtime_error(path_ + ": read error: " + std::strerror(errno));
+  if (got < n && std::ferror(file_)) throw std::runtime_error(std::string("read error: ") + std::strerror(errno));
   return got;
 }
 

@@ -31,7 +31,12 @@ class CountingSink final : public RecordSink {
   InputSummary& summary_;
 };
 
-void walk(const std::filesystem::path& p, std::vector<std::string>& files, std::vector<InputSummary>& missing) {
+struct FoundFile {
+  std::string path;
+  bool named;  // given on the command line (not found by walking a folder)
+};
+
+void walk(const std::filesystem::path& p, std::vector<FoundFile>& files, std::vector<InputSummary>& missing) {
   std::error_code ec;
   if (std::filesystem::is_directory(p, ec)) {
     std::vector<std::string> found;
@@ -41,9 +46,9 @@ void walk(const std::filesystem::path& p, std::vector<std::string>& files, std::
       if (it->is_regular_file(ec)) found.push_back(it->path().string());
     }
     std::sort(found.begin(), found.end());  // stable report order whatever the file system does
-    files.insert(files.end(), found.begin(), found.end());
+    for (auto& f : found) files.push_back({std::move(f), false});
   } else if (std::filesystem::exists(p, ec)) {
-    files.push_back(p.string());
+    files.push_back({p.string(), true});
   } else {
     InputSummary s;
     s.path = p.string();
@@ -112,18 +117,36 @@ void ingest_source(ByteSource& source, const Knowledge& kb, IngestSink& sink, st
 }
 
 std::vector<InputSummary> ingest_paths(const std::vector<std::string>& paths, const Knowledge& kb, IngestSink& sink) {
-  std::vector<std::string> files;
+  std::vector<FoundFile> files;
   std::vector<InputSummary> out;
   for (const auto& p : paths) walk(p, files, out);
+  // A missing path was asked for by name: that is an input problem, not just a skip.
+  for (auto& s : out) {
+    s.problems.push_back(Problem{{s.path, "", 0, ""}, s.skipped});
+    sink.on_problem(Problem(s.problems.back()));
+  }
   for (const auto& f : files) {
+    const size_t first = out.size();
     try {
-      FileSource file(f);
+      FileSource file(f.path);
       ingest_source(file, kb, sink, out);
-    } catch (const std::exception& e) {
+    } catch (const std::exception& e) {  // unreadable (permissions, I/O error): always a problem
       InputSummary s;
-      s.path = f;
+      s.path = f.path;
       s.skipped = e.what();
+      s.problems.push_back(Problem{{s.path, "", 0, ""}, e.what()});
+      sink.on_problem(Problem(s.problems.back()));
       out.push_back(std::move(s));
+    }
+    // Files met while walking a folder may be anything (notes, screenshots): skipping them is normal.
+    // A file named on the command line that cannot be read is an input problem.
+    for (size_t i = first; i < out.size(); ++i) {
+      InputSummary& s = out[i];
+      if (f.named && !s.skipped.empty() && s.problems.empty()) {
+        Problem p{{s.path, "", 0, ""}, "not read: " + s.skipped};
+        sink.on_problem(Problem(p));
+        s.problems.push_back(std::move(p));
+      }
     }
   }
   return out;

@@ -85,7 +85,9 @@ size_t actionable_findings(const Analysis& analysis) {
 
 size_t inputs_with_problems(const Analysis& analysis) {
   return static_cast<size_t>(std::count_if(analysis.inputs.begin(), analysis.inputs.end(), [](const InputSummary& in) {
-    return !in.problems.empty() || !in.skipped.empty();
+    // A skipped file is a problem only when the ingest stage says so (it was named explicitly or could
+    // not be opened): notes and screenshots found while walking a folder are skipped quietly.
+    return !in.problems.empty();
   }));
 }
 

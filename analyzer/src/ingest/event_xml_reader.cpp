@@ -1,0 +1,289 @@
+#include "ingest/event_xml_reader.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+#include <pugixml.hpp>
+#include <string>
+
+#include "ingest/event_xml_block_buffer.hpp"
+#include "ingest/event_xml_markup.hpp"
+#include "ingest/event_xml_record.hpp"
+
+namespace kmsdiag {
+namespace {
+
+constexpr std::string_view kFormatName = "event-xml";
+constexpr std::string_view kEventName = "Event";
+constexpr std::string_view kEventNamespace = "http://schemas.microsoft.com/win/2004/08/events/event";
+
+// One read() over one source: the scanner state between and inside events.
+class EventXmlScan {
+ public:
+  EventXmlScan(ByteSource& in, RecordSink& sink, const EventXmlOptions& options)
+      : in_(in),
+        sink_(sink),
+        max_event_(std::max<size_t>(options.max_event_size, 1)),
+        buf_(in, options.block_size, std::max(max_event_, kMaxMarkupLookahead) + options.block_size) {}
+
+  ReadStats run() {
+    for (;;) {
+      if (buf_.size() == 0 && !buf_.fill()) break;
+      // The view is capped so an unterminated declaration or comment is judged after a bounded look.
+      const MarkupSpan m =
+          classify_markup(buf_.view().substr(0, kMaxMarkupLookahead), buf_.eof() || buf_.size() >= kMaxMarkupLookahead);
+      switch (m.kind) {
+        case Markup::kNeedMore:
+          buf_.fill();  // when this adds nothing the buffer is full or at EOF: the next pass decides
+          break;
+        case Markup::kWhitespace:
+          buf_.consume(m.length);  // whitespace inside a run of garbage does not end the run
+          break;
+        case Markup::kRootTag:
+        case Markup::kSkip:
+          end_garbage();
+          buf_.consume(m.length);
+          break;
+        case Markup::kGarbage:
+          add_garbage(m.length);
+          break;
+        case Markup::kEventStart:
+          end_garbage();
+          read_event(m.name_length);
+          break;
+      }
+    }
+    end_garbage();
+    stats_.bytes = buf_.bytes_read();
+    return stats_;
+  }
+
+ private:
+  void problem(uint64_t line, std::string message) {
+    ++stats_.problems;
+    sink_.on_problem(Problem{{in_.path(), "line", line, ""}, std::move(message)});
+  }
+
+  void add_garbage(size_t n) {
+    if (garbage_bytes_ == 0) garbage_line_ = buf_.line();
+    garbage_last_line_ = buf_.line();
+    garbage_bytes_ += n;
+    buf_.consume(n);
+  }
+
+  // One problem per run of unrecognized bytes, however long, reported when the run ends.
+  void end_garbage() {
+    if (garbage_bytes_ == 0) return;
+    const std::string lines = garbage_last_line_ > garbage_line_
+                                  ? fmt::format("lines {}-{}", garbage_line_, garbage_last_line_)
+                                  : fmt::format("line {}", garbage_line_);
+    problem(garbage_line_,
+            fmt::format("{}: skipped {} non-blank bytes that are not Windows event XML", lines, garbage_bytes_));
+    garbage_bytes_ = 0;
+  }
+
+  // Makes more input available while scanning an event whose bytes before `pos` are already
+  // scanned. Once the event outgrows the limit it is reported and its scanned bytes are dropped
+  // as the scan goes on, so memory stays bounded; `pos` is shifted accordingly.
+  bool more(size_t& pos) {
+    if (!discarding_ && buf_.size() >= max_event_) {
+      problem(event_line_, fmt::format("record {} (line {}): event larger than {} bytes, skipped", record_no_,
+                                       event_line_, max_event_));
+      discarding_ = true;
+    }
+    if (discarding_) {
+      buf_.consume(pos);
+      pos = 0;
+    }
+    return buf_.fill();
+  }
+
+  // Offset of `needle` at or after `from`, reading on as needed; npos when the input ends first.
+  size_t find(size_t from, std::string_view needle) {
+    for (;;) {
+      const size_t at = buf_.view().find(needle, from);
+      if (at != std::string_view::npos) return at;
+      if (buf_.size() >= needle.size()) from = std::max(from, buf_.size() - needle.size() + 1);
+      if (!more(from)) return std::string_view::npos;
+    }
+  }
+
+  void truncated(std::string_view why) {
+    if (!discarding_) {
+      problem(event_line_, fmt::format("record {} (line {}): truncated event XML: {}", record_no_, event_line_, why));
+    }
+  }
+
+  // The current event was cut short by another one starting at offset `at`: report, drop the
+  // partial event and leave the next one at the front of the buffer.
+  void cut_short(size_t at) {
+    truncated(fmt::format("a new event starts at line {} before </{}>", buf_.line() + count_newlines(buf_.data(), at),
+                          name_));
+    buf_.consume(at);
+  }
+
+  // The buffer starts with an Event start tag whose qualified name is `name_length` bytes long.
+  // Finds the element's end, parses it in place and drops it; or reports why it cannot.
+  void read_event(size_t name_length) {
+    ++record_no_;
+    event_line_ = buf_.line();
+    discarding_ = false;
+    name_.assign(buf_.data() + 1, name_length);
+    const size_t end = find_event_end(1 + name_length);
+    if (end == std::string_view::npos) return;
+    if (discarding_) {
+      buf_.consume(end);
+      return;
+    }
+    const uint64_t newlines = count_newlines(buf_.data(), end);
+    if (const char* error = parse(buf_.data(), end)) {
+      problem(event_line_, fmt::format("record {} (line {}): malformed event XML: {}", record_no_, event_line_, error));
+    }
+    buf_.consume_counted(end, newlines);  // the in-place parse has overwritten the bytes
+  }
+
+  // What the "Event" at offset `at` belongs to: this event's end tag, another event's start tag,
+  // or neither ("<EventData", "</EventID", text). Needs the name's prefix before `at` in the buffer.
+  enum class EventName { kOther, kEndTag, kStartTag };
+  EventName event_name_at(size_t at) const {
+    const std::string_view v = buf_.view();
+    const size_t after = at + kEventName.size();
+    size_t lt = at;
+    while (lt > 0 && at - lt <= kMaxEventNameLookahead && v[lt - 1] != '<') --lt;
+    if (lt == 0 || v[lt - 1] != '<') return EventName::kOther;
+    const std::string_view tag = v.substr(lt - 1);  // from '<'
+    bool need_more = false;
+    if (tag.size() > 1 && tag[1] == '/') {
+      const size_t n = match_qualified_name(tag.substr(2), kEventName, true, need_more);
+      return n == name_.size() && tag.substr(2, n) == name_ && (is_xml_space(tag[2 + n]) || tag[2 + n] == '>') &&
+                     lt + 1 + n == after
+                 ? EventName::kEndTag
+                 : EventName::kOther;
+    }
+    return lt + match_qualified_name(tag.substr(1), kEventName, true, need_more) == after ? EventName::kStartTag
+                                                                                          : EventName::kOther;
+  }
+
+  // Offset just past the end tag of the element that starts the buffer, or npos after reporting a
+  // truncated event (and consuming it) when the input ends or another event starts first. One
+  // memmem pass for "Event" finds both: every hit is checked for "</name>" and "<[prefix:]Event ".
+  size_t find_event_end(size_t i) {
+    // The start tag: a "/>" end makes an empty element. A '<' means a broken tag; pugixml will say.
+    for (;; ++i) {
+      if (i >= buf_.size() && !more(i)) return at_eof();
+      const char c = buf_.data()[i];
+      if (c == '<') break;
+      if (c == '>') {
+        if (!discarding_ && buf_.data()[i - 1] == '/') return i + 1;
+        break;
+      }
+    }
+    // Bytes kept before the search point when discarding, so a tag's "</prefix:" stays visible.
+    constexpr size_t kKeep = kMaxEventNameLookahead + 2;
+    for (;;) {
+      const char* begin = buf_.data();
+      const size_t from = std::min(i, buf_.size());
+      const void* found = memmem(begin + from, buf_.size() - from, kEventName.data(), kEventName.size());
+      if (!found) {
+        i = std::max(i, buf_.size() >= kEventName.size() ? buf_.size() - kEventName.size() + 1 : 0);
+        if (!refill_keeping(i, kKeep)) return at_eof();
+        continue;
+      }
+      const size_t at = static_cast<size_t>(static_cast<const char*>(found) - begin);
+      if (at + kEventName.size() >= buf_.size() && !buf_.eof()) {  // the boundary byte is not here yet
+        i = at;
+        refill_keeping(i, kKeep);
+        continue;
+      }
+      switch (event_name_at(at)) {
+        case EventName::kEndTag: {
+          const size_t close = find(at + kEventName.size(), ">");
+          return close == std::string_view::npos ? at_eof() : close + 1;
+        }
+        case EventName::kStartTag: {
+          size_t lt = at;
+          while (buf_.data()[lt] != '<') --lt;
+          cut_short(lt);
+          return std::string_view::npos;
+        }
+        case EventName::kOther:
+          i = at + 1;
+          break;
+      }
+    }
+  }
+
+  // more() for the "Event" search: when discarding, keeps `keep` bytes before `pos`.
+  bool refill_keeping(size_t& pos, size_t keep) {
+    size_t drop = pos > keep ? pos - keep : 0;
+    const bool got = more(drop);
+    pos = drop + std::min(pos, keep);
+    return got;
+  }
+
+  size_t at_eof() {
+    truncated(fmt::format("the input ends before </{}>", name_));
+    buf_.consume(buf_.size());
+    return std::string_view::npos;
+  }
+
+  // Parses one event and emits its record; the parser's error text when it is not well-formed.
+  const char* parse(char* text, size_t size) {
+    const pugi::xml_parse_result parsed =
+        doc_.load_buffer_inplace(text, size, pugi::parse_default, pugi::encoding_utf8);
+    if (!parsed) return parsed.description();
+    Record record;
+    record.source.path = in_.path();
+    record.source.unit = "line";
+    record.source.position = event_line_;
+    event_xml_to_record(doc_.document_element(), kFormatName, record);
+    ++stats_.records;
+    sink_.on_record(std::move(record));
+    return nullptr;
+  }
+
+  ByteSource& in_;
+  RecordSink& sink_;
+  size_t max_event_;
+  EventXmlBlockBuffer buf_;
+  pugi::xml_document doc_;
+  ReadStats stats_;
+  uint64_t garbage_bytes_ = 0, garbage_line_ = 0, garbage_last_line_ = 0;
+  uint64_t record_no_ = 0, event_line_ = 0;
+  bool discarding_ = false;  // the current event is too large: scan to its end without keeping it
+  std::string name_;         // qualified name of the current event element ("Event", "e:Event")
+};
+
+}  // namespace
+
+ReadStats EventXmlReader::read(ByteSource& in, RecordSink& sink) { return EventXmlScan(in, sink, options_).run(); }
+
+int detect_event_xml(std::string_view head, const Knowledge& /*kb*/) {
+  bool evtxexport_preamble = false;
+  for (size_t pos = 0; pos < head.size();) {
+    const MarkupSpan m = classify_markup(head.substr(pos), true);
+    switch (m.kind) {
+      case Markup::kEventStart:
+      case Markup::kRootTag:
+        return head.find(kEventNamespace) != std::string_view::npos ? 95 : 80;
+      case Markup::kWhitespace:
+      case Markup::kSkip:
+        if (head.substr(pos).starts_with("evtxexport ")) evtxexport_preamble = true;
+        pos += m.length;
+        break;
+      case Markup::kNeedMore:
+      case Markup::kGarbage:
+        return 0;
+    }
+  }
+  // evtxexport's output for an empty log is only its preamble: still ours, with no records.
+  return evtxexport_preamble ? 60 : 0;
+}
+
+FormatInfo event_xml_format() {
+  return FormatInfo{std::string(kFormatName), detect_event_xml,
+                    [](const Knowledge&) { return std::make_unique<EventXmlReader>(); }, true};
+}
+
+}  // namespace kmsdiag

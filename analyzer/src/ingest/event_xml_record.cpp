@@ -1,0 +1,152 @@
+#include "ingest/event_xml_record.hpp"
+
+#include <charconv>
+#include <string>
+
+namespace kmsdiag {
+namespace {
+
+// Element and attribute names compare without their namespace prefix ("e:System" is "System").
+// One pass over the short name: this runs for every element and attribute of every event.
+std::string_view local_name(const char* name) {
+  const char* local = name;
+  const char* p = name;
+  for (; *p; ++p) {
+    if (*p == ':') local = p + 1;
+  }
+  return {local, static_cast<size_t>(p - local)};
+}
+
+pugi::xml_node child(pugi::xml_node parent, std::string_view local) {
+  for (pugi::xml_node c = parent.first_child(); c; c = c.next_sibling()) {
+    if (c.type() == pugi::node_element && local_name(c.name()) == local) return c;
+  }
+  return {};
+}
+
+pugi::xml_attribute attribute(pugi::xml_node node, std::string_view local) {
+  for (pugi::xml_attribute a = node.first_attribute(); a; a = a.next_attribute()) {
+    if (local_name(a.name()) == local) return a;
+  }
+  return {};
+}
+
+std::string_view text(pugi::xml_node node) { return trim(node.child_value()); }
+
+bool has_element_children(pugi::xml_node node) {
+  for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
+    if (c.type() == pugi::node_element) return true;
+  }
+  return false;
+}
+
+// Collects data.N (positional) and data.<Name> fields, keeping the first value of a repeated name.
+class DataFields {
+ public:
+  explicit DataFields(Record& out) : out_(out) {}
+  void add(std::string_view name, std::string_view value) {
+    out_.fields.push_back({positional_key(count_++), std::string(value)});
+    if (name.empty()) return;
+    std::string key = "data.";
+    key += name;
+    if (!out_.has(key)) out_.fields.push_back({std::move(key), std::string(value)});
+  }
+  size_t count() const { return count_; }
+
+ private:
+  static std::string positional_key(size_t i) {
+    char buf[32] = "data.";
+    const auto r = std::to_chars(buf + 5, buf + sizeof buf, i);
+    return std::string(buf, r.ptr);
+  }
+  Record& out_;
+  size_t count_ = 0;
+};
+
+// UserData has one wrapper element per provider schema; its leaves are the event's values.
+void add_user_data_leaves(pugi::xml_node node, DataFields& data) {
+  for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
+    if (c.type() != pugi::node_element) continue;
+    if (has_element_children(c)) {
+      add_user_data_leaves(c, data);
+    } else {
+      data.add(local_name(c.name()), text(c));
+    }
+  }
+}
+
+void add_event_id(pugi::xml_node event_id, Record& out) {
+  const std::string_view raw = text(event_id);
+  const pugi::xml_attribute qualifiers = attribute(event_id, "Qualifiers");
+  uint64_t value = 0;
+  const auto r = std::from_chars(raw.data(), raw.data() + raw.size(), value);
+  if (r.ec != std::errc() || r.ptr != raw.data() + raw.size()) {
+    out.fields.push_back({"event_id", std::string(raw)});
+    if (qualifiers) out.fields.push_back({"qualifiers", std::string(trim(qualifiers.value()))});
+    return;
+  }
+  // Some exports write the full 32-bit id (qualifiers in the high word) instead of the attribute.
+  out.fields.push_back({"event_id", std::to_string(value & 0xFFFF)});
+  if (qualifiers) {
+    out.fields.push_back({"qualifiers", std::string(trim(qualifiers.value()))});
+  } else if (value > 0xFFFF) {
+    out.fields.push_back({"qualifiers", std::to_string((value >> 16) & 0xFFFF)});
+  }
+}
+
+void add_system(pugi::xml_node system, Record& out) {
+  for (pugi::xml_node c = system.first_child(); c; c = c.next_sibling()) {
+    if (c.type() != pugi::node_element) continue;
+    const std::string_view name = local_name(c.name());
+    if (name == "Provider") {
+      pugi::xml_attribute a = attribute(c, "Name");
+      if (!a) a = attribute(c, "EventSourceName");
+      out.fields.push_back({"provider", std::string(trim(a.value()))});
+    } else if (name == "EventID") {
+      add_event_id(c, out);
+    } else if (name == "Level") {
+      out.fields.push_back({"level", std::string(text(c))});
+    } else if (name == "TimeCreated") {
+      if (auto t = parse_iso8601(attribute(c, "SystemTime").value())) out.time_ms = *t;
+    } else if (name == "EventRecordID") {
+      out.source.record_id = text(c);
+      out.fields.push_back({"record_id", out.source.record_id});
+    } else if (name == "Channel") {
+      out.fields.push_back({"channel", std::string(text(c))});
+    } else if (name == "Computer") {
+      out.machine = text(c);
+    }
+  }
+}
+
+}  // namespace
+
+void event_xml_to_record(pugi::xml_node event, std::string_view format, Record& out) {
+  out.kind = "event";
+  out.fields.reserve(24);  // System fields plus a typical event's Data: no regrowth
+  std::string_view message;
+  bool has_message = false;
+  DataFields data(out);
+  for (pugi::xml_node c = event.first_child(); c; c = c.next_sibling()) {
+    if (c.type() != pugi::node_element) continue;
+    const std::string_view name = local_name(c.name());
+    if (name == "System") {
+      add_system(c, out);
+    } else if (name == "EventData") {
+      for (pugi::xml_node d = c.first_child(); d; d = d.next_sibling()) {
+        if (d.type() == pugi::node_element && local_name(d.name()) == "Data") {
+          data.add(trim(attribute(d, "Name").value()), text(d));
+        }
+      }
+    } else if (name == "UserData") {
+      add_user_data_leaves(c, data);
+    } else if (name == "RenderingInfo") {
+      if (pugi::xml_node m = child(c, "Message")) message = text(m), has_message = true;
+    }
+  }
+  out.fields.push_back({"data_count", std::to_string(data.count())});
+  if (has_message) out.fields.push_back({"message", std::string(message)});
+  out.fields.push_back({"format", std::string(format)});
+}
+
+}  // namespace kmsdiag
