@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "cli/analysis_pipeline.hpp"
+#include "cli/dns_command.hpp"
 #include "report/report.hpp"
 
 namespace kmsdiag {
@@ -70,6 +71,8 @@ int run_cli(int argc, char** argv) {
   analyze->add_flag("--no-color", no_color, "Never colour the output (NO_COLOR is honoured too)");
   analyze->add_flag("-v,--verbose", verbose, "List every input file, not only those with problems");
 
+  LiveCommands live(app, *analyze);
+
   auto* rules_cmd = app.add_subcommand("rules", "Work with rule files");
   rules_cmd->require_subcommand(1);
   auto* validate = rules_cmd->add_subcommand("validate", "Load every rule and table; report bad ones as file:line");
@@ -81,6 +84,8 @@ int run_cli(int argc, char** argv) {
     const int rc = app.exit(e);
     return rc == 0 ? 0 : kExitUsage;
   }
+
+  if (live.selected()) return live.run();
 
   Loaded loaded;
   const std::string dir = resolve_rules_dir(rules_dir);
@@ -102,6 +107,7 @@ int run_cli(int argc, char** argv) {
 
   PipelineOptions options;
   options.paths = paths;
+  live.attach(options);
   options.on_problem = [](const Problem& p) { std::cerr << "kmsdiag: " << p.describe() << "\n"; };
   try {
     const Analysis analysis = run_analysis(options, loaded.kb, loaded.rules);

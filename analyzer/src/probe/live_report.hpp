@@ -1,0 +1,13 @@
+// Renders a live check for people (`kmsdiag dns` text) and for programs (JSON).
+#pragma once
+
+#include <ostream>
+
+#include "probe/live_check.hpp"
+
+namespace kmsdiag {
+
+void render_live_text(const LiveResult& result, std::ostream& out);
+void render_live_json(const LiveResult& result, std::ostream& out);
+
+}  // namespace kmsdiag
