@@ -34,7 +34,9 @@ class FindingWriter {
   FindingWriter(std::ostream& out, const TerminalOptions& options, const Palette& palette)
       : out_(out), options_(options), palette_(palette) {}
 
-  void write(const Finding& f, size_t depth, bool repeat) {
+  // `sibling`: the previous finding at this depth came from the same rule, so the steps and references
+  // were just printed; say so instead of repeating them (a rule grouped per machine can yield dozens).
+  void write(const Finding& f, size_t depth, bool repeat, bool sibling) {
     const std::string pad(2 + depth * 4, ' ');
     const std::string marker = depth == 0 ? "" : "explains: ";
     const std::string label = palette_.paint(upper(to_string(f.severity)), f.severity);
@@ -55,6 +57,10 @@ class FindingWriter {
                    ? fmt::format("from {} to {}", format_time(f.first_ms), format_time(f.last_ms))
                    : fmt::format("at {}", format_time(f.first_ms)))
            << "\n";
+    if (sibling) {
+      if (!f.remediation.empty()) out_ << pad << "What to do: as above\n";
+      return;
+    }
     write_list(pad, "What to do:", f.remediation, "- ");
     write_list(pad, "References:", f.references, "- ");
   }
@@ -125,8 +131,15 @@ void render_terminal(const Analysis& analysis, std::ostream& out, const Terminal
   const Palette palette(options.color);
   render_header(analysis, out, palette);
   FindingWriter writer(out, options, palette);
-  for (const auto& entry : finding_outline(analysis.findings))
-    writer.write(analysis.findings[entry.index], entry.depth, entry.repeat);
+  const std::vector<OutlineEntry> outline = finding_outline(analysis.findings);
+  const OutlineEntry* previous = nullptr;
+  for (const auto& entry : outline) {
+    const Finding& f = analysis.findings[entry.index];
+    const bool sibling = previous && previous->depth == entry.depth && !previous->repeat && !entry.repeat &&
+                         analysis.findings[previous->index].rule_id == f.rule_id;
+    writer.write(f, entry.depth, entry.repeat, sibling);
+    previous = &entry;
+  }
   render_input_table(analysis, out, options, palette);
   render_ignored_events(analysis, out, options);
   render_verdict(analysis, out, palette);

@@ -88,10 +88,7 @@ class ExplainLookup : public ValueLookup {
   std::optional<std::string_view> get(std::string_view name, std::string& scratch) const override {
     if (name.rfind("group.", 0) == 0) return RecordLookup(*records_.front()).get(name.substr(6), scratch);
     if (name.rfind("values.", 0) == 0) {
-      const std::vector<std::string> values = distinct_values(records_, name.substr(7));
-      const size_t shown = std::min(values.size(), kValuesShown);
-      scratch = fmt::format("{}", fmt::join(values.begin(), values.begin() + static_cast<long>(shown), ", "));
-      if (values.size() > shown) scratch += fmt::format(" … and {} more", values.size() - shown);
+      scratch = shorten_list(distinct_values(records_, name.substr(7)));
       return std::string_view(scratch);
     }
     if (name == "first_time" || name == "last_time") {

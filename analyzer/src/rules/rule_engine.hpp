@@ -13,7 +13,6 @@ namespace kmsdiag {
 
 inline constexpr size_t kEvidenceCap = 20;  // evidence entries kept per finding
 inline constexpr size_t kMachineCap = 50;   // machine names kept per finding
-inline constexpr size_t kValuesShown = 5;   // distinct values {values.F} lists before "… and N more"
 
 // Records grouped by kind once, so each rule only visits the kinds it matches.
 class RecordIndex {
