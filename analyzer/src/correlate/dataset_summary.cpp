@@ -1,6 +1,18 @@
 #include "correlate/correlation_steps.hpp"
 
 namespace kmsdiag::correlation {
+namespace {
+
+// Facts about activation itself (requests, answers, failures, host and client state, SRV lookups),
+// as opposed to the Software Protection service's own housekeeping (start/stop, rule re-evaluation),
+// which every Windows log has and which says nothing about KMS.
+bool is_activation_evidence(const Record& f) {
+  for (std::string_view prefix : {"kms.", "dns.", "adba.", "spp.activation-failure"})
+    if (f.kind.rfind(prefix, 0) == 0) return true;
+  return false;
+}
+
+}  // namespace
 
 Record summarise_dataset(const std::vector<Record>& facts, const std::vector<Record>& input_records,
                          const std::vector<Record>& attempts) {
@@ -10,12 +22,13 @@ Record summarise_dataset(const std::vector<Record>& facts, const std::vector<Rec
     kms_records += static_cast<uint64_t>(to_number(in.get("kms_records")).value_or(0));
     host_logs += in.get("kms_log") == "1";
   }
-  uint64_t host_requests = 0, client_requests = 0, client_responses = 0;
+  uint64_t host_requests = 0, client_requests = 0, client_responses = 0, activation_events = 0;
   int64_t latest = kNoTime;
   for (const auto& f : facts) {
     host_requests += f.kind == "kms.host-request";
     client_requests += f.kind == "kms.client-request";
     client_responses += f.kind == "kms.client-response";
+    activation_events += is_activation_evidence(f);
     if (f.time_ms != kNoTime && (latest == kNoTime || f.time_ms > latest)) latest = f.time_ms;
   }
   Record r;
@@ -29,6 +42,7 @@ Record summarise_dataset(const std::vector<Record>& facts, const std::vector<Rec
   r.set("client_requests", std::to_string(client_requests));
   r.set("client_responses", std::to_string(client_responses));
   r.set("client_attempts", std::to_string(attempts.size()));
+  r.set("activation_events", std::to_string(activation_events));
   r.set("latest", format_time(latest));
   return r;
 }
