@@ -13,17 +13,28 @@ class InterpretingSink final : public IngestSink {
   InterpretingSink(Interpreter& interpreter, std::vector<Record>& facts, const PipelineOptions& options)
       : interpreter_(interpreter), facts_(facts), options_(options) {}
   void begin_input(const std::string&) override { kms_in_input_ = 0; }
-  void on_record(Record&& r) override { kms_in_input_ += interpreter_.interpret(r, facts_) ? 1 : 0; }
+  void on_record(Record&& r) override {
+    kms_in_input_ += interpreter_.interpret(r, facts_) ? 1 : 0;
+    for (Problem& p : interpreter_.take_problems()) {
+      if (options_.on_problem) options_.on_problem(p);
+      if (pending_.size() < 100) pending_.push_back(std::move(p));
+    }
+  }
   void on_problem(Problem&& p) override {
     if (options_.on_problem) options_.on_problem(p);
   }
-  void end_input(InputSummary& s) override { s.kms_records = kms_in_input_; }
+  void end_input(InputSummary& s) override {
+    s.kms_records = kms_in_input_;
+    for (Problem& p : pending_) s.problems.push_back(std::move(p));
+    pending_.clear();
+  }
 
  private:
   Interpreter& interpreter_;
   std::vector<Record>& facts_;
   const PipelineOptions& options_;
   uint64_t kms_in_input_ = 0;
+  std::vector<Problem> pending_;  // undecodable KMS events of the current input
 };
 
 }  // namespace

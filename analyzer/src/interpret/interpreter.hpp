@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "knowledge/knowledge.hpp"
@@ -19,10 +20,14 @@ class Interpreter {
   bool interpret(const Record& in, std::vector<Record>& out);
   // "Application 1033" / "slmgr-text" -> how many records were not used.
   const std::map<std::string, uint64_t>& ignored() const { return ignored_; }
+  // KMS events whose payload could not be decoded since the last call, each naming the record:
+  // an input problem the user must see, not a silent skip.
+  std::vector<Problem> take_problems() { return std::exchange(problems_, {}); }
 
  private:
   const Knowledge& kb_;
   std::map<std::string, uint64_t> ignored_;
+  std::vector<Problem> problems_;
 };
 
 }  // namespace kmsdiag
