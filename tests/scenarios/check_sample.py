@@ -7,8 +7,10 @@
 A scenario passes when the set of causes reported at warning or worse equals `expect` exactly, every
 listed severity and explained_by matches, every `info` cause is reported at info level, and the exit
 code is 1 with findings / 0 without (2 and 3 mean an input problem: samples must read cleanly).
-Python standard library only, so expected.yaml is read by the small parser below, which accepts the
-subset the samples use: `description`, `expect` (list of maps or `[]`) and `info` (flow list).
+An optional `inputs` flow list (`name=format`, `name=-` for a file that must be skipped) pins how every
+file is read: each input kmsdiag lists (archives aside) must end in one listed name, read ones with
+records. Python standard library only, so expected.yaml is read by the small parser below, which accepts
+the subset the samples use: `description`, `expect` (list of maps or `[]`), `info` and `inputs` (flow lists).
 """
 
 import argparse
@@ -35,7 +37,7 @@ def _scalar(text):
 
 def read_expected(path):
     """Parses expected.yaml; raises ValueError naming the line on anything outside the subset."""
-    doc = {"description": "", "expect": [], "info": []}
+    doc = {"description": "", "expect": [], "info": [], "inputs": []}
     current = None
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         line = raw.rstrip()
@@ -44,7 +46,7 @@ def read_expected(path):
         if not line.startswith(" "):
             key, sep, value = line.partition(":")
             if not sep or key not in doc:
-                raise ValueError(f"{path}:{number}: expected description, expect or info")
+                raise ValueError(f"{path}:{number}: expected description, expect, info or inputs")
             value = _scalar(value)
             doc[key] = value if value != "" else doc[key]
             current = key
@@ -84,11 +86,40 @@ def failure(command, proc, problems):
     return 1
 
 
+def check_inputs(listed, inputs):
+    """Every input kmsdiag reports (archives aside) must match one `name=format` entry."""
+    wanted = dict(entry.rsplit("=", 1) for entry in listed)
+    if not wanted:
+        return []
+    problems, seen = [], set()
+    for i in inputs:
+        if i.get("format") == "zip":
+            continue
+        path = i.get("path", "")
+        name = next((n for n in wanted if path.endswith("/" + n) or path.endswith("!" + n)), None)
+        if name is None:
+            problems.append(f"input {path} is not listed in inputs")
+            continue
+        seen.add(name)
+        got = i.get("format") or "-"
+        if got != wanted[name]:
+            problems.append(f"input {path}: format {got} ({i.get('skipped') or 'read'}), expected {wanted[name]}")
+        elif got != "-" and not i.get("records"):
+            problems.append(f"input {path}: read as {got} but gave no records")
+        if i.get("problems"):
+            problems.append(f"input {path}: {len(i['problems'])} problem(s)")
+    problems += [f"listed input {n} not reported" for n in sorted(set(wanted) - seen)]
+    return problems
+
+
 def check_sample(args, sample):
     expected = read_expected(sample / "expected.yaml")
-    # The logs only: expected.yaml itself is no input, and kmsdiag counts an unknown file as one it
-    # could not read. scenario.all covers analysing a whole folder.
+    # The logs only: expected.yaml itself is no input, and kmsdiag counts an unknown file named on the
+    # command line as one it could not read. scenario.all covers analysing a whole folder. A case without
+    # host/ and clients/ (a customer's bundle) is its own evidence: every file but expected.yaml and README.md.
     logs = [str(d) for d in (sample / "host", sample / "clients") if d.is_dir()]
+    if not logs:
+        logs = [str(p) for p in sorted(sample.iterdir()) if p.name not in ("expected.yaml", "README.md")]
     command, proc = run_kmsdiag(args, logs, "json")
     try:
         report = json.loads(proc.stdout)
@@ -124,6 +155,7 @@ def check_sample(args, sample):
     for cause in expected["info"]:
         if not any(f.get("severity") == "info" for f in by_cause.get(cause, [])):
             problems.append(f"missing info-level cause {cause}")
+    problems += check_inputs(expected["inputs"], report.get("inputs", []))
     want_rc = 1 if want else 0
     if proc.returncode != want_rc:
         problems.append(f"exit code {proc.returncode}, expected {want_rc}")

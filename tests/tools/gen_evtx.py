@@ -341,6 +341,13 @@ def build(records, mix, seed, exact_end):
     rng = random.Random(seed)
     make = MIXES[mix]
     host = "KMS01.corp.example"
+    timed = ((make(rng, i, host), filetime(BASE_TIME + 37 * i, (i * 7919) % 10_000_000)) for i in range(records))
+    return build_log(timed, exact_end)
+
+
+def build_log(timed_events, exact_end=False):
+    """A whole EVTX file from (Event, FILETIME) pairs in record order: the hook other generators
+    (tests/tools/make_bundle.py) use to write logs of their own events."""
     chunks = []
     state = {"chunk": Chunk(), "area": bytearray(), "first": None, "last": None, "last_offset": CHUNK_HEADER}
 
@@ -350,10 +357,10 @@ def build(records, mix, seed, exact_end):
         chunks.append(finish_chunk(state, exact_end))
         state.update(chunk=Chunk(), area=bytearray(), first=None, last=None, last_offset=CHUNK_HEADER)
 
-    for i in range(records):
-        record_id = i + 1
-        event = make(rng, i, host)
-        when = filetime(BASE_TIME + 37 * i, (i * 7919) % 10_000_000)
+    records = 0
+    for event, when in timed_events:
+        records += 1
+        record_id = records
         for attempt in range(2):
             chunk = state["chunk"]
             snap = chunk.snapshot()

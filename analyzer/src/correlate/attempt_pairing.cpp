@@ -33,10 +33,13 @@ std::vector<Pair> pair_requests(const std::vector<Record>& facts) {
   }
   std::vector<Pair> pairs;
   for (auto& [key, members] : logs) {
-    std::stable_sort(members.begin(), members.end(), [&](size_t a, size_t b) {
-      return std::tie(facts[a].time_ms, facts[a].source.position) <
-             std::tie(facts[b].time_ms, facts[b].source.position);
-    });
+    // Exports in whole seconds (Event Viewer CSV, pasted text) give a request and its answer the same
+    // time, and newest-first files list the answer first: at one dated instant the request goes first.
+    const auto order = [&](size_t i) {
+      const Record& f = facts[i];
+      return std::tuple(f.time_ms, f.time_ms != kNoTime && f.kind != "kms.client-request", f.source.position);
+    };
+    std::stable_sort(members.begin(), members.end(), [&](size_t a, size_t b) { return order(a) < order(b); });
     std::optional<size_t> pending;
     for (size_t i : members) {
       if (facts[i].kind == "kms.client-request") {

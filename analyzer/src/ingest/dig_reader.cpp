@@ -2,7 +2,6 @@
 // answers are zone-file lines ("<name> <ttl> IN SRV <prio> <weight> <port> <target>"); an SOA without
 // answers is NODATA; ";; connection timed out" (or a communications error that timed out) is a timeout.
 // dig is not localized, and its tokens are protocol syntax, so no label table is involved.
-#include <sstream>
 
 #include "ingest/labeled_text.hpp"
 #include "ingest/line_reader.hpp"
@@ -13,15 +12,6 @@ namespace kmsdiag {
 namespace {
 
 constexpr std::string_view kFormat = "dig-srv";
-constexpr size_t kMaxLine = 64 * 1024;
-constexpr size_t kMaxTargets = 1000;
-
-std::vector<std::string> words(std::string_view text) {
-  std::vector<std::string> out;
-  std::istringstream in{std::string(text)};
-  for (std::string w; in >> w && out.size() < 16;) out.push_back(w);
-  return out;
-}
 
 // rcode mnemonic -> cmd.srv-lookup status; NOERROR leaves the answers to decide (records / nodata).
 std::string rcode_status(std::string_view rcode) {
@@ -36,7 +26,7 @@ class DigReader final : public Reader {
   ReadStats read(ByteSource& in, RecordSink& sink) override {
     ReadStats stats;
     const std::string path = in.path();
-    LineReader lines(in, kMaxLine);
+    LineReader lines(in, kSrvMaxLine);
     SrvLookup q;
     bool question = false;
     auto finish = [&] {
@@ -54,7 +44,7 @@ class DigReader final : public Reader {
       if (text.starts_with("; <<>> DiG")) {
         finish();
         q.line = no;
-        for (const auto& w : words(text.substr(text.rfind("<<>>") + 4)))
+        for (const auto& w : split_words(text.substr(text.rfind("<<>>") + 4)))
           if (ascii_lower(w).starts_with("_vlmcs")) q.query = w;
         continue;
       }
@@ -69,7 +59,7 @@ class DigReader final : public Reader {
         continue;
       }
       if (question && text.starts_with(";") && !text.starts_with(";;")) {
-        q.query = words(text.substr(1)).front();
+        if (const auto w = split_words(text.substr(1), 1); !w.empty()) q.query = w.front();
         question = false;
         continue;
       }
@@ -79,15 +69,15 @@ class DigReader final : public Reader {
         continue;
       }
       if (text.starts_with(";; SERVER:")) {
-        const auto w = words(text.substr(10));
+        const auto w = split_words(text.substr(10));
         if (!w.empty()) q.server = w.front().substr(0, w.front().find('('));
         continue;
       }
       if (text.starts_with(";")) continue;
-      const auto w = words(text);
+      const auto w = split_words(text);
       if (w.size() >= 8 && ascii_lower(w[3]) == "srv") {
         if (q.query.empty()) q.query = w[0];
-        if (q.targets.size() < kMaxTargets) q.targets.push_back({w[4], w[5], w[6], w[7]});
+        if (q.targets.size() < kSrvMaxTargets) q.targets.push_back({w[4], w[5], w[6], w[7]});
       } else if (w.size() >= 4 && ascii_lower(w[3]) == "soa") {
         q.saw_soa = true;
       }

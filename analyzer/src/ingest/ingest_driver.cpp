@@ -138,10 +138,10 @@ std::vector<InputSummary> ingest_paths(const std::vector<std::string>& paths, co
       sink.on_problem(Problem(s.problems.back()));
       out.push_back(std::move(s));
     }
-    // Files met while walking a folder may be anything (notes, screenshots): skipping them is normal.
-    // A file named on the command line that cannot be read is an input problem.
-    for (size_t i = first; i < out.size(); ++i) {
-      InputSummary& s = out[i];
+    // Files met while walking a folder or inside an archive may be anything (notes, screenshots):
+    // skipping them is normal. A file named on the command line that cannot be read is an input problem.
+    if (first < out.size()) {
+      InputSummary& s = out[first];
       if (f.named && !s.skipped.empty() && s.problems.empty()) {
         Problem p{{s.path, "", 0, ""}, "not read: " + s.skipped};
         sink.on_problem(Problem(p));

@@ -12,8 +12,6 @@ namespace kmsdiag {
 namespace {
 
 constexpr std::string_view kFormat = "nslookup-srv";
-constexpr size_t kMaxLine = 64 * 1024;
-constexpr size_t kMaxTargets = 1000;
 
 // "C:\> nslookup -type=srv _vlmcs._tcp.corp.example 10.0.0.1" -> the first operand.
 std::string command_query(std::string_view line) {
@@ -66,7 +64,7 @@ class NslookupReader final : public Reader {
   ReadStats read(ByteSource& in, RecordSink& sink) override {
     ReadStats stats;
     const std::string path = in.path();
-    LineReader lines(in, kMaxLine);
+    LineReader lines(in, kSrvMaxLine);
     SrvLookup q;
     bool server_seen = false;
     auto finish = [&] {
@@ -100,7 +98,7 @@ class NslookupReader final : public Reader {
         if (q.line == 0) q.line = no;
         const size_t end = text.find_first_of(" \t");
         q.query = std::string(text.substr(0, end));
-        if (q.targets.size() < kMaxTargets) q.targets.emplace_back();
+        if (q.targets.size() < kSrvMaxTargets) q.targets.emplace_back();
         continue;
       }
       const auto m = labels_.match(text);

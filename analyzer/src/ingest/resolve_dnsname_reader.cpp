@@ -1,7 +1,6 @@
 // PowerShell `Resolve-DnsName -Type SRV _vlmcs._tcp.<domain>`: answers in the default table view
 // (Name Type TTL Section NameTarget Priority Weight Port) or the list view (Format-List), and failures
 // as PowerShell error records whose FullyQualifiedErrorId names the DNS error in any language.
-#include <sstream>
 
 #include "ingest/labeled_text.hpp"
 #include "ingest/line_reader.hpp"
@@ -12,15 +11,6 @@ namespace kmsdiag {
 namespace {
 
 constexpr std::string_view kFormat = "resolve-dnsname-srv";
-constexpr size_t kMaxLine = 64 * 1024;
-constexpr size_t kMaxTargets = 1000;
-
-std::vector<std::string> words(std::string_view text) {
-  std::vector<std::string> out;
-  std::istringstream in{std::string(text)};
-  for (std::string w; in >> w && out.size() < 16;) out.push_back(w);
-  return out;
-}
 
 // The name operand of a Resolve-DnsName command line (skipping option values).
 std::string command_query(const std::vector<std::string>& w, size_t cmd) {
@@ -43,14 +33,14 @@ class ResolveDnsNameReader final : public Reader {
   ReadStats read(ByteSource& in, RecordSink& sink) override {
     ReadStats stats;
     const std::string path = in.path();
-    LineReader lines(in, kMaxLine);
+    LineReader lines(in, kSrvMaxLine);
     SrvLookup q;
     std::map<std::string, std::string> item;  // one list-view object
     auto finish = [&] {
       if (emit_srv_lookup(q, path, kFormat, sink)) ++stats.records;
     };
     auto add_target = [&](std::string host, std::string prio, std::string weight, std::string port) {
-      if (q.targets.size() < kMaxTargets) q.targets.push_back({prio, weight, port, host});
+      if (q.targets.size() < kSrvMaxTargets) q.targets.push_back({prio, weight, port, host});
     };
     auto end_item = [&] {
       const std::string type = ascii_lower(item["type"]);
@@ -74,7 +64,7 @@ class ResolveDnsNameReader final : public Reader {
         if (!item.empty()) end_item();
         continue;
       }
-      const auto w = words(text);
+      const auto w = split_words(text);
       size_t cmd = w.size();
       for (size_t i = 0; i < w.size(); ++i)
         if (ascii_lower(w[i]) == "resolve-dnsname") cmd = i;
@@ -130,7 +120,7 @@ int detect_resolve_dnsname(std::string_view head, const Knowledge&) {
   bool command = false, header = false, srv_row = false, error = false;
   for (auto raw : head_lines(head)) {
     const std::string_view line = strip_leading_blanks(raw);
-    const auto w = words(line);
+    const auto w = split_words(line);
     const std::string lower = ascii_lower(line);
     if (lower.find("resolve-dnsname") != std::string::npos) command = true;
     if (w.size() >= 4 && w[0] == "Name" && w[1] == "Type" && w[2] == "TTL" && w[3] == "Section") header = true;

@@ -1,5 +1,7 @@
 #include "ingest/srv_lookup_record.hpp"
 
+#include <sstream>
+
 #include "model/record.hpp"
 
 namespace kmsdiag {
@@ -50,6 +52,13 @@ bool emit_srv_lookup(SrvLookup& lookup, const std::string& path, std::string_vie
   sink.on_record(std::move(r));
   lookup = SrvLookup{};
   return true;
+}
+
+std::vector<std::string> split_words(std::string_view text, size_t max) {
+  std::vector<std::string> out;
+  std::istringstream in{std::string(text)};
+  for (std::string w; out.size() < max && in >> w;) out.push_back(w);
+  return out;
 }
 
 }  // namespace kmsdiag

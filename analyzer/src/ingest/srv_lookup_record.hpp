@@ -27,6 +27,13 @@ struct SrvLookup {
 // "_vlmcs._tcp.corp.example." -> "corp.example"; "" for a bare "_vlmcs._tcp".
 std::string srv_domain(std::string_view query);
 
+// Limits shared by the SRV lookup readers: a console line, and the targets one lookup may list.
+inline constexpr size_t kSrvMaxLine = 64 * 1024;
+inline constexpr size_t kSrvMaxTargets = 1000;
+
+// The first `max` whitespace-separated words of a line.
+std::vector<std::string> split_words(std::string_view text, size_t max = 16);
+
 // Emits `lookup` as a cmd.srv-lookup record (nothing when it is empty) and resets it.
 // Returns true when a record was emitted.
 bool emit_srv_lookup(SrvLookup& lookup, const std::string& path, std::string_view format, RecordSink& sink);
