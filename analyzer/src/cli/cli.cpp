@@ -2,10 +2,10 @@
 
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <filesystem>
-#include <fmt/format.h>
 #include <iostream>
 
 #include "cli/analysis_pipeline.hpp"
@@ -62,7 +62,8 @@ int run_cli(int argc, char** argv) {
   std::string rules_dir;
   app.add_option("--rules", rules_dir, "Rules folder (default: $KMSDIAG_RULES, else the bundled rules/)");
 
-  auto* analyze = app.add_subcommand("analyze", "Explain activation failures found in exported logs and command output");
+  auto* analyze =
+      app.add_subcommand("analyze", "Explain activation failures found in exported logs and command output");
   std::vector<std::string> paths;
   std::string format = "text";
   bool no_color = false, verbose = false;

@@ -14,9 +14,9 @@ namespace kmsdiag {
 
 struct ArchiveLimits {
   uint64_t max_members = 10000;
-  uint64_t max_member_bytes = 8ULL << 30;   // 8 GiB uncompressed per member
-  uint64_t max_total_bytes = 64ULL << 30;   // 64 GiB uncompressed in all
-  uint64_t max_ratio = 1000;                // uncompressed / compressed, per member
+  uint64_t max_member_bytes = 8ULL << 30;  // 8 GiB uncompressed per member
+  uint64_t max_total_bytes = 64ULL << 30;  // 64 GiB uncompressed in all
+  uint64_t max_ratio = 1000;               // uncompressed / compressed, per member
 };
 
 // True when the head starts a zip archive.

@@ -54,7 +54,8 @@ class IconvSource final : public ByteSource {
  public:
   IconvSource(ByteSource& inner, const char* from) : inner_(inner) {
     cd_ = iconv_open("UTF-8", from);
-    if (cd_ == reinterpret_cast<iconv_t>(-1)) throw std::runtime_error(std::string("iconv cannot convert from ") + from);
+    if (cd_ == reinterpret_cast<iconv_t>(-1))
+      throw std::runtime_error(std::string("iconv cannot convert from ") + from);
   }
   ~IconvSource() override { iconv_close(cd_); }
   IconvSource(const IconvSource&) = delete;

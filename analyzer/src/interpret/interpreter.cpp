@@ -57,8 +57,9 @@ bool Interpreter::interpret(const Record& in, std::vector<Record>& out) {
       return true;
     case EventOutcome::malformed:
       ++ignored_["malformed " + std::string(trim(in.get("event_id")))];
-      problems_.push_back(Problem{in.source, "event " + std::string(trim(in.get("event_id"))) +
-                                                 ": the KMS payload is missing fields or is not readable; event left out"});
+      problems_.push_back(
+          Problem{in.source, "event " + std::string(trim(in.get("event_id"))) +
+                                 ": the KMS payload is missing fields or is not readable; event left out"});
       return false;
     case EventOutcome::unused:
       break;

@@ -23,7 +23,7 @@ struct InputSummary {
   std::string format;    // detected format id, "" when skipped
   std::string encoding;  // "utf-8", "utf-16le", "cp932", "binary", ...
   uint64_t bytes = 0;
-  uint64_t records = 0;   // records read
+  uint64_t records = 0;      // records read
   uint64_t kms_records = 0;  // of which the interpreters used
   std::vector<Problem> problems;
   std::string skipped;  // non-empty: why the file was not read at all
@@ -41,14 +41,14 @@ struct Finding {
   std::string cause;  // stable catalog id, e.g. "duplicate-cmid"
   Severity severity = Severity::info;
   std::string title;
-  std::string explanation;               // rendered template
-  std::vector<std::string> remediation;  // concrete commands / steps
-  std::vector<std::string> references;   // URLs
-  std::vector<std::string> explains;     // causes this one accounts for (from the rule)
-  std::vector<std::string> explained_by; // causes found in this run that account for this one
-  std::vector<Evidence> evidence;        // capped sample, in time order
-  uint64_t evidence_total = 0;           // how many records matched in all
-  std::vector<std::string> machines;     // distinct machines involved (capped)
+  std::string explanation;                // rendered template
+  std::vector<std::string> remediation;   // concrete commands / steps
+  std::vector<std::string> references;    // URLs
+  std::vector<std::string> explains;      // causes this one accounts for (from the rule)
+  std::vector<std::string> explained_by;  // causes found in this run that account for this one
+  std::vector<Evidence> evidence;         // capped sample, in time order
+  uint64_t evidence_total = 0;            // how many records matched in all
+  std::vector<std::string> machines;      // distinct machines involved (capped)
   uint64_t machine_total = 0;
   int64_t first_ms = kNoTime, last_ms = kNoTime;
   std::map<std::string, std::string> facts;  // group key and aggregate values, for JSON consumers
@@ -56,7 +56,7 @@ struct Finding {
 
 struct Analysis {
   std::vector<InputSummary> inputs;
-  std::vector<Finding> findings;  // root causes first, then by severity
+  std::vector<Finding> findings;                   // root causes first, then by severity
   std::map<std::string, uint64_t> ignored_events;  // "Application 1033" -> count, never fatal
   uint64_t records_total = 0;
   uint64_t kms_records_total = 0;

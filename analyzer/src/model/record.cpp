@@ -121,7 +121,8 @@ std::optional<int64_t> parse_iso8601(std::string_view s) {
   }
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return std::nullopt;
   int64_t t = utc_ms(y, mo, d, h, mi, se, ms);
-  if (i < s.size() && s[i] == 'Z') ++i;
+  if (i < s.size() && s[i] == 'Z')
+    ++i;
   else if (i < s.size() && (s[i] == '+' || s[i] == '-')) {  // explicit offset: convert to UTC
     const int sign = s[i] == '+' ? 1 : -1;
     ++i;

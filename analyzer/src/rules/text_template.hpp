@@ -1,7 +1,7 @@
 // Message templates in rule files: literal text with {name} placeholders filled from a ValueLookup.
 // "{{" and "}}" stand for literal braces. "{F|short}" renders a comma-separated field value as a
-// shortened list (shorten_list), so a rule can cite a 40-machine list without flooding the report. Parsed once at load time so a malformed template is a
-// load error, not a broken report.
+// shortened list (shorten_list), so a rule can cite a 40-machine list without flooding the report. Parsed once at load
+// time so a malformed template is a load error, not a broken report.
 #pragma once
 
 #include <optional>

@@ -27,9 +27,9 @@ TEST(AttemptPairing, PairsRequestWithResponseWithinFiveMinutes) {
 
 TEST(AttemptPairing, SameSecondNewestFirstExportStillPairs) {
   // Event Viewer CSV: whole seconds, newest first, so the answer comes before its request in the file.
-  auto out = run({client_response("a.csv", 1, kT0, "PC1", "0x00000000", "0", "13"),
-                  client_request("a.csv", 2, kT0, "PC1", "c1")},
-                 {input("a.csv", 2, "event-csv")});
+  auto out = run(
+      {client_response("a.csv", 1, kT0, "PC1", "0x00000000", "0", "13"), client_request("a.csv", 2, kT0, "PC1", "c1")},
+      {input("a.csv", 2, "event-csv")});
   auto attempts = of_kind(out, "kms.client-attempt");
   ASSERT_EQ(attempts.size(), 1u);
   EXPECT_EQ(attempts[0]->get("answered"), "1");

@@ -60,7 +60,8 @@ std::vector<InputSummary> ingest_zip(const std::string& zip, Collect& sink) {
 
 TEST(ArchiveReader, MembersAreReadInPlaceAndJunkIsSkippedQuietly) {
   Collect sink;
-  const auto out = ingest_zip(make_zip({{"PC1/app.xml", kEvent}, {"notes.txt", "call the customer back"},
+  const auto out = ingest_zip(make_zip({{"PC1/app.xml", kEvent},
+                                        {"notes.txt", "call the customer back"},
                                         {"shot.png", std::string("\x89PNG\r\n\x1a\n\0\0\0", 11)}}),
                               sink);
   ASSERT_EQ(out.size(), 4u);  // the zip itself, then each member
