@@ -115,7 +115,7 @@ class NslookupReader final : public Reader {
       } else if (m->key == "soa") {
         q.saw_soa = true;
       } else if (!q.targets.empty()) {
-        SrvTarget& t = q.targets.back();
+        PrintedSrvTarget& t = q.targets.back();
         if (m->key == "srv_priority") t.priority = m->value;
         if (m->key == "srv_weight") t.weight = m->value;
         if (m->key == "srv_port") t.port = m->value;

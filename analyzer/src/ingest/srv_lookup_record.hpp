@@ -9,7 +9,8 @@
 
 namespace kmsdiag {
 
-struct SrvTarget {
+// One SRV target as the tool printed it (text, not parsed: the probe stage has its own typed SrvTarget).
+struct PrintedSrvTarget {
   std::string priority, weight, port, host;
 };
 
@@ -19,7 +20,7 @@ struct SrvLookup {
   std::string server;    // DNS server that answered, when printed
   std::string status;    // records|nxdomain|nodata|servfail|refused|timeout|error; "" = decide from targets
   bool saw_soa = false;  // an authority SOA without answers means the name exists but has no SRV (NODATA)
-  std::vector<SrvTarget> targets;
+  std::vector<PrintedSrvTarget> targets;
 
   bool empty() const { return query.empty() && status.empty() && targets.empty() && !saw_soa; }
 };
