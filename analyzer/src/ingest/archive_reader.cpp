@@ -17,6 +17,12 @@ struct ReadContext {
   uint64_t consumed = 0;
 };
 
+// libarchive may have no message for an error (NULL): never pass that on as a C string.
+std::string archive_error(struct archive* a) {
+  const char* msg = archive_error_string(a);
+  return msg ? msg : "unknown archive error";
+}
+
 la_ssize_t read_cb(struct archive*, void* ctx, const void** out) {
   auto* c = static_cast<ReadContext*>(ctx);
   const size_t n = c->in.read(c->buf.data(), c->buf.size());
@@ -35,7 +41,7 @@ class MemberSource final : public ByteSource {
   size_t read(char* buf, size_t n) override {
     if (done_) return 0;
     const la_ssize_t got = archive_read_data(a_, buf, n);
-    if (got < 0) throw std::runtime_error(fmt::format("archive member damaged: {}", archive_error_string(a_)));
+    if (got < 0) throw std::runtime_error(fmt::format("archive member damaged: {}", archive_error(a_)));
     produced_ += static_cast<uint64_t>(got);
     total_ += static_cast<uint64_t>(got);
     if (produced_ > limits_.max_member_bytes)
@@ -83,7 +89,7 @@ void read_archive(ByteSource& in, const std::function<void(ByteSource&)>& member
     problem(Problem{{in.path(), index ? "member" : "", index, ""}, msg});
   };
   if (archive_read_open(a.get(), &ctx, nullptr, read_cb, nullptr) != ARCHIVE_OK) {
-    fail(0, fmt::format("not a readable zip archive: {}", archive_error_string(a.get())));
+    fail(0, fmt::format("not a readable zip archive: {}", archive_error(a.get())));
     return;
   }
   uint64_t total = 0, index = 0;
@@ -94,10 +100,10 @@ void read_archive(ByteSource& in, const std::function<void(ByteSource&)>& member
     ++index;
     if (r == ARCHIVE_FATAL) {
       fail(index,
-           fmt::format("archive damaged, members from here on are unreadable: {}", archive_error_string(a.get())));
+           fmt::format("archive damaged, members from here on are unreadable: {}", archive_error(a.get())));
       break;
     }
-    if (r == ARCHIVE_WARN) fail(index, fmt::format("archive warning: {}", archive_error_string(a.get())));
+    if (r == ARCHIVE_WARN) fail(index, fmt::format("archive warning: {}", archive_error(a.get())));
     if (index > limits.max_members) {
       fail(index, fmt::format("more than {} members: the rest are not read", limits.max_members));
       break;
