@@ -99,8 +99,7 @@ void read_archive(ByteSource& in, const std::function<void(ByteSource&)>& member
     if (r == ARCHIVE_EOF) break;
     ++index;
     if (r == ARCHIVE_FATAL) {
-      fail(index,
-           fmt::format("archive damaged, members from here on are unreadable: {}", archive_error(a.get())));
+      fail(index, fmt::format("archive damaged, members from here on are unreadable: {}", archive_error(a.get())));
       break;
     }
     if (r == ARCHIVE_WARN) fail(index, fmt::format("archive warning: {}", archive_error(a.get())));

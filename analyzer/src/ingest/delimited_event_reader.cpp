@@ -71,7 +71,7 @@ class DelimitedEventReader final : public Reader {
     std::vector<std::string> keys;
     std::string line, row;
     while (lines.next(line)) {
-      if (lines.truncated()) problem(lines.line_number(), "line longer than 1 MiB; the rest of it was skipped");
+      if (lines.truncated()) problem(lines.line_number(), lines.truncation_message());
       if (keys.empty()) {  // still looking for the header
         if (trim(line).empty() || is_type_line(line)) continue;
         keys = header_keys(split_row(line, sep_), labels_);

@@ -46,7 +46,7 @@ class FormatListReader final : public Reader {
     bool blank_before = false;
     while (lines.next(line)) {
       const uint64_t no = lines.line_number();
-      if (lines.truncated()) problem(no, "line longer than 1 MiB; the rest of it was skipped");
+      if (lines.truncated()) problem(no, lines.truncation_message());
       if (trim(line).empty()) {
         blank_before = true;
         continue;

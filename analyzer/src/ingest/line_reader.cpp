@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include <fmt/format.h>
+
 namespace kmsdiag {
 
 namespace {
@@ -48,6 +50,19 @@ bool LineReader::next(std::string& line) {
   if (!line.empty() && line.back() == '\r') line.pop_back();
   ++line_no_;
   return true;
+}
+
+std::string LineReader::truncation_message() const {
+  const std::string size = max_line_ % (1024 * 1024) == 0 ? fmt::format("{} MiB", max_line_ / (1024 * 1024))
+                           : max_line_ % 1024 == 0        ? fmt::format("{} KiB", max_line_ / 1024)
+                                                          : fmt::format("{} bytes", max_line_);
+  return fmt::format("line longer than {}; the rest of it was skipped", size);
+}
+
+void LineReader::report_if_truncated(RecordSink& sink, ReadStats& stats) const {
+  if (!truncated_) return;
+  ++stats.problems;
+  sink.on_problem(Problem{{in_.path(), "line", line_no_, ""}, truncation_message()});
 }
 
 }  // namespace kmsdiag

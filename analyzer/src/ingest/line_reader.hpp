@@ -9,6 +9,7 @@
 #include <string>
 
 #include "ingest/byte_source.hpp"
+#include "ingest/reader.hpp"
 
 namespace kmsdiag {
 
@@ -24,6 +25,11 @@ class LineReader {
   uint64_t line_number() const { return line_no_; }  // 1-based number of the line last returned
   bool truncated() const { return truncated_; }      // the line last returned was longer than the cap
   uint64_t bytes() const { return bytes_; }          // bytes consumed so far
+
+  // "line longer than 64 KiB; the rest of it was skipped": the words every reader uses for a cut line.
+  std::string truncation_message() const;
+  // When the line last returned was cut: reports it (file, line) to the sink and counts it.
+  void report_if_truncated(RecordSink& sink, ReadStats& stats) const;
 
  private:
   bool fill();

@@ -38,10 +38,7 @@ class OsppReader final : public Reader {
     std::string line;
     while (lines.next(line)) {
       const uint64_t no = lines.line_number();
-      if (lines.truncated()) {
-        ++stats.problems;
-        sink.on_problem(Problem{{path, "line", no, ""}, "line longer than 64 KiB, cut"});
-      }
+      lines.report_if_truncated(sink, stats);
       // "---Processing---", "---Exiting---" and the plain dashed rules all close a product block.
       if (is_rule_line(line)) {
         finish();

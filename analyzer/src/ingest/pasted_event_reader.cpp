@@ -52,7 +52,7 @@ class PastedEventReader final : public Reader {
     LineReader lines(in);
     std::string raw;
     while (lines.next(raw)) {
-      if (lines.truncated()) problem(lines.line_number(), "line longer than 1 MiB; the rest of it was skipped");
+      if (lines.truncated()) problem(lines.line_number(), lines.truncation_message());
       on_line(unquote(raw), lines.line_number());
     }
     flush();

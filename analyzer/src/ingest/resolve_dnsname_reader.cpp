@@ -55,10 +55,7 @@ class ResolveDnsNameReader final : public Reader {
     std::string line;
     while (lines.next(line)) {
       const uint64_t no = lines.line_number();
-      if (lines.truncated()) {
-        ++stats.problems;
-        sink.on_problem(Problem{{path, "line", no, ""}, "line longer than 64 KiB, cut"});
-      }
+      lines.report_if_truncated(sink, stats);
       std::string_view text = strip_trailing_blanks(strip_leading_blanks(line));
       if (text.empty()) {
         if (!item.empty()) end_item();

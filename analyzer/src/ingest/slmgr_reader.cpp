@@ -48,7 +48,7 @@ class SlmgrReader final : public Reader {
     LineReader lines(in, kMaxLine);
     std::string line;
     while (lines.next(line)) {
-      if (lines.truncated()) problem(lines.line_number(), "line longer than 64 KiB, cut");
+      if (lines.truncated()) problem(lines.line_number(), lines.truncation_message());
       on_line(line, lines.line_number());
     }
     finish_product();
