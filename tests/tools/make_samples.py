@@ -766,7 +766,7 @@ Each folder is one activation story as an administrator would export it: `host/`
 logs (`Key Management Service.xml`, sometimes its `Application.xml`), `clients/` the Application logs of
 a few clients. Files are either `wevtutil qe <log> /f:xml` output (bare `<Event>` elements) or an Event
 Viewer "Save as XML" file (`<Events>` root, newest first, with rendered messages). `expected.yaml` lists
-the causes `kmsdiag analyze <folder>/host <folder>/clients` must report at warning or worse (`expect`, exact set) and
+the causes `kmsdiag analyze <folder>` must report at warning or worse (`expect`, exact set) and
 info-level causes that must also appear (`info`); `ctest -R scenario` checks them.
 
 Everything here is written by `tests/tools/make_samples.py` (deterministic); edit the generator, not
@@ -791,6 +791,10 @@ def main():
         (out / fleet.case / "expected.yaml").write_text(expected_yaml(description, expect, info))
         rows.append(f"| {fleet.case} | {description} |")
         print(f"{fleet.case}: {size // 1024} KB")
+    # The mixed-format bundle is written by make_bundle.py (it reuses this fleet simulation).
+    rows.append("| customer-bundle | A zip as a customer sends it: host EVTX and UTF-16 `slmgr /dlv`, a Japanese CP932 "
+                "Event Viewer CSV and `slmgr /dli`, a client EVTX, nslookup output and a pasted ticket; the count is "
+                "split between KMS01 and a retired host still in DNS (see customer-bundle/README.md). |")
     (out / "README.md").write_text(README_HEAD + "\n".join(rows) + "\n")
 
 
