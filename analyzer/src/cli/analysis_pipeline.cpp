@@ -12,8 +12,13 @@ class InterpretingSink final : public IngestSink {
  public:
   InterpretingSink(Interpreter& interpreter, std::vector<Record>& facts, const PipelineOptions& options)
       : interpreter_(interpreter), facts_(facts), options_(options) {}
-  void begin_input(const std::string&) override { kms_in_input_ = 0; }
+  void begin_input(const std::string& path) override {
+    kms_in_input_ = 0;
+    input_ = path;
+    if (options_.on_progress) options_.on_progress(input_, inputs_done_, records_);
+  }
   void on_record(Record&& r) override {
+    if (++records_ % 4096 == 0 && options_.on_progress) options_.on_progress(input_, inputs_done_, records_);
     kms_in_input_ += interpreter_.interpret(r, facts_) ? 1 : 0;
     for (Problem& p : interpreter_.take_problems()) {
       if (options_.on_problem) options_.on_problem(p);
@@ -24,6 +29,7 @@ class InterpretingSink final : public IngestSink {
     if (options_.on_problem) options_.on_problem(p);
   }
   void end_input(InputSummary& s) override {
+    ++inputs_done_;
     s.kms_records = kms_in_input_;
     for (Problem& p : pending_) s.problems.push_back(std::move(p));
     pending_.clear();
@@ -34,6 +40,8 @@ class InterpretingSink final : public IngestSink {
   std::vector<Record>& facts_;
   const PipelineOptions& options_;
   uint64_t kms_in_input_ = 0;
+  std::string input_;
+  uint64_t inputs_done_ = 0, records_ = 0;
   std::vector<Problem> pending_;  // undecodable KMS events of the current input
 };
 

@@ -1,6 +1,7 @@
 // The analyze pipeline in one place: ingest -> interpret -> correlate -> rules, yielding an Analysis.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -18,6 +19,8 @@ struct PipelineOptions {
   std::function<void(std::vector<Record>& facts)> add_live_facts;
   // Called with each input problem as it happens (the CLI prints them to stderr).
   std::function<void(const Problem&)> on_problem;
+  // Called when an input starts and every few thousand records: input path, inputs finished, records read.
+  std::function<void(const std::string& input, uint64_t done, uint64_t records)> on_progress;
 };
 
 Analysis run_analysis(const PipelineOptions& options, const Knowledge& kb, const RuleSet& rules);

@@ -10,6 +10,7 @@
 
 #include "cli/analysis_pipeline.hpp"
 #include "cli/dns_command.hpp"
+#include "cli/progress_line.hpp"
 #include "report/report.hpp"
 
 namespace kmsdiag {
@@ -109,9 +110,17 @@ int run_cli(int argc, char** argv) {
   PipelineOptions options;
   options.paths = paths;
   live.attach(options);
-  options.on_problem = [](const Problem& p) { std::cerr << "kmsdiag: " << p.describe() << "\n"; };
+  ProgressLine progress;
+  options.on_problem = [&progress](const Problem& p) {
+    progress.clear();
+    std::cerr << "kmsdiag: " << p.describe() << "\n";
+  };
+  options.on_progress = [&progress](const std::string& input, uint64_t done, uint64_t records) {
+    progress.update(input, done, records);
+  };
   try {
     const Analysis analysis = run_analysis(options, loaded.kb, loaded.rules);
+    progress.clear();
     if (format == "json") {
       render_json(analysis, std::cout);
     } else {

@@ -1,0 +1,29 @@
+// A one-line progress display on stderr for long analyses: only on a terminal, never in pipes or CI,
+// redrawn at most a few times a second so it costs nothing on the hot path.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace kmsdiag {
+
+class ProgressLine {
+ public:
+  ProgressLine();  // enabled when stderr is a TTY and $CI is unset
+  ~ProgressLine() { clear(); }
+  ProgressLine(const ProgressLine&) = delete;
+  ProgressLine& operator=(const ProgressLine&) = delete;
+
+  // Reading `input`, `done` inputs finished so far, `records` read in all.
+  void update(const std::string& input, uint64_t done, uint64_t records);
+  // Erases the line (before other stderr output, and at the end).
+  void clear();
+
+ private:
+  bool enabled_ = false;
+  bool shown_ = false;
+  std::chrono::steady_clock::time_point last_{};
+};
+
+}  // namespace kmsdiag
