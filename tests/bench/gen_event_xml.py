@@ -83,8 +83,9 @@ class Generator:
             return h + data(f'0x00000000, 0x00000000, kms1.corp.example:1688, {self.cmid}, {t}, 1, 2, 43200, '
                             f'{self.rnd.choice(ACT_IDS)}, 25')
         if r < 0.008:
-            h, _ = self.head(SPP, 12289, 16384, 4)
-            return h + data(f'0x00000000, 0x00000000, 1, {self.rnd.randrange(1, 60)}, 120, 10080')
+            h, t = self.head(SPP, 12289, 16384, 4)
+            # hr, status, activated, unused, count, activation interval, renewal interval, client time
+            return h + data(f'0x00000000, 0x00000000, 1, 0, {self.rnd.randrange(1, 60)}, 120, 10080, {t}')
         if r < 0.010:
             h, _ = self.head(SPP, 8198, 49152, 2)
             return h + data(f'hr={self.rnd.choice(ERRORS)}', 'Software Protection Platform Service',
