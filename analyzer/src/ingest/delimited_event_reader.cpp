@@ -59,24 +59,20 @@ bool is_type_line(std::string_view line) { return line.starts_with("#TYPE") || l
 class DelimitedEventReader final : public Reader {
  public:
   DelimitedEventReader(const Knowledge& kb, char sep, std::string_view format)
-      : labels_(kb), sep_(sep), format_(format) {}
+      : labels_(kb), sep_(sep), out_(labels_, format) {}
 
   ReadStats read(ByteSource& in, RecordSink& sink) override {
     LineReader lines(in);
-    ReadStats stats;
-    const auto problem = [&](uint64_t line, const std::string& msg) {
-      ++stats.problems;
-      sink.on_problem(Problem{{in.path(), "line", line, ""}, fmt::format("line {}: {}", line, msg)});
-    };
+    out_.begin(in.path(), sink);
     std::vector<std::string> keys;
     std::string line, row;
     while (lines.next(line)) {
-      if (lines.truncated()) problem(lines.line_number(), lines.truncation_message());
+      if (lines.truncated()) out_.problem(lines.line_number(), lines.truncation_message());
       if (keys.empty()) {  // still looking for the header
         if (trim(line).empty() || is_type_line(line)) continue;
         keys = header_keys(split_row(line, sep_), labels_);
         if (std::find(keys.begin(), keys.end(), "event_id") == keys.end()) {
-          problem(lines.line_number(), "header row names no Event ID column; file not read");
+          out_.problem(lines.line_number(), "header row names no Event ID column; file not read");
           break;
         }
         continue;
@@ -96,60 +92,35 @@ class DelimitedEventReader final : public Reader {
       }
       if (too_long) {
         // Resynchronise on the next line: an unbalanced quote must not swallow the rest of the file.
-        problem(first, "row longer than 1 MiB (unbalanced quote?); skipped");
+        out_.problem(first, "row longer than 1 MiB (unbalanced quote?); skipped");
         continue;
       }
       if (trim(row).empty()) continue;
-      emit_row(split_row(row, sep_), keys, first, in.path(), sink, stats, problem);
+      emit_row(split_row(row, sep_), keys, first);
     }
-    stats.bytes = lines.bytes();
-    return stats;
+    return out_.finish(lines.bytes());
   }
 
  private:
-  template <class ProblemFn>
-  void emit_row(std::vector<std::string>&& cells, const std::vector<std::string>& keys, uint64_t line,
-                const std::string& path, RecordSink& sink, ReadStats& stats, ProblemFn& problem) {
+  void emit_row(std::vector<std::string>&& cells, const std::vector<std::string>& keys, uint64_t line) {
     TextEvent ev;
     ev.line = line;
     const bool has_message = std::find(keys.begin(), keys.end(), "message") != keys.end();
     for (size_t i = 0; i < cells.size(); ++i) {
       // Event Viewer writes the description as an extra column the header does not name.
       const std::string key = i < keys.size() ? keys[i] : (!has_message && i == keys.size() ? "message" : "");
-      std::string& value = cells[i];
-      if (key == "event_id")
-        ev.event_id = std::move(value);
-      else if (key == "provider")
-        ev.provider = std::move(value);
-      else if (key == "channel")
-        ev.channel = std::move(value);
-      else if (key == "time")
-        ev.time_text = std::move(value);
-      else if (key == "level" && ev.level.empty())
-        ev.level = std::move(value);
-      else if (key == "machine")
-        ev.machine = std::move(value);
-      else if (key == "record_id")
-        ev.record_id = std::move(value);
-      else if (key == "qualifiers")
-        ev.qualifiers = std::move(value);
-      else if (key == "message")
-        ev.message = std::move(value);
+      // Level (a number) and LevelDisplayName (text) share a key: the first column wins.
+      if (key == "level" && !ev.level.empty()) continue;
+      set_event_field(ev, key, std::move(cells[i]));
     }
-    if (!to_number(ev.event_id)) {
-      problem(line, fmt::format("row has no numeric Event ID ('{}'); skipped", trim(ev.event_id).substr(0, 40)));
-      return;
-    }
-    std::string time_problem;
-    Record r = make_event_record(std::move(ev), labels_, format_, path, time_problem);
-    if (!time_problem.empty()) problem(line, std::move(time_problem));
-    ++stats.records;
-    sink.on_record(std::move(r));
+    const std::string bad_id =
+        fmt::format("row has no numeric Event ID ('{}'); skipped", trim(ev.event_id).substr(0, 40));
+    out_.emit(std::move(ev), bad_id);
   }
 
   EventLabels labels_;
   char sep_;
-  std::string format_;
+  TextEventOutput out_;
 };
 
 }  // namespace

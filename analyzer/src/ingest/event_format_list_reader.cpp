@@ -35,18 +35,16 @@ std::optional<Property> property_line(std::string_view line) {
 
 class FormatListReader final : public Reader {
  public:
-  explicit FormatListReader(const Knowledge& kb) : labels_(kb) {}
+  explicit FormatListReader(const Knowledge& kb) : labels_(kb), out_(labels_, "event-format-list") {}
 
   ReadStats read(ByteSource& in, RecordSink& sink) override {
-    path_ = in.path();
-    sink_ = &sink;
-    stats_ = {};
+    out_.begin(in.path(), sink);
     LineReader lines(in);
     std::string line;
     bool blank_before = false;
     while (lines.next(line)) {
       const uint64_t no = lines.line_number();
-      if (lines.truncated()) problem(no, lines.truncation_message());
+      if (lines.truncated()) out_.problem(no, lines.truncation_message());
       if (trim(line).empty()) {
         blank_before = true;
         continue;
@@ -67,16 +65,10 @@ class FormatListReader final : public Reader {
       blank_before = false;
     }
     flush();
-    stats_.bytes = lines.bytes();
-    return stats_;
+    return out_.finish(lines.bytes());
   }
 
  private:
-  void problem(uint64_t line, const std::string& msg) {
-    ++stats_.problems;
-    sink_->on_problem(Problem{{path_, "line", line, ""}, fmt::format("line {}: {}", line, msg)});
-  }
-
   bool seen(std::string_view name) const { return std::find(names_.begin(), names_.end(), name) != names_.end(); }
 
   std::string& value(const std::string& key) {
@@ -106,42 +98,13 @@ class FormatListReader final : public Reader {
     open_ = false;
     TextEvent ev;
     ev.line = line_;
-    for (auto& [key, v] : props_) {
-      if (key == "event_id")
-        ev.event_id = std::move(v);
-      else if (key == "provider")
-        ev.provider = std::move(v);
-      else if (key == "channel")
-        ev.channel = std::move(v);
-      else if (key == "record_id")
-        ev.record_id = std::move(v);
-      else if (key == "machine")
-        ev.machine = std::move(v);
-      else if (key == "qualifiers")
-        ev.qualifiers = std::move(v);
-      else if (key == "message")
-        ev.message = std::move(v);
-      else if (key == "time")
-        ev.time_text = std::move(v);
-      else if (key == "level")
-        ev.level = std::move(v);
-    }
+    for (auto& [key, v] : props_) set_event_field(ev, key, std::move(v));
     props_.clear();
-    if (!to_number(ev.event_id)) {
-      problem(line_, "property block has no numeric Id; skipped");
-      return;
-    }
-    std::string time_problem;
-    Record r = make_event_record(std::move(ev), labels_, "event-format-list", path_, time_problem);
-    if (!time_problem.empty()) problem(line_, std::move(time_problem));
-    ++stats_.records;
-    sink_->on_record(std::move(r));
+    out_.emit(std::move(ev), "property block has no numeric Id; skipped");
   }
 
   EventLabels labels_;
-  std::string path_;
-  RecordSink* sink_ = nullptr;
-  ReadStats stats_;
+  TextEventOutput out_;
   bool open_ = false;
   uint64_t line_ = 0;
   std::string current_;             // key of the property a continuation line extends ("" when ignored)

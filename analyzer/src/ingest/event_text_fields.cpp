@@ -298,4 +298,50 @@ Record make_event_record(TextEvent&& ev, const EventLabels& labels, std::string_
   return r;
 }
 
+bool set_event_field(TextEvent& ev, std::string_view key, std::string&& value) {
+  std::string* member = key == "event_id"     ? &ev.event_id
+                        : key == "provider"   ? &ev.provider
+                        : key == "channel"    ? &ev.channel
+                        : key == "time"       ? &ev.time_text
+                        : key == "level"      ? &ev.level
+                        : key == "machine"    ? &ev.machine
+                        : key == "record_id"  ? &ev.record_id
+                        : key == "qualifiers" ? &ev.qualifiers
+                        : key == "message"    ? &ev.message
+                                              : nullptr;
+  if (!member) return false;
+  *member = std::move(value);
+  return true;
+}
+
+void TextEventOutput::begin(const std::string& path, RecordSink& sink) {
+  path_ = path;
+  sink_ = &sink;
+  stats_ = {};
+}
+
+void TextEventOutput::problem(uint64_t line, const std::string& message) {
+  ++stats_.problems;
+  sink_->on_problem(Problem{{path_, "line", line, ""}, fmt::format("line {}: {}", line, message)});
+}
+
+void TextEventOutput::record(Record&& r) {
+  ++stats_.records;
+  sink_->on_record(std::move(r));
+}
+
+void TextEventOutput::emit(TextEvent&& ev, const std::string& bad_id) {
+  const uint64_t line = ev.line;
+  if (!to_number(ev.event_id)) return problem(line, bad_id);
+  std::string time_problem;
+  Record r = make_event_record(std::move(ev), labels_, format_, path_, time_problem);
+  if (!time_problem.empty()) problem(line, time_problem);
+  record(std::move(r));
+}
+
+ReadStats TextEventOutput::finish(uint64_t bytes) {
+  stats_.bytes = bytes;
+  return stats_;
+}
+
 }  // namespace kmsdiag

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "ingest/reader.hpp"
 #include "knowledge/knowledge.hpp"
 #include "model/record.hpp"
 
@@ -61,5 +62,32 @@ std::string infer_event_id(std::string_view payload);
 // Without positional data, data.0 is the message's payload line (what the XML export's single Data holds).
 Record make_event_record(TextEvent&& ev, const EventLabels& labels, std::string_view format, const std::string& path,
                          std::string& problem);
+
+// Stores `value` in the TextEvent member named by the canonical `key` (event_id, provider, time, ...);
+// false when the key names no member.
+bool set_event_field(TextEvent& ev, std::string_view key, std::string&& value);
+
+// Where a text event reader's results go, shared by the CSV/TSV, pasted and Format-List readers:
+// "line N: ..." problems, finished events turned into records, and the counts.
+class TextEventOutput {
+ public:
+  TextEventOutput(const EventLabels& labels, std::string_view format) : labels_(labels), format_(format) {}
+  // Starts one input.
+  void begin(const std::string& path, RecordSink& sink);
+  void problem(uint64_t line, const std::string& message);
+  void record(Record&& r);
+  // `ev` as a record; `bad_id` is reported instead when its Event ID is not a number.
+  void emit(TextEvent&& ev, const std::string& bad_id);
+  const std::string& path() const { return path_; }
+  // The counts of the input, with the bytes the reader consumed.
+  ReadStats finish(uint64_t bytes);
+
+ private:
+  const EventLabels& labels_;
+  std::string format_;
+  std::string path_;
+  RecordSink* sink_ = nullptr;
+  ReadStats stats_;
+};
 
 }  // namespace kmsdiag

@@ -43,30 +43,22 @@ std::string_view xml_part(std::string_view line) {
 
 class PastedEventReader final : public Reader {
  public:
-  explicit PastedEventReader(const Knowledge& kb) : labels_(kb) {}
+  explicit PastedEventReader(const Knowledge& kb) : labels_(kb), out_(labels_, "pasted-event") {}
 
   ReadStats read(ByteSource& in, RecordSink& sink) override {
-    path_ = in.path();
-    sink_ = &sink;
-    stats_ = {};
+    out_.begin(in.path(), sink);
     LineReader lines(in);
     std::string raw;
     while (lines.next(raw)) {
-      if (lines.truncated()) problem(lines.line_number(), lines.truncation_message());
+      if (lines.truncated()) out_.problem(lines.line_number(), lines.truncation_message());
       on_line(unquote(raw), lines.line_number());
     }
     flush();
-    stats_.bytes = lines.bytes();
-    return stats_;
+    return out_.finish(lines.bytes());
   }
 
  private:
   enum class Mode { idle, header, description, await_xml, xml, await_payload };
-
-  void problem(uint64_t line, const std::string& msg) {
-    ++stats_.problems;
-    sink_->on_problem(Problem{{path_, "line", line, ""}, fmt::format("line {}: {}", line, msg)});
-  }
 
   void on_line(std::string_view line, uint64_t no) {
     if (mode_ == Mode::xml) return add_xml(xml_part(line).empty() ? trim(line) : xml_part(line), no);
@@ -153,7 +145,7 @@ class PastedEventReader final : public Reader {
     mode_ = Mode::idle;
     const std::string id = infer_event_id(payload);
     if (id.empty()) {
-      problem(no, fmt::format("payload after 'Info:' fits no known KMS event shape: '{}'", payload.substr(0, 80)));
+      out_.problem(no, fmt::format("payload after 'Info:' fits no known KMS event shape: '{}'", payload.substr(0, 80)));
       return;
     }
     TextEvent ev;
@@ -166,7 +158,7 @@ class PastedEventReader final : public Reader {
 
   void add_xml(std::string_view text, uint64_t no) {
     if (xml_.size() + text.size() > kMaxBlock) {
-      problem(ev_line_, "event XML larger than 1 MiB; skipped");
+      out_.problem(ev_line_, "event XML larger than 1 MiB; skipped");
       open_ = false;
       mode_ = Mode::idle;
       return;
@@ -178,24 +170,23 @@ class PastedEventReader final : public Reader {
     const auto parsed = doc.load_buffer(xml_.data(), xml_.size(), pugi::parse_default, pugi::encoding_utf8);
     xml_.clear();
     if (!parsed || !doc.document_element().child("System")) {
-      problem(no, fmt::format("event XML starting line {} is not well formed ({}); {}", ev_line_,
-                              parsed ? "no <System> element" : parsed.description(),
-                              trim(ev_.event_id).empty() ? "skipped" : "kept the text fields"));
+      out_.problem(no, fmt::format("event XML starting line {} is not well formed ({}); {}", ev_line_,
+                                   parsed ? "no <System> element" : parsed.description(),
+                                   trim(ev_.event_id).empty() ? "skipped" : "kept the text fields"));
       open_ = !trim(ev_.event_id).empty();  // a "Copy details" header still stands on its own
       return flush();
     }
     // The XML is the better source (UTC time, every Data element); the description supplies the
     // rendered message the XML lacks.
     Record r;
-    r.source = SourceRef{path_, "line", ev_line_, ""};
+    r.source = SourceRef{out_.path(), "line", ev_line_, ""};
     event_xml_to_record(doc.document_element(), "pasted-event", r);
     if (r.machine.empty()) r.machine = ev_.machine;
     if (const std::string message(trim(ev_.message)); !message.empty() && !r.has("message")) r.set("message", message);
     ev_ = TextEvent{};
     open_ = false;
     mode_ = Mode::idle;
-    ++stats_.records;
-    sink_->on_record(std::move(r));
+    out_.record(std::move(r));
   }
 
   void start(uint64_t no) {
@@ -209,11 +200,11 @@ class PastedEventReader final : public Reader {
 
   void flush() {
     if (mode_ == Mode::xml && open_)
-      problem(ev_line_, "event XML ends before </Event>; skipped");
+      out_.problem(ev_line_, "event XML ends before </Event>; skipped");
     else if (mode_ == Mode::await_payload)
-      problem(info_line_, "'Info:' with no payload after it");
+      out_.problem(info_line_, "'Info:' with no payload after it");
     else if (open_ && trim(ev_.event_id).empty())
-      problem(ev_line_, "event block without an Event ID; skipped");
+      out_.problem(ev_line_, "event block without an Event ID; skipped");
     else if (open_) {
       // Blank lines pasted between every line leave the description padded; the record keeps it tidy.
       ev_.message = std::string(trim(ev_.message));
@@ -225,21 +216,12 @@ class PastedEventReader final : public Reader {
   }
 
   void emit(TextEvent&& ev) {
-    if (!to_number(ev.event_id)) {
-      problem(ev.line, fmt::format("Event ID '{}' is not a number; skipped", trim(ev.event_id).substr(0, 40)));
-      return;
-    }
-    std::string time_problem;
-    Record r = make_event_record(std::move(ev), labels_, "pasted-event", path_, time_problem);
-    if (!time_problem.empty()) problem(r.source.position, std::move(time_problem));
-    ++stats_.records;
-    sink_->on_record(std::move(r));
+    const std::string bad_id = fmt::format("Event ID '{}' is not a number; skipped", trim(ev.event_id).substr(0, 40));
+    out_.emit(std::move(ev), bad_id);
   }
 
   EventLabels labels_;
-  std::string path_;
-  RecordSink* sink_ = nullptr;
-  ReadStats stats_;
+  TextEventOutput out_;
   Mode mode_ = Mode::idle;
   TextEvent ev_;
   bool open_ = false;  // ev_ holds a block that started (header label or XML)
