@@ -1,32 +1,21 @@
 #include "ingest/evtx_framing.hpp"
 
+#include <zlib.h>
+
 #include <algorithm>
 
 namespace kmsdiag::evtx {
 
 namespace {
 
-// Reflected CRC-32 (polynomial 0xEDB88320), the checksum EVTX headers and record areas carry.
-struct Crc32Table {
-  std::array<uint32_t, 256> t{};
-  constexpr Crc32Table() {
-    for (uint32_t i = 0; i < 256; ++i) {
-      uint32_t c = i;
-      for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-      t[i] = c;
-    }
-  }
-};
-constexpr Crc32Table kCrc;
-
 constexpr uint32_t kRecordMagic = 0x00002a2a;  // "**\0\0"
 
 }  // namespace
 
+// zlib's CRC-32 is the same reflected 0xEDB88320 checksum EVTX uses, and several times faster than
+// a byte-at-a-time table: checking every chunk's record area was half of the EVTX reader's time.
 uint32_t crc32(const uint8_t* data, size_t size, uint32_t crc) {
-  crc = ~crc;
-  for (size_t i = 0; i < size; ++i) crc = kCrc.t[(crc ^ data[i]) & 0xff] ^ (crc >> 8);
-  return ~crc;
+  return static_cast<uint32_t>(::crc32_z(crc, data, size));
 }
 
 std::optional<FileHeader> parse_file_header(const uint8_t* data, size_t size) {
