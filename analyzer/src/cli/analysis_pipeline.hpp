@@ -20,8 +20,15 @@ struct PipelineOptions {
   // Called with each input problem as it happens (the CLI prints them to stderr).
   std::function<void(const Problem&)> on_problem;
   // Called when an input starts and every few thousand records: input path, inputs finished, records read.
+  // Calls come from the reading threads, one at a time.
   std::function<void(const std::string& input, uint64_t done, uint64_t records)> on_progress;
+  // Inputs read at the same time (0: one per core, at most 8). The report is the same for any value.
+  unsigned jobs = 0;
+  // Memory for the KMS facts kept for correlation; past it the oldest give way (reported as a problem).
+  size_t fact_memory_bytes = size_t{12} << 20;
 };
+
+unsigned default_jobs();
 
 Analysis run_analysis(const PipelineOptions& options, const Knowledge& kb, const RuleSet& rules);
 

@@ -33,6 +33,8 @@ void annotate_host_counts(std::vector<Record>& facts) {
         if (auto it = in_window.find(cmid); it != in_window.end() && --it->second == 0) in_window.erase(it);
       }
       if (const std::string cmid = ascii_lower(trim(facts[i].get("cmid"))); !cmid.empty()) ++in_window[cmid];
+      // Facts are kept at their exact size (FactStore): grow by one field, not by the vector's doubling.
+      facts[i].fields.reserve(facts[i].fields.size() + 1);
       facts[i].set("host_count_estimate", std::to_string(in_window.size()));
     }
   }

@@ -1,10 +1,12 @@
 #include "ingest/ingest_driver.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <stdexcept>
 
 #include "ingest/archive_reader.hpp"
+#include "ingest/ordered_pool.hpp"
 #include "ingest/text_decoder.hpp"
 
 namespace kmsdiag {
@@ -61,7 +63,19 @@ void walk(const std::filesystem::path& p, std::vector<FoundFile>& files, std::ve
 
 void ingest_source(ByteSource& source, const Knowledge& kb, IngestSink& sink, std::vector<InputSummary>& out) {
   PeekableSource peekable(source);
-  if (looks_like_archive(peekable.peek(kHeadBytes))) {
+  std::string_view raw_head;
+  try {
+    raw_head = peekable.peek(kHeadBytes);
+  } catch (const std::exception& e) {  // not even the first bytes: a summary that says why
+    InputSummary summary;
+    summary.path = source.path();
+    summary.skipped = e.what();
+    summary.problems.push_back(Problem{{summary.path, "", 0, ""}, e.what()});
+    sink.on_problem(Problem(summary.problems.back()));
+    out.push_back(std::move(summary));
+    return;
+  }
+  if (looks_like_archive(raw_head)) {
     InputSummary container;
     container.path = source.path();
     container.format = "zip";
@@ -81,7 +95,6 @@ void ingest_source(ByteSource& source, const Knowledge& kb, IngestSink& sink, st
   sink.begin_input(summary.path);
   CountingSink counting(sink, summary);
   try {
-    const std::string_view raw_head = peekable.peek(kHeadBytes);
     if (raw_head.empty()) {
       summary.skipped = "empty file";
       summary.encoding = "empty";
@@ -116,40 +129,217 @@ void ingest_source(ByteSource& source, const Knowledge& kb, IngestSink& sink, st
   out.push_back(std::move(summary));
 }
 
-std::vector<InputSummary> ingest_paths(const std::vector<std::string>& paths, const Knowledge& kb, IngestSink& sink) {
-  std::vector<FoundFile> files;
-  std::vector<InputSummary> out;
-  for (const auto& p : paths) walk(p, files, out);
-  // A missing path was asked for by name: that is an input problem, not just a skip.
-  for (auto& s : out) {
-    s.problems.push_back(Problem{{s.path, "", 0, ""}, s.skipped});
+namespace {
+
+// Reads one file found by walk() into `out` (several summaries when it is an archive).
+void read_file(const FoundFile& f, const Knowledge& kb, IngestSink& sink, std::vector<InputSummary>& out) {
+  try {
+    FileSource file(f.path);
+    ingest_source(file, kb, sink, out);
+  } catch (const std::exception& e) {  // unreadable (permissions, I/O error): always a problem
+    InputSummary s;
+    s.path = f.path;
+    s.skipped = e.what();
+    s.problems.push_back(Problem{{s.path, "", 0, ""}, e.what()});
     sink.on_problem(Problem(s.problems.back()));
+    out.push_back(std::move(s));
   }
-  for (const auto& f : files) {
-    const size_t first = out.size();
+  // Files met while walking a folder or inside an archive may be anything (notes, screenshots):
+  // skipping them is normal. A file named on the command line that cannot be read is an input problem.
+  if (!out.empty()) {
+    InputSummary& s = out.front();
+    if (f.named && !s.skipped.empty() && s.problems.empty()) {
+      Problem p{{s.path, "", 0, ""}, "not read: " + s.skipped};
+      sink.on_problem(Problem(p));
+      s.problems.push_back(std::move(p));
+    }
+  }
+}
+
+bool is_archive_file(const std::string& path) {
+  try {
+    FileSource file(path);
+    char head[4];
+    const size_t n = file.read(head, sizeof head);
+    return looks_like_archive(std::string_view(head, n));
+  } catch (const std::exception&) {
+    return false;  // read_file reports why it cannot be read
+  }
+}
+
+// Archive members up to this size are read ahead in memory and handed to a worker; bigger ones are
+// read on the archive's own thread, streaming (a member must be consumed before the next one starts).
+constexpr size_t kReadAheadBytes = 2 << 20;
+
+// A member's bytes read ahead, then (when given) the rest of the member. A read error met while
+// reading ahead is raised at the same point of the stream, so the member's summary records it as if
+// it had been streamed.
+class ReadAheadSource final : public ByteSource {
+ public:
+  ReadAheadSource(std::string path, std::string data, ByteSource* rest, std::string error)
+      : path_(std::move(path)), data_(std::move(data)), rest_(rest), error_(std::move(error)) {}
+  size_t read(char* buf, size_t n) override {
+    if (pos_ < data_.size()) {
+      const size_t k = std::min(n, data_.size() - pos_);
+      std::memcpy(buf, data_.data() + pos_, k);
+      pos_ += k;
+      return k;
+    }
+    if (!error_.empty()) throw std::runtime_error(error_);
+    return rest_ ? rest_->read(buf, n) : 0;
+  }
+  const std::string& path() const override { return path_; }
+
+ private:
+  std::string path_, data_;
+  size_t pos_ = 0;
+  ByteSource* rest_;
+  std::string error_;
+};
+
+// One ingest_paths() call: hands each unit of work to the pool with its own sink and appends what it
+// read to the summaries in input order (finish steps run one at a time, in order).
+class Ingest {
+ public:
+  Ingest(const Knowledge& kb, IngestSinks& sinks, unsigned jobs) : kb_(kb), sinks_(sinks), pool_(jobs) {}
+
+  void missing(InputSummary s) {
+    unit(true, [s = std::move(s)](Unit& u) mutable {
+      // A missing path was asked for by name: that is an input problem, not just a skip.
+      s.problems.push_back(Problem{{s.path, "", 0, ""}, s.skipped});
+      u.sink->on_problem(Problem(s.problems.back()));
+      u.summaries.push_back(std::move(s));
+    });
+  }
+
+  // A plain file is one unit. An archive is unpacked here and its members become the units, so a
+  // zipped bundle is read on every core too.
+  void file(const FoundFile& f) {
+    if (!is_archive_file(f.path)) {
+      unit(false, [this, f](Unit& u) { read_file(f, kb_, *u.sink, u.summaries); });
+      return;
+    }
+    // The archive's own summary goes first; its problems (damage, limits) are known only at the end.
+    auto slot = std::make_shared<size_t>(0);
+    unit(
+        true, [](Unit&) {},
+        [this, slot, path = f.path] {
+          *slot = all_.size();
+          InputSummary container;
+          container.path = path;
+          container.format = "zip";
+          container.encoding = "binary";
+          all_.push_back(std::move(container));
+        });
+    auto problems = std::make_shared<std::vector<Problem>>();
     try {
       FileSource file(f.path);
-      ingest_source(file, kb, sink, out);
-    } catch (const std::exception& e) {  // unreadable (permissions, I/O error): always a problem
-      InputSummary s;
-      s.path = f.path;
-      s.skipped = e.what();
-      s.problems.push_back(Problem{{s.path, "", 0, ""}, e.what()});
-      sink.on_problem(Problem(s.problems.back()));
-      out.push_back(std::move(s));
+      read_archive(
+          file, [this](ByteSource& m) { member(m); }, [&](Problem&& p) { problems->push_back(std::move(p)); });
+    } catch (const std::exception& e) {
+      problems->push_back(Problem{{f.path, "", 0, ""}, e.what()});
     }
-    // Files met while walking a folder or inside an archive may be anything (notes, screenshots):
-    // skipping them is normal. A file named on the command line that cannot be read is an input problem.
-    if (first < out.size()) {
-      InputSummary& s = out[first];
-      if (f.named && !s.skipped.empty() && s.problems.empty()) {
-        Problem p{{s.path, "", 0, ""}, "not read: " + s.skipped};
-        sink.on_problem(Problem(p));
-        s.problems.push_back(std::move(p));
-      }
-    }
+    unit(
+        true,
+        [problems](Unit& u) {
+          for (const Problem& p : *problems) u.sink->on_problem(Problem(p));
+        },
+        [this, slot, problems] {
+          // A damaged archive may report thousands of members: keep the first ones, as readers do.
+          for (Problem& p : *problems)
+            if (all_[*slot].problems.size() < 100) all_[*slot].problems.push_back(std::move(p));
+        });
   }
-  return out;
+
+  std::vector<InputSummary> finish() {
+    pool_.wait();
+    return std::move(all_);
+  }
+
+ private:
+  struct Unit {
+    std::unique_ptr<IngestSink> sink;
+    std::vector<InputSummary> summaries;
+  };
+
+  void unit(bool here, std::function<void(Unit&)> work, std::function<void()> after = {}) {
+    auto u = std::make_shared<Unit>();
+    u->sink = sinks_.open();
+    auto run = [u, work = std::move(work)] { work(*u); };
+    auto done = [this, u, after = std::move(after)] {
+      sinks_.close(std::move(u->sink), u->summaries);
+      for (auto& s : u->summaries) all_.push_back(std::move(s));
+      if (after) after();
+    };
+    here ? pool_.run_here(std::move(run), std::move(done)) : pool_.submit(std::move(run), std::move(done));
+  }
+
+  void member(ByteSource& m) {
+    std::string data, error;
+    try {
+      std::vector<char> buf(256 * 1024);
+      while (data.size() <= kReadAheadBytes) {
+        const size_t n = m.read(buf.data(), buf.size());
+        if (n == 0) break;
+        data.append(buf.data(), n);
+      }
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    if (data.size() <= kReadAheadBytes || !error.empty()) {
+      unit(false, [this, path = m.path(), data = std::move(data), error = std::move(error)](Unit& u) mutable {
+        ReadAheadSource src(std::move(path), std::move(data), nullptr, std::move(error));
+        ingest_source(src, kb_, *u.sink, u.summaries);
+      });
+      return;
+    }
+    unit(true, [this, &m, &data](Unit& u) {
+      ReadAheadSource src(m.path(), std::move(data), &m, "");
+      ingest_source(src, kb_, *u.sink, u.summaries);
+    });
+  }
+
+  const Knowledge& kb_;
+  IngestSinks& sinks_;
+  std::vector<InputSummary> all_;
+  OrderedPool pool_;  // last: its destructor waits for units that still use the members above
+};
+
+// Every unit's records go to the one sink (single-threaded use only).
+class OneSink final : public IngestSinks {
+ public:
+  explicit OneSink(IngestSink& sink) : sink_(sink) {}
+  std::unique_ptr<IngestSink> open() override { return std::make_unique<Forward>(sink_); }
+  void close(std::unique_ptr<IngestSink>, std::vector<InputSummary>&) override {}
+
+ private:
+  struct Forward final : IngestSink {
+    explicit Forward(IngestSink& to) : to(to) {}
+    void begin_input(const std::string& path) override { to.begin_input(path); }
+    void on_record(Record&& r) override { to.on_record(std::move(r)); }
+    void on_problem(Problem&& p) override { to.on_problem(std::move(p)); }
+    void end_input(InputSummary& s) override { to.end_input(s); }
+    IngestSink& to;
+  };
+  IngestSink& sink_;
+};
+
+}  // namespace
+
+std::vector<InputSummary> ingest_paths(const std::vector<std::string>& paths, const Knowledge& kb, IngestSinks& sinks,
+                                       unsigned jobs) {
+  std::vector<FoundFile> files;
+  std::vector<InputSummary> missing;
+  for (const auto& p : paths) walk(p, files, missing);
+  Ingest ingest(kb, sinks, jobs);
+  for (auto& s : missing) ingest.missing(std::move(s));
+  for (const auto& f : files) ingest.file(f);
+  return ingest.finish();
+}
+
+std::vector<InputSummary> ingest_paths(const std::vector<std::string>& paths, const Knowledge& kb, IngestSink& sink) {
+  OneSink one(sink);
+  return ingest_paths(paths, kb, one, 1);
 }
 
 }  // namespace kmsdiag

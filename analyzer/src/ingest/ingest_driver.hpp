@@ -3,6 +3,7 @@
 // One bad file never stops the others; every file ends up in the returned summaries.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -20,7 +21,22 @@ class IngestSink : public RecordSink {
 // Reads one source (already opened): one summary, or one per member when it is an archive.
 void ingest_source(ByteSource& source, const Knowledge& kb, IngestSink& sink, std::vector<InputSummary>& out);
 
-// Walks `paths`; a path that does not exist becomes a summary with `skipped` set.
+// Where concurrent ingest delivers records: one sink per unit of work (an input file, or an archive
+// member), opened on the thread that reads it. Each sink comes back to close(), together with the
+// summaries of what it read, one at a time and in input order, whatever order the units ran in.
+class IngestSinks {
+ public:
+  virtual ~IngestSinks() = default;
+  virtual std::unique_ptr<IngestSink> open() = 0;  // any thread
+  virtual void close(std::unique_ptr<IngestSink> sink, std::vector<InputSummary>& summaries) = 0;
+};
+
+// Walks `paths` and reads every input on `jobs` threads (1: all on the caller). A path that does not
+// exist becomes a summary with `skipped` set. Summaries come back in input order.
+std::vector<InputSummary> ingest_paths(const std::vector<std::string>& paths, const Knowledge& kb, IngestSinks& sinks,
+                                       unsigned jobs);
+
+// The same on the calling thread, every record into one sink.
 std::vector<InputSummary> ingest_paths(const std::vector<std::string>& paths, const Knowledge& kb, IngestSink& sink);
 
 }  // namespace kmsdiag

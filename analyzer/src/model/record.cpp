@@ -39,6 +39,18 @@ void Record::set(std::string_view key, std::string value) {
   fields.push_back({std::string(key), std::move(value)});
 }
 
+namespace {
+// Heap bytes of a string: none while it fits the small-string buffer inside the object.
+size_t heap_bytes(const std::string& s) { return s.capacity() > std::string().capacity() ? s.capacity() + 1 : 0; }
+}  // namespace
+
+size_t Record::footprint() const {
+  size_t bytes = sizeof(Record) + fields.capacity() * sizeof(Field) + heap_bytes(kind) + heap_bytes(machine) +
+                 heap_bytes(source.path) + heap_bytes(source.unit) + heap_bytes(source.record_id);
+  for (const Field& f : fields) bytes += heap_bytes(f.key) + heap_bytes(f.value);
+  return bytes;
+}
+
 std::string_view trim(std::string_view text) {
   size_t b = 0, e = text.size();
   while (b < e && std::isspace(static_cast<unsigned char>(text[b]))) ++b;

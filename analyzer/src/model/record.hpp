@@ -44,6 +44,8 @@ struct Record {
   std::string_view get(std::string_view key) const;  // "" when absent
   bool has(std::string_view key) const { return find(key) != nullptr; }
   void set(std::string_view key, std::string value);  // replaces an existing key
+  // Bytes this record occupies, heap included (an estimate: allocator overhead is not counted).
+  size_t footprint() const;
 };
 
 // An input that could not be (fully) read. Always names the file and the position.

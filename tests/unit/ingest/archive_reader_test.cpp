@@ -104,5 +104,35 @@ TEST(ArchiveReader, TruncatedArchiveReportsAProblemAndKeepsEarlierMembers) {
   EXPECT_EQ(out[1].records, 1u);
 }
 
+// Members small enough are read ahead and parsed on worker threads, big ones stream on the archive's
+// thread; either way every record arrives, in member order, and a damaged member is reported as itself.
+TEST(ArchiveReader, ZippedBundleReadOnSeveralThreadsGivesTheSameRecords) {
+  std::string big;
+  for (int i = 0; big.size() < (5u << 20); ++i) big += kEvent;  // > the 2 MB read-ahead
+  const std::string zip = make_zip({{"PC1/app.xml", kEvent}, {"PC2/big.xml", big}, {"PC3/app.xml", kEvent}});
+  const std::string path = ::testing::TempDir() + "/parallel-bundle.zip";
+  FILE* f = std::fopen(path.c_str(), "wb");
+  ASSERT_NE(f, nullptr);
+  std::fwrite(zip.data(), 1, zip.size(), f);
+  std::fclose(f);
+  auto read = [&](unsigned jobs) {
+    struct Sinks final : IngestSinks {
+      std::unique_ptr<IngestSink> open() override { return std::make_unique<Collect>(); }
+      void close(std::unique_ptr<IngestSink> sink, std::vector<InputSummary>& summaries) override {
+        for (const auto& r : static_cast<Collect&>(*sink).records) sources.push_back(r.source.describe());
+        for (const auto& s : summaries) sources.push_back(s.path + " " + std::to_string(s.records));
+      }
+      std::vector<std::string> sources;
+    } sinks;
+    ingest_paths({path}, Knowledge{}, sinks, jobs);
+    return sinks.sources;
+  };
+  const auto one = read(1);
+  EXPECT_EQ(read(2), one);
+  EXPECT_EQ(read(4), one);
+  ASSERT_GT(one.size(), 3u);
+  EXPECT_EQ(one.back(), path + "!PC3/app.xml 1");
+}
+
 }  // namespace
 }  // namespace kmsdiag

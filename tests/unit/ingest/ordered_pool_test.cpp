@@ -1,0 +1,69 @@
+// OrderedPool runs work on threads but finishes units strictly in submission order, one at a time.
+#include "ingest/ordered_pool.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <stdexcept>
+#include <vector>
+
+namespace kmsdiag {
+namespace {
+
+void finishes_in_order(unsigned jobs) {
+  std::vector<int> order;
+  std::atomic<int> inside{0}, overlaps{0};
+  {
+    OrderedPool pool(jobs);
+    for (int i = 0; i < 200; ++i) {
+      // Early units take longest, so later ones are done first and must wait for their turn.
+      auto work = [i] { std::this_thread::sleep_for(std::chrono::microseconds((200 - i) * 20)); };
+      auto finish = [&, i] {
+        if (inside.fetch_add(1) != 0) ++overlaps;
+        order.push_back(i);
+        inside.fetch_sub(1);
+      };
+      if (i % 50 == 49)
+        pool.run_here(work, finish);
+      else
+        pool.submit(work, finish);
+    }
+    pool.wait();
+  }
+  ASSERT_EQ(order.size(), 200u);
+  for (int i = 0; i < 200; ++i) EXPECT_EQ(order[i], i);
+  EXPECT_EQ(overlaps.load(), 0);
+}
+
+TEST(OrderedPool, FinishesInSubmissionOrderOnOneThread) { finishes_in_order(1); }
+TEST(OrderedPool, FinishesInSubmissionOrderOnFourThreads) { finishes_in_order(4); }
+
+TEST(OrderedPool, WorkRunsOnSeveralThreadsAtOnce) {
+  std::atomic<int> running{0}, most{0};
+  OrderedPool pool(2);
+  for (int i = 0; i < 8; ++i)
+    pool.submit(
+        [&] {
+          const int now = ++running;
+          for (int seen = most.load(); now > seen && !most.compare_exchange_weak(seen, now);) {
+          }
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));
+          --running;
+        },
+        [] {});
+  pool.wait();
+  EXPECT_EQ(most.load(), 2);
+}
+
+TEST(OrderedPool, AnExceptionReachesWaitAndLaterUnitsStillFinish) {
+  OrderedPool pool(2);
+  int finished = 0;
+  pool.submit([] { throw std::runtime_error("unit failed"); }, [&] { ++finished; });
+  pool.submit([] {}, [&] { ++finished; });
+  EXPECT_THROW(pool.wait(), std::runtime_error);
+  EXPECT_EQ(finished, 2);
+}
+
+}  // namespace
+}  // namespace kmsdiag
