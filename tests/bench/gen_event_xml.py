@@ -5,12 +5,19 @@ Two modes:
   client  Application log noise (MSI, WER, ESENT, SPP service events, Restart Manager UserData) with a small
           fraction of Security-SPP KMS client events 12288/12289, activation failures 8198 and service 902.
   kms     A KMS host's "Key Management Service" log: 12290 requests from many clients.
+  host-fleet  The same log for the fleet tests/tools/gen_evtx.py --mix host-fleet simulates (--clients,
+          --months, --failing; --size is ignored): healthy clients renew weekly, refused ones retry every 2 hours.
 Events follow each other without newlines, as wevtutil writes them. Same arguments -> same bytes.
 """
 import argparse
+import itertools
+import pathlib
 import random
 import sys
 import uuid
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / 'tools'))
+import gen_evtx  # noqa: E402  (the simulated KMS fleet is shared with the EVTX generator)
 
 NS = "http://schemas.microsoft.com/win/2004/08/events/event"
 SPP = ('Microsoft-Windows-Security-SPP', '{E23B33B0-C8C9-472C-A5F9-F2BDFEA0F156}',
@@ -44,36 +51,40 @@ def data(*values):
     return '<EventData>' + ''.join(f'<Data>{v}</Data>' for v in values) + '</EventData></Event>'
 
 
+def stamps(seconds, frac):
+    """TimeCreated (ISO, 100 ns) and the short client time of the KMS payloads, for a Unix time."""
+    days, rem = divmod(seconds, 86400)
+    # Civil date from days since 1970-01-01 (proleptic Gregorian).
+    z = days + 719468
+    era = z // 146097
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    d = doy - (153 * mp + 2) // 5 + 1
+    m = mp + 3 if mp < 10 else mp - 9
+    y = yoe + era * 400 + (1 if m <= 2 else 0)
+    return (f'{y:04d}-{m:02d}-{d:02d}T{rem // 3600:02d}:{rem % 3600 // 60:02d}:{rem % 60:02d}.{frac:07d}Z',
+            f'{y:04d}/{m:02d}/{d:02d} {rem // 3600:02d}:{rem % 3600 // 60:02d}')
+
+
 class Generator:
     def __init__(self, mode, seed):
         self.rnd = random.Random(seed)
         self.mode = mode
         self.record_id = 1000
+        self.written = 0  # bytes handed out so far (size-bounded modes stop at --size)
         self.seconds = 1_684_000_000  # May 2023
         self.computer = ('CLIENT-%04d' if mode == 'client' else 'KMS%02d') % self.rnd.randrange(100) + '.corp.example'
         self.cmid = str(uuid.UUID(int=self.rnd.getrandbits(128)))
 
     def when(self):
         self.seconds += self.rnd.randrange(1, 90)
-        s = self.seconds
-        days, rem = divmod(s, 86400)
-        # Civil date from days since 1970-01-01 (proleptic Gregorian).
-        z = days + 719468
-        era = z // 146097
-        doe = z - era * 146097
-        yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
-        doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-        mp = (5 * doy + 2) // 153
-        d = doy - (153 * mp + 2) // 5 + 1
-        m = mp + 3 if mp < 10 else mp - 9
-        y = yoe + era * 400 + (1 if m <= 2 else 0)
-        frac = self.rnd.randrange(10_000_000)
-        return (f'{y:04d}-{m:02d}-{d:02d}T{rem // 3600:02d}:{rem % 3600 // 60:02d}:{rem % 60:02d}.{frac:07d}Z',
-                f'{y:04d}/{m:02d}/{d:02d} {rem // 3600:02d}:{rem % 3600 // 60:02d}')
+        return stamps(self.seconds, self.rnd.randrange(10_000_000))
 
-    def head(self, provider, event_id, qualifiers, level, channel='Application'):
+    def head(self, provider, event_id, qualifiers, level, channel='Application', when=None):
         self.record_id += 1
-        iso, short = self.when()
+        iso, short = when or self.when()
         return system(provider, event_id, qualifiers, level, self.record_id, iso, channel, self.computer), short
 
     def client_event(self):
@@ -129,25 +140,40 @@ class Generator:
                         f'{self.rnd.choice(ACT_IDS)}')
 
 
+    def fleet_events(self, clients, months, failing, seed):
+        """The KMS host log of gen_evtx's simulated fleet (the same requests as its host-fleet mix)."""
+        for r in gen_evtx.fleet_requests(clients, months, failing, seed):
+            h, _ = self.head((SPP[0], SPP[1], 'KmsRequests'), 12290, 16384, 4, 'Key Management Service',
+                             stamps(r['time'], r['time'] * 7919 % 10_000_000))
+            yield h + data(','.join([r['hr'], r['n_policy'], r['client'], r['cmid'], gen_evtx.client_time(r['time']),
+                                     r['vm'], r['status'], r['minutes'], r['act_id']]))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--size', default='1G', help='bytes to write at least (suffixes K, M, G)')
-    ap.add_argument('--mode', choices=['client', 'kms'], default='client')
+    ap.add_argument('--mode', choices=['client', 'kms', 'host-fleet'], default='client')
     ap.add_argument('--seed', type=int, default=1)
+    ap.add_argument('--clients', type=int, default=2000, help='host-fleet: number of KMS clients')
+    ap.add_argument('--months', type=int, default=12, help='host-fleet: 30-day months of requests')
+    ap.add_argument('--failing', type=float, default=0.02, help='host-fleet: fraction of clients refused')
     ap.add_argument('out', help="output file ('-' for stdout)")
     args = ap.parse_args()
-    target = parse_size(args.size)
-    gen = Generator(args.mode, args.seed)
-    make = gen.client_event if args.mode == 'client' else gen.kms_event
+    gen = Generator('kms' if args.mode == 'host-fleet' else args.mode, args.seed)
+    if args.mode == 'host-fleet':
+        events = gen.fleet_events(args.clients, args.months, args.failing, args.seed)
+    else:
+        target = parse_size(args.size)
+        make = gen.client_event if args.mode == 'client' else gen.kms_event
+        events = itertools.takewhile(lambda _: gen.written < target, iter(make, None))
     out = sys.stdout.buffer if args.out == '-' else open(args.out, 'wb')
-    written = 0
     batch = []
     batch_bytes = 0
-    while written < target:
-        chunk = make().encode()
+    for event in events:
+        chunk = event.encode()
         batch.append(chunk)
         batch_bytes += len(chunk)
-        written += len(chunk)
+        gen.written += len(chunk)
         if batch_bytes >= 1 << 20:
             out.write(b''.join(batch))
             batch, batch_bytes = [], 0

@@ -9,7 +9,10 @@ carried in a BinXml substitution. Each template and each element name is defined
 with an EndOfStream token after the substitution values. File and chunk CRC32s are correct.
 
 Mixes: client (Application: 12288/12289 exchanges, 8198, 12293), host (Key Management Service: 12290),
-types (one event per record with a named <Data> of every substitution value type, arrays included).
+types (one event per record with a named <Data> of every substitution value type, arrays included),
+app (one client's Application log: ordinary noise with about 2 % KMS events; --computer names it),
+host-fleet (a KMS host's log for --clients clients over --months months: healthy clients renew every
+7 days, a --failing fraction is refused and retries every 2 hours; --records is ignored).
 Damage: --flip OFFSET (xor 0xFF, repeatable), --truncate BYTES. --exact-end pads the last record of
 each full chunk so it ends exactly at byte 65,536 of the chunk.
 
@@ -17,9 +20,12 @@ Standard library only; the same arguments always give the same bytes.
 """
 
 import argparse
+import functools
+import heapq
 import random
 import struct
 import sys
+import time
 import uuid
 import zlib
 
@@ -96,7 +102,9 @@ def sub(index, vtype, optional=False):
 
 def event_template(provider, source, channel, computer):
     name, guid = provider
-    provider_attrs = [("Name", text(name)), ("Guid", text(guid))]
+    provider_attrs = [("Name", text(name))]
+    if guid:  # classic providers (Application Error, MsiInstaller) have none
+        provider_attrs.append(("Guid", text(guid)))
     if source:
         provider_attrs.append(("EventSourceName", text(source)))
     return el("Event", [("xmlns", text(EVENT_NS))], [
@@ -300,8 +308,91 @@ def host_event(rng, i, host):
     cmid = str(uuid.UUID(int=rng.getrandbits(128)))
     parts = ["0x0", "25", "PC-%03d.corp.example" % (i % 40), cmid, "2024/3/1 %d:%02d" % (i // 60 % 24, i % 60),
              str(i % 2), "2", "43200", "ef6cfc9f-8c5d-44ac-9aad-de6a2ea0ae03"]
+    return host_request_event(host, parts)
+
+
+def host_request_event(host, parts):
+    """A 12290 as Windows logs it: the comma-joined payload in Data[0], then each field on its own."""
     data = [(None, STRING, s(",".join(parts)), False)] + [(None, STRING, s(p), False) for p in parts]
     return Event(SPP, "KmsRequests", "Key Management Service", host, 12290, 16384, 4, data)
+
+
+WIN_ENT = "73111121-5638-40f6-bc11-f1d7b0d64300"  # Windows 10/11 Enterprise, N-policy 25
+RENEWAL, RETRY = 7 * 86400, 2 * 3600  # activated clients renew weekly; refused ones retry every 2 hours
+GRACE_MINUTES = 43200  # the 30-day initial grace a refused client burns down
+
+
+def fleet_requests(clients, months, failing, seed):
+    """Every request a KMS host receives from `clients` clients over `months` 30-day months, in time
+    order, as dicts of the 12290 fields. Client k is refused (0xC004F015, still in initial grace) when
+    k is among the first `failing` fraction; the others are accepted. Shared with the XML generator
+    (tests/bench/gen_event_xml.py), so both formats describe the same fleet."""
+    rng = random.Random(seed)
+    end = BASE_TIME + months * 30 * 86400
+    refused = round(clients * failing)
+    fleet = []
+    heap = []
+    for k in range(clients):
+        fleet.append(("PC-%05d.corp.example" % k, str(uuid.UUID(int=rng.getrandbits(128))), "1" if k % 3 == 0 else "0"))
+        first = BASE_TIME + rng.randrange(RETRY if k < refused else RENEWAL)
+        heap.append((first, k, first))
+    heapq.heapify(heap)
+    while heap:
+        when, k, first = heapq.heappop(heap)
+        if when >= end:
+            continue
+        name, cmid, vm = fleet[k]
+        if k < refused:
+            hr, status, minutes, step = "0xC004F015", "2", max(0, GRACE_MINUTES - (when - first) // 60), RETRY
+        else:
+            hr, status, minutes, step = "0x0", "1", 259200 - rng.randrange(10080), RENEWAL
+        yield {"time": when, "hr": hr, "n_policy": "25", "client": name, "cmid": cmid, "vm": vm, "status": status,
+               "minutes": str(minutes), "act_id": WIN_ENT}
+        heapq.heappush(heap, (when + step + rng.randrange(-300, 300), k, first))
+
+
+def client_time(unix_seconds):
+    """12290's Client Time field: yyyy/M/d H:mm, not zero-padded."""
+    t = time.gmtime(unix_seconds)
+    return "%d/%d/%d %d:%02d" % (t.tm_year, t.tm_mon, t.tm_mday, t.tm_hour, t.tm_min)
+
+
+def host_fleet(clients, months, failing, seed, host):
+    for r in fleet_requests(clients, months, failing, seed):
+        parts = [r["hr"], r["n_policy"], r["client"], r["cmid"], client_time(r["time"]), r["vm"], r["status"],
+                 r["minutes"], r["act_id"]]
+        yield host_request_event(host, parts), filetime(r["time"], r["time"] * 7919 % 10_000_000)
+
+
+APP_NOISE = [
+    # provider, source, event id, qualifiers, level, Data values ("#binary" entries carry bytes)
+    (SPP, "Software Protection Platform Service", 16384, 16384, 4, ["2124-03-01T08:00:00Z", "RulesEngine"]),
+    (SPP, "Software Protection Platform Service", 1003, 16384, 4, ["55c92734-d682-4d71-983e-d6ec3f16059f", ""]),
+    (SPP, "Software Protection Platform Service", 903, 16384, 4, []),
+    (("Application Error", None), None, 1000, 0, 2,
+     ["svchost.exe_Schedule", "10.0.22621.1", "5f3e2d1c", "ntdll.dll", "10.0.22621.2506", "a1b2c3d4", "c0000005",
+      "00000000000a1234", "1f2c", "01da6b0e8c1d2e3f", "C:\\Windows\\system32\\svchost.exe",
+      "C:\\Windows\\SYSTEM32\\ntdll.dll", "6c0a6a43-5d8f-4d4b-9c7e-2a1f0b9d8e7c", "", ""]),
+    (("MsiInstaller", None), None, 1040, 0, 4, ["C:\\Windows\\Installer\\2f4c1.msi", "(NULL)", "(NULL)", "(NULL)",
+                                                 ("#binary", b"{62363610-")]),
+    (("ESENT", "{478EA8A8-00BE-4BA6-8E75-8B9DC7DB9F78}"), "ESENT", 326, 0, 4,
+     ["svchost", "6132", "SRUJet: ", "C:\\Windows\\system32\\SRU\\SRUDB.dat", "0", "10.0.22621.0"]),
+    (("SecurityCenter", None), None, 15, 0, 4, ["Windows Defender", "SECURITY_PRODUCT_STATE_ON"]),
+    (("Microsoft-Windows-Winlogon", "{DBE9B383-7CF3-4331-91CC-A3CB16A3B538}"), None, 6003, 0, 4, ["7"]),
+]
+
+
+def app_event(rng, i, host, computer):
+    """One client's Application log: a 12288/12289 exchange every 100 records, an 8198 every 1000, noise
+    otherwise."""
+    if i % 100 < 2 or i % 1000 == 2:
+        kind = {0: 0, 1: 1, 2: 10}[i % 100]  # client_event's kinds: 12288, 12289, 8198
+        event = client_event(rng, 12 * (i // 100) + kind, host)
+        event.computer = computer
+        return event
+    provider, source, event_id, qualifiers, level, values = APP_NOISE[rng.randrange(len(APP_NOISE))]
+    data = [("#binary", BINARY, v[1], False) if isinstance(v, tuple) else (None, STRING, s(v), False) for v in values]
+    return Event(provider, source, "Application", computer, event_id, qualifiers, level, data)
 
 
 def types_event(rng, i, host):
@@ -334,13 +425,15 @@ def types_event(rng, i, host):
                  0, 4, data)
 
 
-MIXES = {"client": client_event, "host": host_event, "types": types_event}
+MIXES = {"client": client_event, "host": host_event, "types": types_event, "app": app_event}
 
 
-def build(records, mix, seed, exact_end):
-    rng = random.Random(seed)
-    make = MIXES[mix]
+def build(records, mix, seed, exact_end, computer="PC-0001.corp.example", clients=2000, months=12, failing=0.02):
     host = "KMS01.corp.example"
+    if mix == "host-fleet":
+        return build_log(host_fleet(clients, months, failing, seed, host), exact_end)
+    rng = random.Random(seed)
+    make = functools.partial(app_event, computer=computer) if mix == "app" else MIXES[mix]
     timed = ((make(rng, i, host), filetime(BASE_TIME + 37 * i, (i * 7919) % 10_000_000)) for i in range(records))
     return build_log(timed, exact_end)
 
@@ -432,13 +525,18 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("output")
     ap.add_argument("--records", type=int, default=200)
-    ap.add_argument("--mix", choices=sorted(MIXES), default="client")
+    ap.add_argument("--mix", choices=sorted(MIXES) + ["host-fleet"], default="client")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--flip", type=lambda v: int(v, 0), action="append", default=[], help="xor the byte at OFFSET")
     ap.add_argument("--truncate", type=int, help="keep only the first BYTES bytes")
     ap.add_argument("--exact-end", action="store_true", help="last record of each chunk ends at byte 65,536")
+    ap.add_argument("--computer", default="PC-0001.corp.example", help="the machine of an app mix log")
+    ap.add_argument("--clients", type=int, default=2000, help="host-fleet: number of KMS clients")
+    ap.add_argument("--months", type=int, default=12, help="host-fleet: 30-day months of requests")
+    ap.add_argument("--failing", type=float, default=0.02, help="host-fleet: fraction of clients refused")
     args = ap.parse_args()
-    data = bytearray(build(args.records, args.mix, args.seed, args.exact_end))
+    data = bytearray(build(args.records, args.mix, args.seed, args.exact_end, args.computer, args.clients, args.months,
+                           args.failing))
     for offset in args.flip:
         data[offset] ^= 0xFF
     if args.truncate is not None:
