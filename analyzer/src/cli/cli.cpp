@@ -120,10 +120,7 @@ int run_cli(int argc, char** argv) {
   options.fact_memory_bytes = fact_memory_mb << 20;
   live.attach(options);
   ProgressLine progress;
-  options.on_problem = [&progress](const Problem& p) {
-    progress.clear();
-    std::cerr << "kmsdiag: " << p.describe() << "\n";
-  };
+  options.on_problem = [&progress](const Problem& p) { progress.print("kmsdiag: " + p.describe()); };
   options.on_progress = [&progress](const std::string& input, uint64_t done, uint64_t records) {
     progress.update(input, done, records);
   };

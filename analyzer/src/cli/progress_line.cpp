@@ -15,6 +15,7 @@ ProgressLine::ProgressLine() {
 
 void ProgressLine::update(const std::string& input, uint64_t done, uint64_t records) {
   if (!enabled_) return;
+  std::lock_guard lk(m_);
   const auto now = std::chrono::steady_clock::now();
   if (shown_ && now - last_ < std::chrono::milliseconds(200)) return;
   last_ = now;
@@ -28,6 +29,17 @@ void ProgressLine::update(const std::string& input, uint64_t done, uint64_t reco
 }
 
 void ProgressLine::clear() {
+  std::lock_guard lk(m_);
+  erase();
+}
+
+void ProgressLine::print(const std::string& line) {
+  std::lock_guard lk(m_);
+  erase();
+  std::fputs((line + "\n").c_str(), stderr);
+}
+
+void ProgressLine::erase() {
   if (!shown_) return;
   std::fputs("\r\033[K", stderr);
   std::fflush(stderr);
