@@ -1,5 +1,7 @@
 #include "ingest/evtx_binxml.hpp"
 
+#include <algorithm>
+
 #include "ingest/evtx_framing.hpp"
 
 namespace kmsdiag::evtx {
@@ -34,7 +36,15 @@ std::string hex_byte(uint8_t b) {
 void BinXmlDecoder::set_chunk(const uint8_t* chunk, uint32_t size) {
   chunk_ = chunk;
   size_ = size;
-  names_.clear();
+  name_count_ = 0;
+  if (++chunk_stamp_ == 0) {  // after 2^32 chunks: forget every stamp once
+    std::fill(name_stamp_.begin(), name_stamp_.end(), 0u);
+    chunk_stamp_ = 1;
+  }
+  if (name_stamp_.size() < size) {
+    name_stamp_.resize(size, 0u);
+    name_slot_.resize(size);
+  }
 }
 
 void BinXmlDecoder::decode(uint32_t begin, uint32_t end, BinXmlSink& sink) {
@@ -56,15 +66,19 @@ void BinXmlDecoder::charge(uint64_t units) {
 }
 
 std::string_view BinXmlDecoder::name_at(uint32_t offset) {
-  if (auto it = names_.find(offset); it != names_.end()) return it->second;
+  if (offset < name_stamp_.size() && name_stamp_[offset] == chunk_stamp_) return names_[name_slot_[offset]];
   // Name entry: next-name offset (4), hash (2), character count (2), UTF-16 characters, NUL.
   if (offset > size_ || size_ - offset < 8)
     throw DecodeError("name offset " + std::to_string(offset) + " outside the chunk");
   const uint32_t chars = le16(chunk_ + offset + 6);
   if (2u * chars > size_ - offset - 8) throw DecodeError("name at " + std::to_string(offset) + " runs past the chunk");
-  std::string text;
+  if (name_count_ == names_.size()) names_.emplace_back();
+  std::string& text = names_[name_count_];
+  text.clear();
   append_utf16(text, chunk_ + offset + 8, 2u * chars);
-  return names_.emplace(offset, std::move(text)).first->second;
+  name_stamp_[offset] = chunk_stamp_;
+  name_slot_[offset] = name_count_++;
+  return text;
 }
 
 std::string_view BinXmlDecoder::name_ref(Cursor& c) {
@@ -81,6 +95,7 @@ std::string_view BinXmlDecoder::name_ref(Cursor& c) {
 void BinXmlDecoder::fragment(Cursor& c, uint32_t subs_base, uint32_t subs_count, int depth, BinXmlSink& sink) {
   int open = 0;
   while (c.pos < c.end) {
+    if (sink.done()) return;
     charge(1);
     const uint8_t token = chunk_[c.pos];
     switch (token & ~tok::kMoreFlag) {

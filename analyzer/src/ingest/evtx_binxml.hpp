@@ -7,10 +7,10 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "ingest/evtx_value.hpp"
@@ -30,6 +30,8 @@ class BinXmlSink {
   virtual void close_start() = 0;  // end of the attribute list: values that follow are element content
   virtual void value(const Value& v) = 0;
   virtual void end_element() = 0;
+  // True once the sink has all it wants of this record: the decoder stops walking it.
+  virtual bool done() const { return false; }
 };
 
 class BinXmlDecoder {
@@ -63,8 +65,16 @@ class BinXmlDecoder {
   const uint8_t* chunk_ = nullptr;
   uint32_t size_ = 0;
   uint64_t work_ = 0;
-  std::unordered_map<uint32_t, std::string> names_;  // per chunk: offset -> UTF-8 name
-  std::vector<Value> subs_;                          // substitution arrays of the open template instances
+  // Names decoded in this chunk, found by chunk offset through a flat index: a lookup per element and
+  // attribute is the decoder's most frequent operation, too frequent for a hash map. An index entry
+  // is valid when its stamp is this chunk's, so starting a chunk clears nothing.
+  // [0, name_count_) live, the rest keep their capacity; a deque, because callers hold views of names
+  // while more are added.
+  std::deque<std::string> names_;
+  uint32_t name_count_ = 0;
+  std::vector<uint32_t> name_stamp_, name_slot_;  // by chunk offset
+  uint32_t chunk_stamp_ = 0;
+  std::vector<Value> subs_;  // substitution arrays of the open template instances
   std::string scratch_;
 };
 

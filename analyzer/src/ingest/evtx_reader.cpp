@@ -16,7 +16,8 @@ using namespace evtx;
 // One read of one file: owns the chunk buffer and reports problems with a consistent position.
 class EvtxRun {
  public:
-  EvtxRun(ByteSource& in, RecordSink& sink) : in_(in), sink_(sink), stream_(in) {}
+  EvtxRun(ByteSource& in, RecordSink& sink, RecordBuilder::DataFilter keep_data)
+      : in_(in), sink_(sink), stream_(in), builder_(std::move(keep_data)) {}
 
   ReadStats run() {
     if (read_file_header()) {
@@ -139,7 +140,14 @@ class EvtxRun {
 
 }  // namespace
 
-ReadStats EvtxReader::read(ByteSource& in, RecordSink& sink) { return EvtxRun(in, sink).run(); }
+ReadStats EvtxReader::read(ByteSource& in, RecordSink& sink) {
+  RecordBuilder::DataFilter keep_data;
+  if (kb_)
+    keep_data = [kb = kb_](std::string_view provider, std::string_view channel) {
+      return kb->is_licensing_source(provider, channel);
+    };
+  return EvtxRun(in, sink, std::move(keep_data)).run();
+}
 
 int detect_evtx(std::string_view head) { return head.substr(0, kFileMagic.size()) == kFileMagic ? 100 : 0; }
 
@@ -147,7 +155,7 @@ FormatInfo evtx_format() {
   FormatInfo f;
   f.name = "evtx";
   f.detect = [](std::string_view head, const Knowledge&) { return detect_evtx(head); };
-  f.make = [](const Knowledge&) -> std::unique_ptr<Reader> { return std::make_unique<EvtxReader>(); };
+  f.make = [](const Knowledge& kb) -> std::unique_ptr<Reader> { return std::make_unique<EvtxReader>(kb); };
   f.text = false;
   return f;
 }

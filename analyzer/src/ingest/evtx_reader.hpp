@@ -10,7 +10,14 @@ namespace kmsdiag {
 
 class EvtxReader final : public Reader {
  public:
+  EvtxReader() = default;  // every event in full
+  // Builds EventData only for events from licensing sources (Knowledge::is_licensing_source); other
+  // events keep their System fields and carry data_skipped=1.
+  explicit EvtxReader(const Knowledge& kb) : kb_(&kb) {}
   ReadStats read(ByteSource& in, RecordSink& sink) override;
+
+ private:
+  const Knowledge* kb_ = nullptr;
 };
 
 // 100 when `head` starts with the EVTX file signature "ElfFile\0", else 0.

@@ -20,6 +20,7 @@ void RecordBuilder::reset() {
   has_qualifiers_ = false;
   data_count_ = 0;
   bad_values_ = 0;
+  skip_data_ = false;
 }
 
 RecordBuilder::Node RecordBuilder::classify(Node parent, std::string_view name) {
@@ -134,6 +135,17 @@ void RecordBuilder::end_element() {
     val.assign(trim(text_));
   };
   switch (top.node) {
+    case Node::kSystem:
+      if (keep_data_) {
+        source_key_.assign(provider_).append(1, '\x1f').append(channel_);
+        auto it = verdicts_.find(source_key_);
+        if (it == verdicts_.end()) {
+          if (verdicts_.size() >= 4096) verdicts_.clear();  // garbage input: many "sources", keep it bounded
+          it = verdicts_.emplace(source_key_, keep_data_(trim(provider_), trim(channel_))).first;
+        }
+        skip_data_ = !it->second;
+      }
+      break;
     case Node::kEventId:
       event_id_.swap(text_);
       break;
@@ -190,7 +202,10 @@ void RecordBuilder::finish(Record& out, uint64_t header_record_id, int64_t fallb
     std::string key = "data." + name;
     if (!out.has(key)) f.push_back({std::move(key), val});  // a repeated name keeps its first value
   }
-  f.push_back({"data_count", std::to_string(data_count_)});
+  if (skip_data_)
+    f.push_back({"data_skipped", "1"});
+  else
+    f.push_back({"data_count", std::to_string(data_count_)});
   f.push_back({"format", "evtx"});
 }
 

@@ -6,7 +6,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -17,6 +19,12 @@ namespace kmsdiag::evtx {
 
 class RecordBuilder final : public BinXmlSink {
  public:
+  // Which events are worth their EventData: (provider, channel) -> keep. Most of a customer's
+  // Application log is other software's noise; for it only the System fields are built (they are
+  // all the interpreters count it by), and decoding stops where EventData would begin.
+  using DataFilter = std::function<bool(std::string_view provider, std::string_view channel)>;
+  explicit RecordBuilder(DataFilter keep_data = {}) : keep_data_(std::move(keep_data)) {}
+
   void reset();  // before each record
   // Moves what was collected into `out` (kind, machine, time, fields). `fallback_time_ms` is used
   // when the event has no TimeCreated (the record header's written time).
@@ -29,6 +37,7 @@ class RecordBuilder final : public BinXmlSink {
   void close_start() override;
   void value(const Value& v) override;
   void end_element() override;
+  bool done() const override { return skip_data_; }
 
  private:
   enum class Node : uint8_t {
@@ -67,6 +76,11 @@ class RecordBuilder final : public BinXmlSink {
   std::vector<std::pair<std::string, std::string>> data_;
   size_t data_count_ = 0;
   int bad_values_ = 0;
+  DataFilter keep_data_;
+  bool skip_data_ = false;
+  // Filter verdicts by provider and channel: a log repeats the same few sources.
+  std::unordered_map<std::string, bool> verdicts_;
+  std::string source_key_;
 };
 
 }  // namespace kmsdiag::evtx

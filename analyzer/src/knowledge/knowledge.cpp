@@ -1,6 +1,7 @@
 // Lookups over the loaded tables and the canonical forms of codes and GUIDs they are keyed by.
 #include "knowledge/knowledge.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstdint>
@@ -27,8 +28,17 @@ bool starts_with_ci(std::string_view s, std::string_view prefix) {
 
 std::string hex8(uint32_t value) { return fmt::format("0x{:08X}", value); }
 
+// ASCII case folding without a locale call or a copy: every event read is checked against the
+// licensing sources, so this is on the hot path.
+char fold(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; }
+bool same_ci(char a, char b) { return fold(a) == fold(b); }
+
+bool equals_ci(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), same_ci);
+}
+
 bool contains_ci(std::string_view haystack, std::string_view needle) {
-  return ascii_lower(haystack).find(ascii_lower(needle)) != std::string::npos;
+  return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(), same_ci) != haystack.end();
 }
 
 }  // namespace
@@ -112,7 +122,7 @@ std::string_view Knowledge::license_status_name(std::string_view status) const {
 
 bool Knowledge::is_licensing_source(std::string_view provider, std::string_view channel) const {
   for (const auto& c : kms_channels) {
-    if (ascii_lower(trim(channel)) == ascii_lower(c)) return true;
+    if (equals_ci(trim(channel), c)) return true;
   }
   for (const auto& fragment : event_providers) {
     if (contains_ci(provider, fragment)) return true;

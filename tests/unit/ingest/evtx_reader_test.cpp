@@ -72,6 +72,37 @@ TEST(EvtxReader, RealSppNoiseLogReadsCompletely) {
   for (size_t i = 0; i < s.records.size(); ++i) ASSERT_EQ(s.records[i].source.position, i + 1);
 }
 
+// With the knowledge tables, other software's events keep only their System fields; licensing
+// events are read in full, exactly as without the tables.
+TEST(EvtxReader, OnlyLicensingEventsGetTheirEventData) {
+  static const Knowledge kb = Knowledge::load(KMSDIAG_SOURCE_DIR "/rules/tables");
+  EvtxReader full, filtered(kb);
+  const auto all = evtx_test::read_all(full, corpus("spp-noise-Application.evtx"));
+  const auto lean = evtx_test::read_all(filtered, corpus("spp-noise-Application.evtx"));
+  ASSERT_EQ(lean.records.size(), all.records.size());
+  EXPECT_TRUE(lean.problems.empty());
+  size_t skipped = 0, kept = 0;
+  for (size_t i = 0; i < all.records.size(); ++i) {
+    const Record& a = all.records[i];
+    const Record& b = lean.records[i];
+    ASSERT_EQ(b.get("event_id"), a.get("event_id"));
+    ASSERT_EQ(b.get("provider"), a.get("provider"));
+    ASSERT_EQ(b.time_ms, a.time_ms);
+    ASSERT_EQ(b.machine, a.machine);
+    if (kb.is_licensing_source(a.get("provider"), a.get("channel"))) {
+      ++kept;
+      ASSERT_EQ(b.fields.size(), a.fields.size()) << i;
+      EXPECT_FALSE(b.has("data_skipped"));
+    } else {
+      ++skipped;
+      EXPECT_EQ(b.get("data_skipped"), "1");
+      EXPECT_FALSE(b.has("data.0"));
+    }
+  }
+  EXPECT_GT(skipped, 100u);
+  EXPECT_GT(kept, 100u);
+}
+
 TEST(EvtxReader, RealEmptyKmsLogHasNoRecordsAndNoProblem) {
   const auto s = read_evtx(corpus("empty-KeyManagementService.evtx"));
   EXPECT_TRUE(s.records.empty());
