@@ -18,9 +18,15 @@ struct CountingSink : kmsdiag::RecordSink {
 
 }  // namespace
 
+// Both ways the reader runs: every event in full, and (as kmsdiag analyze reads) EventData only for
+// licensing events, which stops decoding other events early.
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  kmsdiag::MemorySource in("fuzz.evtx", std::string_view(reinterpret_cast<const char*>(data), size));
+  static const kmsdiag::Knowledge kb = kmsdiag::Knowledge::load(KMSDIAG_SOURCE_DIR "/rules/tables");
+  const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   CountingSink sink;
-  kmsdiag::EvtxReader().read(in, sink);
+  kmsdiag::MemorySource full("fuzz.evtx", bytes);
+  kmsdiag::EvtxReader().read(full, sink);
+  kmsdiag::MemorySource lean("fuzz.evtx", bytes);
+  kmsdiag::EvtxReader(kb).read(lean, sink);
   return 0;
 }
