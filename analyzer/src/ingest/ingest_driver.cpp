@@ -14,6 +14,20 @@ namespace {
 
 constexpr size_t kHeadBytes = 64 * 1024;
 
+// A reader may report thousands of damaged records, an archive thousands of bad members: a summary
+// keeps the first ones (all of them still reach the sink).
+void keep_problem(InputSummary& summary, Problem p) {
+  if (summary.problems.size() < 100) summary.problems.push_back(std::move(p));
+}
+
+InputSummary archive_summary(const std::string& path) {
+  InputSummary s;
+  s.path = path;
+  s.format = "zip";
+  s.encoding = "binary";
+  return s;
+}
+
 // Counts what the reader delivers so the summary is exact, and keeps the problems for the report.
 class CountingSink final : public RecordSink {
  public:
@@ -23,8 +37,7 @@ class CountingSink final : public RecordSink {
     next_.on_record(std::move(r));
   }
   void on_problem(Problem&& p) override {
-    // A reader may report thousands of damaged records: keep the first ones, count the rest.
-    if (summary_.problems.size() < 100) summary_.problems.push_back(p);
+    keep_problem(summary_, p);
     next_.on_problem(std::move(p));
   }
 
@@ -76,16 +89,12 @@ void ingest_source(ByteSource& source, const Knowledge& kb, IngestSink& sink, st
     return;
   }
   if (looks_like_archive(raw_head)) {
-    InputSummary container;
-    container.path = source.path();
-    container.format = "zip";
-    container.encoding = "binary";
     const size_t at = out.size();
-    out.push_back(container);
+    out.push_back(archive_summary(source.path()));
     read_archive(
         peekable, [&](ByteSource& member) { ingest_source(member, kb, sink, out); },
         [&](Problem&& p) {
-          if (out[at].problems.size() < 100) out[at].problems.push_back(p);
+          keep_problem(out[at], p);
           sink.on_problem(std::move(p));
         });
     return;
@@ -225,11 +234,7 @@ class Ingest {
         true, [](Unit&) {},
         [this, slot, path = f.path] {
           *slot = all_.size();
-          InputSummary container;
-          container.path = path;
-          container.format = "zip";
-          container.encoding = "binary";
-          all_.push_back(std::move(container));
+          all_.push_back(archive_summary(path));
         });
     auto problems = std::make_shared<std::vector<Problem>>();
     try {
@@ -245,9 +250,7 @@ class Ingest {
           for (const Problem& p : *problems) u.sink->on_problem(Problem(p));
         },
         [this, slot, problems] {
-          // A damaged archive may report thousands of members: keep the first ones, as readers do.
-          for (Problem& p : *problems)
-            if (all_[*slot].problems.size() < 100) all_[*slot].problems.push_back(std::move(p));
+          for (Problem& p : *problems) keep_problem(all_[*slot], std::move(p));
         });
   }
 
