@@ -16,7 +16,7 @@
 #
 # usage: tests/bench/run_all.sh BUILD_DIR [SIZE_MB] [WORK_DIR]        (SIZE_MB default 512, WORK_DIR a temp dir)
 # env:   REPS=3 XML_SIZE=1G HOST_CLIENTS=2000 HOST_MONTHS=12 HOST_FAILING=0.02 BUNDLE_FILES=200
-#        BUNDLE_FILE_KB=3072 SLICE_MB=4 SLOW_S=60
+#        BUNDLE_FILE_KB=3072 SLICE_MB=4 SLOW_S=60 GENERATE_ONLY= (set: make the inputs, measure nothing)
 # small trial (a few minutes, mostly generating the bundle and python3-evtx):
 #        REPS=1 XML_SIZE=64M HOST_CLIENTS=200 HOST_MONTHS=2 BUNDLE_FILE_KB=64 tests/bench/run_all.sh build 16 /tmp/kb
 set -uo pipefail
@@ -91,6 +91,7 @@ make_input "$work/app-seed.evtx" seed_evtx &&
   make_input "$host_xml" python3 "$here/gen_event_xml.py" --mode host-fleet --clients "$clients" \
     --months "$months" --failing "$failing" &&
   make_input "$bundle_dir" bundle || { echo "generating the inputs failed" >&2; exit 1; }
+[ -n "${GENERATE_ONLY:-}" ] && { echo "inputs ready in $work"; exit 0; }
 
 # ---------------------------------------------------------------------------------------------------------
 # Measuring
