@@ -4,7 +4,6 @@
 // dig is not localized, and its tokens are protocol syntax, so no label table is involved.
 
 #include "ingest/labeled_text.hpp"
-#include "ingest/line_reader.hpp"
 #include "ingest/srv_lookup_readers.hpp"
 #include "ingest/srv_lookup_record.hpp"
 
@@ -24,22 +23,15 @@ std::string rcode_status(std::string_view rcode) {
 class DigReader final : public Reader {
  public:
   ReadStats read(ByteSource& in, RecordSink& sink) override {
-    ReadStats stats;
-    const std::string path = in.path();
-    LineReader lines(in, kSrvMaxLine);
-    SrvLookup q;
+    SrvLookupScan scan(in, sink, kFormat);
+    SrvLookup& q = scan.lookup();
     bool question = false;
-    auto finish = [&] {
-      if (emit_srv_lookup(q, path, kFormat, sink)) ++stats.records;
-    };
-    std::string line;
-    while (lines.next(line)) {
-      const uint64_t no = lines.line_number();
-      lines.report_if_truncated(sink, stats);
-      const std::string_view text = strip_trailing_blanks(strip_leading_blanks(line));
+    std::string_view text;
+    uint64_t no = 0;
+    while (scan.next(text, no)) {
       if (text.empty()) continue;
       if (text.starts_with("; <<>> DiG")) {
-        finish();
+        scan.finish();
         q.line = no;
         for (const auto& w : split_words(text.substr(text.rfind("<<>>") + 4)))
           if (ascii_lower(w).starts_with("_vlmcs")) q.query = w;
@@ -79,9 +71,7 @@ class DigReader final : public Reader {
         q.saw_soa = true;
       }
     }
-    finish();
-    stats.bytes = lines.bytes();
-    return stats;
+    return scan.done();
   }
 };
 

@@ -4,7 +4,6 @@
 #include <set>
 
 #include "ingest/labeled_text.hpp"
-#include "ingest/line_reader.hpp"
 #include "ingest/srv_lookup_readers.hpp"
 #include "ingest/srv_lookup_record.hpp"
 
@@ -62,20 +61,16 @@ class NslookupReader final : public Reader {
   explicit NslookupReader(const Knowledge& kb) : labels_(kb, "nslookup") {}
 
   ReadStats read(ByteSource& in, RecordSink& sink) override {
-    ReadStats stats;
-    const std::string path = in.path();
-    LineReader lines(in, kSrvMaxLine);
-    SrvLookup q;
+    SrvLookupScan scan(in, sink, kFormat);
+    SrvLookup& q = scan.lookup();
     bool server_seen = false;
     auto finish = [&] {
-      if (emit_srv_lookup(q, path, kFormat, sink)) ++stats.records;
+      scan.finish();
       server_seen = false;
     };
-    std::string line;
-    while (lines.next(line)) {
-      const uint64_t no = lines.line_number();
-      lines.report_if_truncated(sink, stats);
-      const std::string_view text = strip_trailing_blanks(strip_leading_blanks(line));
+    std::string_view text;
+    uint64_t no = 0;
+    while (scan.next(text, no)) {
       if (text.empty()) continue;
       if (is_command_line(text)) {
         finish();
@@ -119,9 +114,7 @@ class NslookupReader final : public Reader {
         if (m->key == "srv_target") t.host = m->value;
       }
     }
-    finish();
-    stats.bytes = lines.bytes();
-    return stats;
+    return scan.done();
   }
 
  private:

@@ -3,7 +3,6 @@
 // as PowerShell error records whose FullyQualifiedErrorId names the DNS error in any language.
 
 #include "ingest/labeled_text.hpp"
-#include "ingest/line_reader.hpp"
 #include "ingest/srv_lookup_readers.hpp"
 #include "ingest/srv_lookup_record.hpp"
 
@@ -31,14 +30,10 @@ class ResolveDnsNameReader final : public Reader {
   explicit ResolveDnsNameReader(const Knowledge& kb) : labels_(kb, "resolve-dnsname") {}
 
   ReadStats read(ByteSource& in, RecordSink& sink) override {
-    ReadStats stats;
-    const std::string path = in.path();
-    LineReader lines(in, kSrvMaxLine);
-    SrvLookup q;
+    SrvLookupScan scan(in, sink, kFormat);
+    SrvLookup& q = scan.lookup();
     std::map<std::string, std::string> item;  // one list-view object
-    auto finish = [&] {
-      if (emit_srv_lookup(q, path, kFormat, sink)) ++stats.records;
-    };
+    auto finish = [&] { scan.finish(); };
     auto add_target = [&](std::string host, std::string prio, std::string weight, std::string port) {
       if (q.targets.size() < kSrvMaxTargets) q.targets.push_back({prio, weight, port, host});
     };
@@ -52,11 +47,9 @@ class ResolveDnsNameReader final : public Reader {
       }
       item.clear();
     };
-    std::string line;
-    while (lines.next(line)) {
-      const uint64_t no = lines.line_number();
-      lines.report_if_truncated(sink, stats);
-      std::string_view text = strip_trailing_blanks(strip_leading_blanks(line));
+    std::string_view text;
+    uint64_t no = 0;
+    while (scan.next(text, no)) {
       if (text.empty()) {
         if (!item.empty()) end_item();
         continue;
@@ -104,9 +97,7 @@ class ResolveDnsNameReader final : public Reader {
       }
     }
     if (!item.empty()) end_item();
-    finish();
-    stats.bytes = lines.bytes();
-    return stats;
+    return scan.done();
   }
 
  private:

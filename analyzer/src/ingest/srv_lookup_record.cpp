@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "ingest/labeled_text.hpp"
 #include "model/record.hpp"
 
 namespace kmsdiag {
@@ -22,7 +23,9 @@ static std::string strip_dot(std::string s) {
   return s;
 }
 
-bool emit_srv_lookup(SrvLookup& lookup, const std::string& path, std::string_view format, RecordSink& sink) {
+// Emits `lookup` as a cmd.srv-lookup record (nothing when it is empty) and resets it.
+// Returns true when a record was emitted.
+static bool emit_srv_lookup(SrvLookup& lookup, const std::string& path, std::string_view format, RecordSink& sink) {
   if (lookup.empty()) {
     lookup = SrvLookup{};
     return false;
@@ -52,6 +55,27 @@ bool emit_srv_lookup(SrvLookup& lookup, const std::string& path, std::string_vie
   sink.on_record(std::move(r));
   lookup = SrvLookup{};
   return true;
+}
+
+SrvLookupScan::SrvLookupScan(ByteSource& in, RecordSink& sink, std::string_view format)
+    : path_(in.path()), format_(format), sink_(sink), lines_(in, kSrvMaxLine) {}
+
+bool SrvLookupScan::next(std::string_view& text, uint64_t& line_no) {
+  if (!lines_.next(line_)) return false;
+  line_no = lines_.line_number();
+  lines_.report_if_truncated(sink_, stats_);
+  text = strip_trailing_blanks(strip_leading_blanks(line_));
+  return true;
+}
+
+void SrvLookupScan::finish() {
+  if (emit_srv_lookup(lookup_, path_, format_, sink_)) ++stats_.records;
+}
+
+ReadStats SrvLookupScan::done() {
+  finish();
+  stats_.bytes = lines_.bytes();
+  return stats_;
 }
 
 std::vector<std::string> split_words(std::string_view text, size_t max) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "ingest/line_reader.hpp"
 #include "ingest/reader.hpp"
 
 namespace kmsdiag {
@@ -35,8 +36,27 @@ inline constexpr size_t kSrvMaxTargets = 1000;
 // The first `max` whitespace-separated words of a line.
 std::vector<std::string> split_words(std::string_view text, size_t max = 16);
 
-// Emits `lookup` as a cmd.srv-lookup record (nothing when it is empty) and resets it.
-// Returns true when a record was emitted.
-bool emit_srv_lookup(SrvLookup& lookup, const std::string& path, std::string_view format, RecordSink& sink);
+// The frame every SRV lookup reader shares: the input's lines (blanks stripped; an over-long line is
+// reported and cut), the lookup being gathered from them, and its emission as a record.
+class SrvLookupScan {
+ public:
+  SrvLookupScan(ByteSource& in, RecordSink& sink, std::string_view format);
+  // The next line, stripped (empty lines too: some tools end a block with one), and its number.
+  bool next(std::string_view& text, uint64_t& line_no);
+  SrvLookup& lookup() { return lookup_; }
+  // Emits the lookup gathered so far (nothing when it is empty) and starts the next one.
+  void finish();
+  // Finishes the last lookup; what the reader reports.
+  ReadStats done();
+
+ private:
+  std::string path_;
+  std::string_view format_;
+  RecordSink& sink_;
+  LineReader lines_;
+  std::string line_;
+  SrvLookup lookup_;
+  ReadStats stats_;
+};
 
 }  // namespace kmsdiag
