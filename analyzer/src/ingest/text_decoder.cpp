@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <mutex>
 #include <stdexcept>
 #include <vector>
 
@@ -50,14 +51,29 @@ size_t count_byte(std::string_view s, size_t start, char b) {
   return n;
 }
 
+// iconv_open and iconv_close load and unload glibc's gconv modules (dlopen) and update its shared
+// module table under a lock internal to glibc. That is safe, but ThreadSanitizer cannot see that
+// lock and reports the loader's allocations as races when two ingest workers open converters at
+// once. Taking our own lock around both calls makes the ordering visible; it is paid once per file.
+std::mutex& gconv_mutex() {
+  static std::mutex m;
+  return m;
+}
+
 class IconvSource final : public ByteSource {
  public:
   IconvSource(ByteSource& inner, const char* from) : inner_(inner) {
-    cd_ = iconv_open("UTF-8", from);
+    {
+      const std::lock_guard lock(gconv_mutex());
+      cd_ = iconv_open("UTF-8", from);
+    }
     if (cd_ == reinterpret_cast<iconv_t>(-1))
       throw std::runtime_error(std::string("iconv cannot convert from ") + from);
   }
-  ~IconvSource() override { iconv_close(cd_); }
+  ~IconvSource() override {
+    const std::lock_guard lock(gconv_mutex());
+    iconv_close(cd_);
+  }
   IconvSource(const IconvSource&) = delete;
   IconvSource& operator=(const IconvSource&) = delete;
   const std::string& path() const override { return inner_.path(); }
