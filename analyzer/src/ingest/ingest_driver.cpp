@@ -20,6 +20,21 @@ void keep_problem(InputSummary& summary, Problem p) {
   if (summary.problems.size() < 100) summary.problems.push_back(std::move(p));
 }
 
+// A problem about a whole input (no record or line): kept in its summary and reported now.
+void add_problem(InputSummary& summary, IngestSink& sink, std::string text) {
+  summary.problems.push_back(Problem{{summary.path, "", 0, ""}, std::move(text)});
+  sink.on_problem(Problem(summary.problems.back()));
+}
+
+// An input that could not be read at all (permissions, I/O error): always a problem.
+InputSummary unreadable(const std::string& path, const std::string& why, IngestSink& sink) {
+  InputSummary s;
+  s.path = path;
+  s.skipped = why;
+  add_problem(s, sink, why);
+  return s;
+}
+
 InputSummary archive_summary(const std::string& path) {
   InputSummary s;
   s.path = path;
@@ -79,13 +94,8 @@ void ingest_source(ByteSource& source, const Knowledge& kb, IngestSink& sink, st
   std::string_view raw_head;
   try {
     raw_head = peekable.peek(kHeadBytes);
-  } catch (const std::exception& e) {  // not even the first bytes: a summary that says why
-    InputSummary summary;
-    summary.path = source.path();
-    summary.skipped = e.what();
-    summary.problems.push_back(Problem{{summary.path, "", 0, ""}, e.what()});
-    sink.on_problem(Problem(summary.problems.back()));
-    out.push_back(std::move(summary));
+  } catch (const std::exception& e) {  // not even the first bytes
+    out.push_back(unreadable(source.path(), e.what(), sink));
     return;
   }
   if (looks_like_archive(raw_head)) {
@@ -145,23 +155,14 @@ void read_file(const FoundFile& f, const Knowledge& kb, IngestSink& sink, std::v
   try {
     FileSource file(f.path);
     ingest_source(file, kb, sink, out);
-  } catch (const std::exception& e) {  // unreadable (permissions, I/O error): always a problem
-    InputSummary s;
-    s.path = f.path;
-    s.skipped = e.what();
-    s.problems.push_back(Problem{{s.path, "", 0, ""}, e.what()});
-    sink.on_problem(Problem(s.problems.back()));
-    out.push_back(std::move(s));
+  } catch (const std::exception& e) {
+    out.push_back(unreadable(f.path, e.what(), sink));
   }
   // Files met while walking a folder or inside an archive may be anything (notes, screenshots):
   // skipping them is normal. A file named on the command line that cannot be read is an input problem.
   if (!out.empty()) {
     InputSummary& s = out.front();
-    if (f.named && !s.skipped.empty() && s.problems.empty()) {
-      Problem p{{s.path, "", 0, ""}, "not read: " + s.skipped};
-      sink.on_problem(Problem(p));
-      s.problems.push_back(std::move(p));
-    }
+    if (f.named && !s.skipped.empty() && s.problems.empty()) add_problem(s, sink, "not read: " + s.skipped);
   }
 }
 
@@ -215,8 +216,7 @@ class Ingest {
   void missing(InputSummary s) {
     unit(true, [s = std::move(s)](Unit& u) mutable {
       // A missing path was asked for by name: that is an input problem, not just a skip.
-      s.problems.push_back(Problem{{s.path, "", 0, ""}, s.skipped});
-      u.sink->on_problem(Problem(s.problems.back()));
+      add_problem(s, *u.sink, s.skipped);
       u.summaries.push_back(std::move(s));
     });
   }
