@@ -91,9 +91,21 @@ std::string policy_for(const Record& request, const Knowledge& kb) {
   return "";
 }
 
+// A low count is the reason for a refusal only when the host said so: no error besides "not enough
+// count" (0xC004F038), or the response's status flags carry SL_VL_BINDING_ERROR_NOT_ENOUGH_COUNT. A host
+// that refused for another reason (0xC004F042: wrong host key) reports whatever count it has, often 0.
+bool refused_for_count(const Record& a, const Record* response) {
+  constexpr uint64_t kNotEnoughCount = 0x04000000;
+  const std::string_view code = a.get("hresult");
+  if (code == "0x00000000" || code == "0xC004F038") return true;
+  const auto status = response ? to_number(response->get("status")) : std::nullopt;
+  return status && (static_cast<uint64_t>(*status) & kNotEnoughCount) != 0;
+}
+
 Record make_attempt(const Record& request, const Record* response, const std::string& host_seen, const Knowledge& kb) {
   Record a;
-  a.kind = "kms.client-attempt";
+  a.kind = "activation.attempt";
+  a.set("via", "kms-client-log");
   a.source = request.source;
   a.time_ms = request.time_ms;
   a.machine = request.machine;
@@ -107,14 +119,17 @@ Record make_attempt(const Record& request, const Record* response, const std::st
   // The response's code is the later, more specific verdict; a clean response after a failed
   // request build still leaves the request's error as the one to explain.
   const Record& decisive = response && is_error_code(response->get("hresult")) ? *response : request;
-  copy_fields(decisive, a, {"hresult", "hresult_symbol", "hresult_meaning", "hresult_cause", "hresult_kms"});
+  copy_fields(decisive, a,
+              {"hresult", "hresult_known", "hresult_symbol", "hresult_meaning", "hresult_cause", "hresult_kms"});
+  if (response) copy_fields(*response, a, {"status"});
   a.set("answered", flag(response != nullptr));
   a.set("activated", response ? std::string(response->get("activated")) : "0");
   a.set("count", response ? std::string(response->get("count")) : "");
   a.set("host_seen", host_seen);
   const auto count = to_number(a.get("count"));
   const auto policy = to_number(n_policy);
-  a.set("below_threshold", flag(response && a.get("activated") != "1" && count && policy && *count < *policy));
+  a.set("below_threshold", flag(response && a.get("activated") != "1" && count && policy && *count < *policy &&
+                                refused_for_count(a, response)));
   return a;
 }
 

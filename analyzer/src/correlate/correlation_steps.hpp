@@ -33,9 +33,22 @@ inline std::string flag(bool value) { return value ? "1" : "0"; }
 // One `input` record per summary; kms_log from 12290 facts in the file or from its name.
 std::vector<Record> summarise_inputs(const std::vector<Record>& facts, const std::vector<InputSummary>& inputs);
 
-// One `kms.client-attempt` per 12288, paired with its 12289 and joined to host 12290s by CMID.
+// One `activation.attempt` (via kms-client-log) per 12288, paired with its 12289 and joined to host 12290s by CMID.
 std::vector<Record> pair_client_attempts(const std::vector<Record>& facts, bool host_logs_supplied,
                                          const Knowledge& kb);
+
+// One `activation.attempt` (via kms-host-log) per host request the host refused (non-zero code): the
+// client's attempt as the host saw it.
+std::vector<Record> host_side_attempts(const std::vector<Record>& facts);
+
+// Sets kms_host_source, channel and (when missing) kms_host on every activation.attempt from the license.state of the
+// same machine (or, for command output without a machine name, of the same folder).
+void annotate_machine_context(std::vector<Record>& facts);
+
+// Sets superseded (1/0) on every dated license.state: 1 when a newer state of the same product on the same
+// machine, or a later successful activation of that machine, replaced it. Undated states (command output,
+// taken when the export was made) are current by definition.
+void mark_superseded_states(std::vector<Record>& facts);
 
 // One `kms.cmid` per CMID reported by any fact.
 std::vector<Record> summarise_cmids(const std::vector<Record>& facts);

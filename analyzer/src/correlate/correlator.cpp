@@ -16,11 +16,16 @@ void correlate(std::vector<Record>& facts, const std::vector<InputSummary>& inpu
   std::vector<Record> cmids = summarise_cmids(facts);
   std::vector<Record> hosts = summarise_hosts(facts, attempts);
   Record dataset = summarise_dataset(facts, input_records, attempts);
+  // The host's refusals are attempts too, but the summaries above count the clients' own view only.
+  std::vector<Record> refused = host_side_attempts(facts);
 
-  facts.reserve(facts.size() + attempts.size() + cmids.size() + hosts.size() + input_records.size() + 1);
-  for (auto* group : {&attempts, &cmids, &hosts, &input_records})
+  facts.reserve(facts.size() + attempts.size() + refused.size() + cmids.size() + hosts.size() + input_records.size() +
+                1);
+  for (auto* group : {&attempts, &refused, &cmids, &hosts, &input_records})
     for (auto& r : *group) facts.push_back(std::move(r));
   facts.push_back(std::move(dataset));
+  annotate_machine_context(facts);
+  mark_superseded_states(facts);
 }
 
 }  // namespace kmsdiag

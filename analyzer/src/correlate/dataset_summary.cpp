@@ -7,7 +7,8 @@ namespace {
 // as opposed to the Software Protection service's own housekeeping (start/stop, rule re-evaluation),
 // which every Windows log has and which says nothing about KMS.
 bool is_activation_evidence(const Record& f) {
-  for (std::string_view prefix : {"kms.", "dns.", "adba.", "spp.activation-failure"})
+  if (f.kind == "license.state" && f.get("via") == "spp-8230") return false;  // rule re-evaluation
+  for (std::string_view prefix : {"kms.", "dns.", "adba.", "activation.", "license."})
     if (f.kind.rfind(prefix, 0) == 0) return true;
   return false;
 }

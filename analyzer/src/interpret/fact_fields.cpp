@@ -15,7 +15,10 @@ bool set_hresult(Record& fact, std::string_view raw, const Knowledge& kb, std::s
   std::string code = Knowledge::canonical_code(raw);
   if (code.empty()) return false;
   if (field == "hresult" && code != "0x00000000") {
-    if (const ErrorInfo* info = kb.error(code)) {
+    const ErrorInfo* info = kb.error(code);
+    // An error code the tables do not know is a finding of its own (rules/unrecognised-error.yaml).
+    fact.set("hresult_known", info ? "1" : "0");
+    if (info) {
       fact.set("hresult_symbol", info->symbol);
       fact.set("hresult_meaning", info->meaning);
       fact.set("hresult_cause", info->cause);

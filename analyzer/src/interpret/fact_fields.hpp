@@ -15,8 +15,9 @@ namespace kmsdiag {
 // A new record of `kind` with the source, time and machine of `event`.
 Record new_fact(const Record& event, std::string kind);
 
-// Sets `field` to the canonical HRESULT; for the "hresult" field also hresult_symbol/_meaning/_cause/_kms
-// when the code is non-zero and in the table. False (nothing set) when `raw` is not a code.
+// Sets `field` to the canonical HRESULT; for the "hresult" field and a non-zero code also hresult_known
+// (1/0), and hresult_symbol/_meaning/_cause/_kms when the code is in the table. False (nothing set) when `raw` is not a
+// code.
 bool set_hresult(Record& fact, std::string_view raw, const Knowledge& kb, std::string_view field = "hresult");
 
 // Sets act_id (lower-case GUID, raw text when not a GUID) and product/product_family/product_n when known.

@@ -1,5 +1,5 @@
-// slmgr / ospp output -> kms.client-state, kms.host-state and kms.activation-result facts. slmgr and
-// ospp readers use the same canonical field names (rules/tables/labels-*.yaml), so one mapping serves both.
+// slmgr / ospp output -> license.state, kms.host-state and activation.attempt facts. slmgr and ospp
+// readers use the same canonical field names (rules/tables/labels-*.yaml), so one mapping serves both.
 #include <string>
 
 #include "interpret/command_facts.hpp"
@@ -33,10 +33,10 @@ void set_identity(const Record& in, Record& fact, const Knowledge& kb) {
   copy(in, fact, "partial_key");
 }
 
-// `kms.client-state`: the license state of one product and, for a KMS client, where it activates.
+// `license.state`: the license state of one product and, for a KMS client, where it activates.
 Record client_state(const Record& in, const Knowledge& kb) {
-  Record fact = new_fact(in, "kms.client-state");
-  fact.set("command", in.kind == "cmd.ospp" ? "ospp" : "slmgr");
+  Record fact = new_fact(in, "license.state");
+  fact.set("via", in.kind == "cmd.ospp" ? "ospp" : "slmgr");
   set_identity(in, fact, kb);
   if (const std::string_view reason = in.get("notification_reason"); !reason.empty()) {
     fact.set("notification_reason", std::string(reason));
@@ -56,6 +56,7 @@ Record client_state(const Record& in, const Knowledge& kb) {
   copy(in, fact, "host_caching");
   copy(in, fact, "activation_type");
   copy(in, fact, "license_in_use");
+  copy(in, fact, "ao_name");  // Active Directory-based activation: the activation object used
   copy_number(in, fact, "activation_interval", "activation_interval");
   copy_number(in, fact, "renewal_interval", "renewal_interval");
   // The host a client uses: a registered (/skms) name overrides DNS discovery.
@@ -85,18 +86,14 @@ Record host_state(const Record& in, const Knowledge& kb) {
   return fact;
 }
 
-// `kms.activation-result`: the outcome of `slmgr /ato` or `ospp /act`.
+// `activation.attempt`: the outcome of `slmgr /ato` or `ospp /act`.
 Record activation_result(const Record& in, const Knowledge& kb, std::string_view code, std::string_view message) {
-  Record fact = new_fact(in, "kms.activation-result");
-  fact.set("command", in.kind == "cmd.ospp" ? "ospp" : "slmgr");
+  Record fact = new_fact(in, "activation.attempt");
+  fact.set("via", in.kind == "cmd.ospp" ? "ospp-act" : "slmgr-ato");
   if (!set_hresult(fact, code, kb)) fact.set("hresult", std::string(code));
   fact.set("activated", fact.get("hresult") == "0x00000000" ? "1" : "0");
-  if (in.kind == "cmd.ospp") {
-    set_identity(in, fact, kb);
-  } else {
-    copy(in, fact, "product", "product_name");
-    if (const std::string_view act = in.get("act_id"); !act.empty()) set_product(fact, act, kb);
-  }
+  copy(in, fact, in.kind == "cmd.ospp" ? "name" : "product", "product_name");
+  if (const std::string_view act = in.get("act_id"); !act.empty()) set_product(fact, act, kb);
   if (!message.empty()) fact.set("message", std::string(message));
   return fact;
 }
@@ -106,8 +103,8 @@ constexpr std::pair<std::string_view, std::string_view> kXprStatus[] = {
     {"permanent", "1"}, {"volume", "1"}, {"timebased", "1"}, {"grace", "2"}, {"notification", "5"}};
 
 Record expiry_state(const Record& in, const Knowledge& kb) {
-  Record fact = new_fact(in, "kms.client-state");
-  fact.set("command", "slmgr-xpr");
+  Record fact = new_fact(in, "license.state");
+  fact.set("via", "slmgr-xpr");
   copy(in, fact, "product", "product_name");
   copy(in, fact, "state", "expiry_state");
   copy(in, fact, "expires");

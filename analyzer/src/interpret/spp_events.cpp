@@ -30,10 +30,11 @@ std::string slash_date_to_iso(std::string_view s) {
 }  // namespace
 
 // Data[0] "hr=0x800704CF"; Data[1] "RuleId=…;Action=AutoActivate;AppId=…;SkuId=…;Trigger=UserLogon;…".
-// The rendered message carries the same two lines.
+// The rendered message carries the same two lines. One failed activation attempt (via spp-8198).
 EventOutcome interpret_spp_activation_failure(const Record& event, const Knowledge& kb, std::vector<Record>& out) {
   const auto data = data_values(event);
-  Record fact = new_fact(event, "spp.activation-failure");
+  Record fact = new_fact(event, "activation.attempt");
+  fact.set("via", "spp-8198");
   const bool from_data = !data.empty() && set_hresult(fact, data[0], kb);
   if (!from_data) {
     const std::string line = message_line_with(event, "hr=");
@@ -42,10 +43,10 @@ EventOutcome interpret_spp_activation_failure(const Record& event, const Knowled
   }
   const auto kv = key_values(from_data && data.size() > 1 ? data[1] : message_line_with(event, "SkuId="));
   fact.set("app_id", guid_or_raw(value_of(kv, "AppId")));
-  fact.set("sku_id", guid_or_raw(value_of(kv, "SkuId")));
   set_product(fact, value_of(kv, "SkuId"), kb);
   fact.set("action", value_of(kv, "Action"));
   fact.set("trigger", value_of(kv, "Trigger"));
+  fact.set("activated", "0");
   out.push_back(std::move(fact));
   return EventOutcome::fact;
 }
@@ -63,6 +64,14 @@ EventOutcome interpret_spp_service(const Record& event, const Knowledge&, std::v
   return EventOutcome::fact;
 }
 
+// SL_LICENSING_STATUS (the licensing API's coarse state) -> the 0-6 license status slmgr and the KMS
+// events use. IN_GRACE_PERIOD does not say which grace; initial grace is by far the most common.
+constexpr std::pair<std::string_view, std::string_view> kLicensingStatus[] = {
+    {"SL_LICENSING_STATUS_UNLICENSED", "0"},
+    {"SL_LICENSING_STATUS_LICENSED", "1"},
+    {"SL_LICENSING_STATUS_IN_GRACE_PERIOD", "2"},
+    {"SL_LICENSING_STATUS_NOTIFICATION", "5"}};
+
 // Data[0] "Security-SPP-Action-StateData (REG_SZ) =AppId=…;GraceEndDate=2023/11/20:01:21:13;
 // LastConsumptionReason=0x00000000;…;LicenseState=SL_LICENSING_STATUS_LICENSED;PartialProductKey=6VM33;
 // ProductKeyType=Volume:GVLK;SkuId=…". Other 8230 variants (no SkuId) are not used.
@@ -70,16 +79,18 @@ EventOutcome interpret_spp_license_state(const Record& event, const Knowledge& k
   const auto kv = key_values(event.get("data.0"));
   const std::string sku = value_of(kv, "SkuId");
   if (sku.empty()) return EventOutcome::unused;
-  Record fact = new_fact(event, "spp.license-state");
-  fact.set("app_id", guid_or_raw(value_of(kv, "AppId")));
-  fact.set("sku_id", guid_or_raw(sku));
+  Record fact = new_fact(event, "license.state");
+  fact.set("via", "spp-8230");
   set_product(fact, sku, kb);
-  fact.set("license_state", value_of(kv, "LicenseState"));
-  fact.set("partial_product_key", value_of(kv, "PartialProductKey"));
+  const std::string state = value_of(kv, "LicenseState");
+  for (const auto& [name, status] : kLicensingStatus)
+    if (state == name) set_license_status(fact, status, kb);
+  fact.set("partial_key", value_of(kv, "PartialProductKey"));
   fact.set("product_key_type", value_of(kv, "ProductKeyType"));
-  if (!set_hresult(fact, value_of(kv, "LastConsumptionReason"), kb, "last_consumption_reason")) {
-    fact.set("last_consumption_reason", "");
-  }
+  // The result of the last license evaluation: an error here is the reason the state is what it is.
+  if (const std::string reason = value_of(kv, "LastConsumptionReason");
+      Knowledge::canonical_code(reason) != "0x00000000")
+    set_hresult(fact, reason, kb);
   fact.set("grace_end", slash_date_to_iso(value_of(kv, "GraceEndDate")));
   out.push_back(std::move(fact));
   return EventOutcome::fact;

@@ -2,7 +2,7 @@
 //
 // Ingest turns each input unit (an event, a block of command output) into a Record of kind "event",
 // "slmgr", ...; interpreters turn those into KMS facts ("kms.host-request", ...); correlation adds
-// derived records ("kms.client-attempt", "kms.cmid", ...); the rule engine matches on kind and fields.
+// derived records ("activation.attempt", "kms.cmid", ...); the rule engine matches on kind and fields.
 // Values are kept as text: rules compare them as numbers on demand (to_number), so a new field
 // needs no schema change anywhere.
 #pragma once

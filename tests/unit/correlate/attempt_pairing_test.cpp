@@ -15,7 +15,7 @@ TEST(AttemptPairing, PairsRequestWithResponseWithinFiveMinutes) {
   auto out = run({client_request("a.evtx", 1, kT0, "PC1", "c1"),
                   client_response("a.evtx", 2, kT0 + 4 * kMin, "PC1", "0x00000000", "1", "31")},
                  {input("a.evtx", 2)});
-  auto attempts = of_kind(out, "kms.client-attempt");
+  auto attempts = of_kind(out, "activation.attempt");
   ASSERT_EQ(attempts.size(), 1u);
   EXPECT_EQ(attempts[0]->get("answered"), "1");
   EXPECT_EQ(attempts[0]->get("activated"), "1");
@@ -30,7 +30,7 @@ TEST(AttemptPairing, SameSecondNewestFirstExportStillPairs) {
   auto out = run(
       {client_response("a.csv", 1, kT0, "PC1", "0x00000000", "0", "13"), client_request("a.csv", 2, kT0, "PC1", "c1")},
       {input("a.csv", 2, "event-csv")});
-  auto attempts = of_kind(out, "kms.client-attempt");
+  auto attempts = of_kind(out, "activation.attempt");
   ASSERT_EQ(attempts.size(), 1u);
   EXPECT_EQ(attempts[0]->get("answered"), "1");
   EXPECT_EQ(attempts[0]->get("count"), "13");
@@ -40,7 +40,7 @@ TEST(AttemptPairing, ResponseAfterWindowLeavesRequestUnanswered) {
   auto out = run({client_request("a.evtx", 1, kT0, "PC1", "c1", "0xC004F074"),
                   client_response("a.evtx", 2, kT0 + 5 * kMin + 1000, "PC1")},
                  {input("a.evtx", 2)});
-  auto attempts = of_kind(out, "kms.client-attempt");
+  auto attempts = of_kind(out, "activation.attempt");
   ASSERT_EQ(attempts.size(), 1u);
   EXPECT_EQ(attempts[0]->get("answered"), "0");
   EXPECT_EQ(attempts[0]->get("activated"), "0");
@@ -52,7 +52,7 @@ TEST(AttemptPairing, NeverPairsAcrossMachinesOrFiles) {
   auto out = run({client_request("a.evtx", 1, kT0, "PC1", "c1"), client_response("a.evtx", 2, kT0 + kMin, "PC2"),
                   client_response("b.evtx", 1, kT0 + kMin, "PC1")},
                  {input("a.evtx", 2), input("b.evtx", 1)});
-  auto attempts = of_kind(out, "kms.client-attempt");
+  auto attempts = of_kind(out, "activation.attempt");
   ASSERT_EQ(attempts.size(), 1u);
   EXPECT_EQ(attempts[0]->get("answered"), "0");
 }
@@ -61,7 +61,7 @@ TEST(AttemptPairing, SecondRequestBeforeAnyResponseLeavesFirstUnanswered) {
   auto out = run({client_request("a.evtx", 1, kT0, "PC1", "c1"), client_request("a.evtx", 2, kT0 + kMin, "PC1", "c1"),
                   client_response("a.evtx", 3, kT0 + 2 * kMin, "PC1")},
                  {input("a.evtx", 3)});
-  auto attempts = of_kind(out, "kms.client-attempt");
+  auto attempts = of_kind(out, "activation.attempt");
   ASSERT_EQ(attempts.size(), 2u);
   EXPECT_EQ(attempts[0]->get("answered"), "0");
   EXPECT_EQ(attempts[1]->get("answered"), "1");
@@ -73,7 +73,7 @@ TEST(AttemptPairing, ResponseErrorTakesPrecedenceWithItsEnrichment) {
   response.set("hresult_cause", "below-threshold");
   response.set("hresult_kms", "1");
   auto out = run({client_request("a.evtx", 1, kT0, "PC1", "c1"), response}, {input("a.evtx", 2)});
-  const Record* a = of_kind(out, "kms.client-attempt").at(0);
+  const Record* a = of_kind(out, "activation.attempt").at(0);
   EXPECT_EQ(a->get("request_hresult"), "0x00000000");
   EXPECT_EQ(a->get("response_hresult"), "0xC004F038");
   EXPECT_EQ(a->get("hresult"), "0xC004F038");
@@ -86,7 +86,7 @@ TEST(AttemptPairing, CleanResponseKeepsRequestError) {
   auto out = run({client_request("a.evtx", 1, kT0, "PC1", "c1", "0xC004F06C"),
                   client_response("a.evtx", 2, kT0 + kMin, "PC1", "0x00000000", "0", "60")},
                  {input("a.evtx", 2)});
-  const Record* a = of_kind(out, "kms.client-attempt").at(0);
+  const Record* a = of_kind(out, "activation.attempt").at(0);
   EXPECT_EQ(a->get("hresult"), "0xC004F06C");
   EXPECT_EQ(a->get("below_threshold"), "0");  // count 60 >= 25: not a threshold problem
 }
@@ -102,7 +102,7 @@ TEST(AttemptPairing, NPolicyFallsBackToProductTable) {
   auto out = run({client_request("a.evtx", 1, kT0, "PC1", "c1", "0x00000000", "kms1", ""),
                   client_response("a.evtx", 2, kT0 + kMin, "PC1", "0x00000000", "0", "7")},
                  {input("a.evtx", 2)}, kb);
-  const Record* a = of_kind(out, "kms.client-attempt").at(0);
+  const Record* a = of_kind(out, "activation.attempt").at(0);
   EXPECT_EQ(a->get("n_policy"), "25");
   EXPECT_EQ(a->get("below_threshold"), "1");
 }
@@ -111,33 +111,33 @@ TEST(AttemptPairing, UnknownPolicyIsNeverBelowThreshold) {
   auto out = run({client_request("a.evtx", 1, kT0, "PC1", "c1", "0x00000000", "kms1", ""),
                   client_response("a.evtx", 2, kT0 + kMin, "PC1", "0x00000000", "0", "7")},
                  {input("a.evtx", 2)});
-  const Record* a = of_kind(out, "kms.client-attempt").at(0);
+  const Record* a = of_kind(out, "activation.attempt").at(0);
   EXPECT_EQ(a->get("n_policy"), "");
   EXPECT_EQ(a->get("below_threshold"), "0");
 }
 
 TEST(HostSeen, UnknownWithoutHostLog) {
   auto out = run({client_request("a.evtx", 1, kT0, "PC1", "c1")}, {input("a.evtx", 1)});
-  EXPECT_EQ(of_kind(out, "kms.client-attempt").at(0)->get("host_seen"), "unknown");
+  EXPECT_EQ(of_kind(out, "activation.attempt").at(0)->get("host_seen"), "unknown");
 }
 
 TEST(HostSeen, ZeroWhenHostLogLacksTheCmidInWindow) {
   // The host log is recognised by its name even though it holds no 12290 at all.
   auto out = run({client_request("a.evtx", 1, kT0, "PC1", "c1")},
                  {input("a.evtx", 1), input("logs/Key Management Service.evtx", 0)});
-  EXPECT_EQ(of_kind(out, "kms.client-attempt").at(0)->get("host_seen"), "0");
+  EXPECT_EQ(of_kind(out, "activation.attempt").at(0)->get("host_seen"), "0");
 
   out = run({client_request("a.evtx", 1, kT0, "PC1", "c1"),
              host_request("kms.evtx", 1, kT0 + 11 * kMin, "KMS1", "PC1", "c1")},
             {input("a.evtx", 1), input("kms.evtx", 1)});
-  EXPECT_EQ(of_kind(out, "kms.client-attempt").at(0)->get("host_seen"), "0");
+  EXPECT_EQ(of_kind(out, "activation.attempt").at(0)->get("host_seen"), "0");
 }
 
 TEST(HostSeen, OneWhenHostLoggedTheCmidWithinTenMinutesEitherSide) {
   auto out = run(
       {client_request("a.evtx", 1, kT0, "PC1", "C1"), host_request("kms.evtx", 1, kT0 - 9 * kMin, "KMS1", "PC1", "c1")},
       {input("a.evtx", 1), input("kms.evtx", 1)});
-  EXPECT_EQ(of_kind(out, "kms.client-attempt").at(0)->get("host_seen"), "1");
+  EXPECT_EQ(of_kind(out, "activation.attempt").at(0)->get("host_seen"), "1");
 }
 
 }  // namespace

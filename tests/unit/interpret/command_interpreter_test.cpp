@@ -37,7 +37,8 @@ TEST(CommandInterpreter, NeverActivatedClient) {
                                   {"kms_name_available", "0"}}));
   ASSERT_EQ(facts.size(), 1u);
   const Record& f = facts[0];
-  EXPECT_EQ(f.kind, "kms.client-state");
+  EXPECT_EQ(f.kind, "license.state");
+  EXPECT_EQ(f.get("via"), "slmgr");
   EXPECT_EQ(f.source.position, 3u);
   EXPECT_EQ(f.get("channel"), "VOLUME_KMSCLIENT");
   EXPECT_EQ(f.get("license_status_name"), "Notification");
@@ -87,8 +88,11 @@ TEST(CommandInterpreter, AtoFailureIsEnriched) {
                                       {"hresult", "0xC004F074"},
                                       {"message", "No Key Management Service (KMS) could be contacted."}}));
   ASSERT_EQ(facts.size(), 1u);
-  EXPECT_EQ(facts[0].kind, "kms.activation-result");
+  EXPECT_EQ(facts[0].kind, "activation.attempt");
+  EXPECT_EQ(facts[0].get("via"), "slmgr-ato");
   EXPECT_EQ(facts[0].get("hresult_cause"), "host-unreachable");
+  EXPECT_EQ(facts[0].get("hresult_known"), "1");
+  EXPECT_EQ(facts[0].get("product"), "Windows Server 2019 Standard");
   EXPECT_EQ(facts[0].get("activated"), "0");
 }
 
@@ -99,10 +103,29 @@ TEST(CommandInterpreter, OsppErrorGivesStateAndResult) {
                                                 {"error_code", "0xC004F074"},
                                                 {"remaining_grace", "180 days  (259200 minute(s) before expiring)"}}));
   ASSERT_EQ(facts.size(), 2u);
-  EXPECT_EQ(facts[0].kind, "kms.client-state");
+  EXPECT_EQ(facts[0].kind, "license.state");
+  EXPECT_EQ(facts[0].get("via"), "ospp");
   EXPECT_EQ(facts[0].get("minutes_to_expiry"), "259200");
-  EXPECT_EQ(facts[1].kind, "kms.activation-result");
+  EXPECT_EQ(facts[1].kind, "activation.attempt");
+  EXPECT_EQ(facts[1].get("via"), "ospp-act");
+  EXPECT_EQ(facts[1].get("product_name"), "Office 19, Office19ProPlus2019VL_KMS_Client_AE edition");
   EXPECT_EQ(facts[1].get("hresult"), "0xC004F074");
+}
+
+TEST(CommandInterpreter, UnknownAtoCodeIsMarkedUnrecognised) {
+  const auto facts =
+      interpret(cmd("cmd.slmgr-ato", {{"product", "Windows(R), Enterprise edition"}, {"hresult", "0xC004DEAD"}}));
+  ASSERT_EQ(facts.size(), 1u);
+  EXPECT_EQ(facts[0].get("hresult_known"), "0");
+  EXPECT_FALSE(facts[0].has("hresult_cause"));
+}
+
+TEST(CommandInterpreter, SuccessfulAtoHasNoErrorEnrichment) {
+  const auto facts =
+      interpret(cmd("cmd.slmgr-ato", {{"product", "Windows(R), Enterprise edition"}, {"hresult", "0x00000000"}}));
+  ASSERT_EQ(facts.size(), 1u);
+  EXPECT_EQ(facts[0].get("activated"), "1");
+  EXPECT_FALSE(facts[0].has("hresult_known"));
 }
 
 TEST(CommandInterpreter, SrvLookup) {

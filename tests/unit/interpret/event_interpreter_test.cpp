@@ -289,12 +289,13 @@ TEST(ActivationFailure8198, RealXmlData) {
        "SkuId=4de7cb65-cdf1-4de9-8ae8-e3cce27b9f2c;NotificationInterval=1440;Trigger=UserLogon;SessionId=2"}));
   ASSERT_EQ(run.facts.size(), 1u);
   const Record& f = run.facts[0];
-  EXPECT_EQ(f.kind, "spp.activation-failure");
+  EXPECT_EQ(f.kind, "activation.attempt");
+  EXPECT_EQ(f.get("via"), "spp-8198");
+  EXPECT_EQ(f.get("activated"), "0");
   EXPECT_EQ(f.get("hresult"), "0x800704CF");
   EXPECT_EQ(f.get("hresult_cause"), "online-activation-failed");
   EXPECT_EQ(f.get("hresult_kms"), "0");
   EXPECT_EQ(f.get("app_id"), "55c92734-d682-4d71-983e-d6ec3f16059f");
-  EXPECT_EQ(f.get("sku_id"), "4de7cb65-cdf1-4de9-8ae8-e3cce27b9f2c");
   EXPECT_EQ(f.get("act_id"), "4de7cb65-cdf1-4de9-8ae8-e3cce27b9f2c");
   EXPECT_EQ(f.get("action"), "AutoActivate");
   EXPECT_EQ(f.get("trigger"), "UserLogon");
@@ -380,13 +381,14 @@ TEST(LicenseState8230, RealStateData) {
        "uxDifferentiator=ENVIRONMENT;volumeActivationOrder=normal"}));
   ASSERT_EQ(run.facts.size(), 1u);
   const Record& f = run.facts[0];
-  EXPECT_EQ(f.kind, "spp.license-state");
-  EXPECT_EQ(f.get("app_id"), "55c92734-d682-4d71-983e-d6ec3f16059f");
+  EXPECT_EQ(f.kind, "license.state");
+  EXPECT_EQ(f.get("via"), "spp-8230");
   EXPECT_EQ(f.get("product"), "Windows Server 2022 Datacenter");
-  EXPECT_EQ(f.get("license_state"), "SL_LICENSING_STATUS_LICENSED");
-  EXPECT_EQ(f.get("partial_product_key"), "6VM33");
+  EXPECT_EQ(f.get("license_status"), "1");
+  EXPECT_EQ(f.get("license_status_name"), "Licensed");
+  EXPECT_EQ(f.get("partial_key"), "6VM33");
   EXPECT_EQ(f.get("product_key_type"), "Volume:GVLK");
-  EXPECT_EQ(f.get("last_consumption_reason"), "0x00000000");
+  EXPECT_FALSE(f.has("hresult"));  // a clean last evaluation names no error
   EXPECT_EQ(f.get("grace_end"), "2023-11-20T01:21:13Z");
 }
 

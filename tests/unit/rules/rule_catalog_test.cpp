@@ -40,7 +40,7 @@ TEST(RuleCatalog, HealthyFleetHasNoWarningOrWorse) {
   for (int i = 0; i < 30; ++i) {
     const std::string pc = "PC" + std::to_string(i), cmid = "cmid-" + std::to_string(i);
     const std::string t = "2024-05-01T08:" + std::string(i < 10 ? "0" : "") + std::to_string(i) + ":00Z";
-    records.push_back(rec("kms.client-attempt", pc, t,
+    records.push_back(rec("activation.attempt", pc, t,
                           {{"cmid", cmid.c_str()},
                            {"kms_host", "kms1:1688"},
                            {"hresult", "0x00000000"},

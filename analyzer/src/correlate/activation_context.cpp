@@ -1,0 +1,105 @@
+// Activation attempts as one concept: the host log's refusals become attempts of the client they
+// refused, and every attempt learns how its machine finds its KMS host and which key channel it
+// carries, from that machine's license state (slmgr /dlv, ospp /dstatus). A DNS error means one thing
+// for a client that discovers its host through DNS and another for one with a registered host name.
+#include <algorithm>
+#include <map>
+
+#include "correlate/correlation_steps.hpp"
+
+namespace kmsdiag::correlation {
+namespace {
+
+constexpr std::string_view kAttempt = "activation.attempt";
+constexpr std::string_view kLicenseState = "license.state";
+
+// Where evidence about one machine is gathered. slmgr and ospp do not print the computer name, so
+// their output is placed by its folder: a bundle keeps each machine's files in a folder of its own.
+std::string place_of(const Record& r) {
+  if (!trim(r.machine).empty()) return "machine:" + machine_key(r.machine);
+  const std::string& path = r.source.path;
+  const size_t slash = path.find_last_of("/\\!");
+  return "folder:" + (slash == std::string::npos ? std::string() : path.substr(0, slash));
+}
+
+struct MachineContext {
+  std::string kms_host;         // host:port the machine uses, when its license state names one
+  std::string kms_host_source;  // registered / dns / none
+  std::string channel;          // VOLUME_KMSCLIENT, RETAIL, ...
+};
+
+}  // namespace
+
+std::vector<Record> host_side_attempts(const std::vector<Record>& facts) {
+  std::vector<Record> out;
+  for (const Record& f : facts) {
+    if (f.kind != "kms.host-request" || !is_error_code(f.get("hresult"))) continue;
+    Record a;
+    a.kind = "activation.attempt";
+    a.source = f.source;
+    a.time_ms = f.time_ms;
+    // The attempt belongs to the client that made it; the host that refused it is where it went.
+    a.machine = std::string(trim(f.get("client")));
+    a.set("via", "kms-host-log");
+    for (const Field& field : f.fields)
+      if (field.key != "client" && field.key != "host_count_estimate") a.set(field.key, field.value);
+    a.set("kms_host", f.machine);
+    a.set("kms_host_name", f.machine);
+    a.set("answered", "1");
+    a.set("activated", "0");
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+void mark_superseded_states(std::vector<Record>& facts) {
+  // The newest dated state of each product on each machine, and each machine's last successful attempt.
+  std::map<std::string, int64_t> newest_state, last_success;
+  const auto product_key = [](const Record& f) {
+    return place_of(f) + "|" + std::string(f.get("act_id").empty() ? f.get("product_name") : f.get("act_id"));
+  };
+  for (const Record& f : facts) {
+    if (f.time_ms == kNoTime) continue;
+    if (f.kind == kLicenseState) {
+      int64_t& t = newest_state.try_emplace(product_key(f), f.time_ms).first->second;
+      t = std::max(t, f.time_ms);
+    } else if (f.kind == kAttempt && f.get("activated") == "1") {
+      int64_t& t = last_success.try_emplace(place_of(f), f.time_ms).first->second;
+      t = std::max(t, f.time_ms);
+    }
+  }
+  for (Record& f : facts) {
+    if (f.kind != kLicenseState || f.time_ms == kNoTime) continue;
+    const auto success = last_success.find(place_of(f));
+    const bool superseded =
+        f.time_ms < newest_state[product_key(f)] || (success != last_success.end() && success->second > f.time_ms);
+    f.set("superseded", superseded ? "1" : "0");
+  }
+}
+
+void annotate_machine_context(std::vector<Record>& facts) {
+  std::map<std::string, MachineContext> context;
+  for (const Record& f : facts) {
+    if (f.kind != kLicenseState) continue;
+    MachineContext& c = context[place_of(f)];
+    if (const auto source = f.get("kms_host_source"); !source.empty()) c.kms_host_source = std::string(source);
+    if (const auto host = f.get("kms_host"); !host.empty()) c.kms_host = std::string(host);
+    // A machine lists several products; the one that activates through KMS or not is what matters, and
+    // a volume client channel is never overridden by an unused retail license of another product.
+    if (const auto channel = f.get("channel");
+        !channel.empty() && f.get("license_in_use") != "0" && (c.channel.empty() || c.channel.rfind("VOLUME", 0) != 0))
+      c.channel = std::string(channel);
+  }
+  if (context.empty()) return;
+  for (Record& f : facts) {
+    if (f.kind != kAttempt) continue;
+    const auto it = context.find(place_of(f));
+    if (it == context.end()) continue;
+    if (!it->second.kms_host_source.empty() && !f.has("kms_host_source"))
+      f.set("kms_host_source", it->second.kms_host_source);
+    if (!it->second.channel.empty() && !f.has("channel")) f.set("channel", it->second.channel);
+    if (!it->second.kms_host.empty() && f.get("kms_host").empty()) f.set("kms_host", it->second.kms_host);
+  }
+}
+
+}  // namespace kmsdiag::correlation

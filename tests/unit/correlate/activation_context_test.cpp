@@ -1,0 +1,102 @@
+// Activation attempts and license states as concepts: the host's refusals become the client's attempts,
+// a low count is blamed only when the host said so, and attempts learn their machine's context.
+#include <gtest/gtest.h>
+
+#include "correlate/correlator.hpp"
+#include "fact_builders.hpp"
+
+namespace kmsdiag::testing {
+namespace {
+
+std::vector<Record> run(std::vector<Record> facts, std::vector<InputSummary> inputs) {
+  correlate(facts, inputs, Knowledge{});
+  return facts;
+}
+
+Record with(Record r, std::vector<Field> extra) {
+  for (auto& f : extra) r.set(f.key, f.value);
+  return r;
+}
+
+TEST(BelowThreshold, NotBlamedWhenTheHostRefusedForAnotherReason) {
+  // 0xC004F042: the host's key cannot activate the product; it reports count 0 all the same.
+  auto out = run({client_request("a.evtx", 1, kT0, "PC1", "c1"),
+                  client_response("a.evtx", 2, kT0 + kMin, "PC1", "0xC004F042", "0", "0")},
+                 {input("a.evtx", 2)});
+  const Record* a = of_kind(out, "activation.attempt").at(0);
+  EXPECT_EQ(a->get("hresult"), "0xC004F042");
+  EXPECT_EQ(a->get("below_threshold"), "0");
+}
+
+TEST(BelowThreshold, BlamedForNotEnoughCountOrItsStatusFlag) {
+  auto out = run({client_request("a.evtx", 1, kT0, "PC1", "c1"),
+                  client_response("a.evtx", 2, kT0 + kMin, "PC1", "0xC004F038", "0", "4")},
+                 {input("a.evtx", 2)});
+  EXPECT_EQ(of_kind(out, "activation.attempt").at(0)->get("below_threshold"), "1");
+
+  // An unrelated code, but the status carries SL_VL_BINDING_ERROR_NOT_ENOUGH_COUNT (0x04000000).
+  out = run({client_request("a.evtx", 1, kT0, "PC1", "c1"),
+             with(client_response("a.evtx", 2, kT0 + kMin, "PC1", "0xC004F074", "0", "4"), {{"status", "0x04000008"}})},
+            {input("a.evtx", 2)});
+  EXPECT_EQ(of_kind(out, "activation.attempt").at(0)->get("below_threshold"), "1");
+}
+
+TEST(HostSideAttempts, RefusalsBecomeTheClientsAttempts) {
+  auto out = run({host_request("kms.evtx", 1, kT0, "KMS1", "pc7.contoso.com", "c7", "0xC004F015"),
+                  host_request("kms.evtx", 2, kT0 + kMin, "KMS1", "pc8.contoso.com", "c8")},
+                 {input("kms.evtx", 2)});
+  const auto attempts = of_kind(out, "activation.attempt");
+  ASSERT_EQ(attempts.size(), 1u);  // the accepted request is no failed attempt
+  EXPECT_EQ(attempts[0]->get("via"), "kms-host-log");
+  EXPECT_EQ(attempts[0]->machine, "pc7.contoso.com");
+  EXPECT_EQ(attempts[0]->get("kms_host"), "KMS1");
+  EXPECT_EQ(attempts[0]->get("hresult"), "0xC004F015");
+  EXPECT_EQ(attempts[0]->get("activated"), "0");
+  EXPECT_FALSE(attempts[0]->has("client"));
+}
+
+TEST(MachineContext, AttemptsLearnHowTheirFolderFindsItsHost) {
+  // slmgr /dlv and /ato print no computer name: they are placed by their folder.
+  auto state = fact("license.state", "bundle/PC9/dlv.txt", 1, kNoTime, "",
+                    {{"via", "slmgr"},
+                     {"channel", "VOLUME_KMSCLIENT"},
+                     {"kms_host", "kms-old.contoso.com:1688"},
+                     {"kms_host_source", "registered"}});
+  auto ato = fact("activation.attempt", "bundle/PC9/ato.txt", 1, kNoTime, "",
+                  {{"via", "slmgr-ato"}, {"hresult", "0x8007232B"}});
+  auto elsewhere = fact("activation.attempt", "bundle/PC10/ato.txt", 1, kNoTime, "",
+                        {{"via", "slmgr-ato"}, {"hresult", "0x8007232B"}});
+  auto out = run({state, ato, elsewhere},
+                 {input("bundle/PC9/dlv.txt", 1), input("bundle/PC9/ato.txt", 1), input("bundle/PC10/ato.txt", 1)});
+  const auto attempts = of_kind(out, "activation.attempt");
+  ASSERT_EQ(attempts.size(), 2u);
+  EXPECT_EQ(attempts[0]->get("kms_host_source"), "registered");
+  EXPECT_EQ(attempts[0]->get("kms_host"), "kms-old.contoso.com:1688");
+  EXPECT_EQ(attempts[0]->get("channel"), "VOLUME_KMSCLIENT");
+  EXPECT_FALSE(attempts[1]->has("kms_host_source"));
+}
+
+TEST(SupersededStates, ALaterActivationOrStateReplacesAnEarlierOne) {
+  const auto state = [](int64_t t, const char* status) {
+    return fact("license.state", "app.evtx", 1, t, "PC1",
+                {{"via", "spp-8230"}, {"act_id", "a1"}, {"license_status", status}});
+  };
+  auto out = run({state(kT0, "5"), state(kT0 + kDay, "1"), state(kT0 + 2 * kDay, "1"),
+                  fact("license.state", "dlv.txt", 1, kNoTime, "", {{"via", "slmgr"}, {"license_status", "5"}})},
+                 {input("app.evtx", 3), input("dlv.txt", 1)});
+  const auto states = of_kind(out, "license.state");
+  ASSERT_EQ(states.size(), 4u);
+  EXPECT_EQ(states[0]->get("superseded"), "1");
+  EXPECT_EQ(states[1]->get("superseded"), "1");
+  EXPECT_EQ(states[2]->get("superseded"), "0");
+  EXPECT_FALSE(states[3]->has("superseded"));  // undated command output is the state at export time
+
+  // A successful activation after the notification state supersedes it.
+  out = run({state(kT0, "5"), client_request("app.evtx", 2, kT0 + kMin, "PC1", "c1"),
+             client_response("app.evtx", 3, kT0 + 2 * kMin, "PC1")},
+            {input("app.evtx", 3)});
+  EXPECT_EQ(of_kind(out, "license.state").at(0)->get("superseded"), "1");
+}
+
+}  // namespace
+}  // namespace kmsdiag::testing
