@@ -3,8 +3,10 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "cli/cli.hpp"
@@ -220,6 +222,27 @@ CliRun run(std::vector<std::string> args) {
   std::cout.rdbuf(old);
   r.out = captured.str();
   return r;
+}
+
+// A live NXDOMAIN and the same domain's pasted nslookup output are one SRV-lookup concept: exactly one
+// srv-record-missing finding for the domain, with both lookups as its evidence.
+TEST_F(LiveCheck, LiveAndPastedNxdomainAreOneFinding) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "kmsdiag-live-nxdomain";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "nslookup.txt") << "Server:  dc1.corp.example\nAddress:  10.0.0.53\n\n"
+                                         "*** dc1.corp.example can't find _vlmcs._tcp.missing.corp.example: "
+                                         "Non-existent domain\n";
+  const CliRun r = run({"analyze", dir.string(), "--live", "--live-domain", "missing.corp.example", "--server", kDns,
+                        "--format", "json"});
+  std::filesystem::remove_all(dir);
+  const auto report = nlohmann::json::parse(r.out);
+  int missing = 0;
+  for (const auto& f : report.at("findings"))
+    if (f.at("cause") == "srv-record-missing") {
+      ++missing;
+      EXPECT_EQ(f.at("evidence_total"), 2) << f.dump();
+    }
+  EXPECT_EQ(missing, 1) << r.out;
 }
 
 TEST_F(LiveCheck, CheckStatusLinesAndExitCodes) {
