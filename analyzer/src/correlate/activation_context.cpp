@@ -52,6 +52,17 @@ std::vector<Record> host_side_attempts(const std::vector<Record>& facts) {
   return out;
 }
 
+void annotate_key_groups(std::vector<Record>& facts, const Knowledge& kb) {
+  for (Record& f : facts) {
+    if (f.kind != kAttempt || f.get("hresult_cause") != "host-key-mismatch") continue;
+    const ProductInfo* product = kb.product(f.get("act_id"));
+    const KeyGroup* group = product ? kb.key_group(product->min_key_group) : nullptr;
+    if (group == nullptr) continue;
+    f.set("min_key_group", group->id);
+    f.set("min_key_group_name", group->name);
+  }
+}
+
 void mark_superseded_states(std::vector<Record>& facts) {
   // The newest dated state of each product on each machine, and each machine's last successful attempt.
   std::map<std::string, int64_t> newest_state, last_success;

@@ -45,6 +45,10 @@ std::vector<Record> host_side_attempts(const std::vector<Record>& facts);
 // same machine (or, for command output without a machine name, of the same folder).
 void annotate_machine_context(std::vector<Record>& facts);
 
+// Sets min_key_group and min_key_group_name on every activation.attempt refused for its host key
+// (hresult_cause host-key-mismatch) whose product is known: the oldest host key group that activates it.
+void annotate_key_groups(std::vector<Record>& facts, const Knowledge& kb);
+
 // Sets superseded (1/0) on every dated license.state: 1 when a newer state of the same product on the same
 // machine, or a later successful activation of that machine, replaced it. Undated states (command output,
 // taken when the export was made) are current by definition.

@@ -26,6 +26,7 @@ void correlate(std::vector<Record>& facts, const std::vector<InputSummary>& inpu
   facts.push_back(std::move(dataset));
   annotate_machine_context(facts);
   mark_superseded_states(facts);
+  annotate_key_groups(facts, kb);
 }
 
 }  // namespace kmsdiag

@@ -55,6 +55,25 @@ TEST(HostSideAttempts, RefusalsBecomeTheClientsAttempts) {
   EXPECT_FALSE(attempts[0]->has("client"));
 }
 
+TEST(KeyGroups, AHostKeyRefusalNamesTheOldestKeyThatCovers) {
+  Knowledge kb;
+  ProductInfo p;
+  p.act_id = "73111121-5638-40f6-bc11-f1d7b0d64300";
+  p.name = "Windows 10/11 Enterprise";
+  p.min_key_group = "ws2016";
+  kb.products[p.act_id] = p;
+  KeyGroup g;
+  g.id = "ws2016";
+  g.name = "Windows Server 2016 CSVLK";
+  kb.key_groups[g.id] = g;
+  std::vector<Record> facts{with(host_request("kms.evtx", 1, kT0, "KMS1", "pc7", "c7", "0xC004F015"),
+                                 {{"hresult_cause", "host-key-mismatch"}, {"act_id", p.act_id}})};
+  correlate(facts, {input("kms.evtx", 1)}, kb);
+  const Record* a = of_kind(facts, "activation.attempt").at(0);
+  EXPECT_EQ(a->get("min_key_group"), "ws2016");
+  EXPECT_EQ(a->get("min_key_group_name"), "Windows Server 2016 CSVLK");
+}
+
 TEST(MachineContext, AttemptsLearnHowTheirFolderFindsItsHost) {
   // slmgr /dlv and /ato print no computer name: they are placed by their folder.
   auto state = fact("license.state", "bundle/PC9/dlv.txt", 1, kNoTime, "",
