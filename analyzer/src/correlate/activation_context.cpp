@@ -52,6 +52,40 @@ std::vector<Record> host_side_attempts(const std::vector<Record>& facts) {
   return out;
 }
 
+std::vector<Record> client_log_states(const std::vector<Record>& attempts) {
+  // The latest attempt per machine and product tells its state: the 12288 carries the state it was in
+  // when it asked, and a successful answer starts a fresh 180-day activation.
+  constexpr std::string_view kFreshActivationMinutes = "259200";
+  std::map<std::pair<std::string, std::string>, const Record*> latest;
+  for (const Record& a : attempts) {
+    if (a.kind != kAttempt || a.get("via") != "kms-client-log" || a.time_ms == kNoTime) continue;
+    const Record*& slot = latest[{machine_key(a.machine), std::string(a.get("act_id"))}];
+    if (slot == nullptr || a.time_ms >= slot->time_ms) slot = &a;
+  }
+  std::vector<Record> out;
+  for (const auto& [key, a] : latest) {
+    Record s;
+    s.kind = "license.state";
+    s.source = a->source;
+    s.time_ms = a->time_ms;
+    s.machine = a->machine;
+    s.set("via", "kms-client-log");
+    s.set("channel", "VOLUME_KMSCLIENT");  // only a KMS client sends 12288
+    for (std::string_view field : {"act_id", "product", "product_family", "product_n", "cmid", "kms_host"})
+      if (const auto v = a->get(field); !v.empty()) s.set(field, std::string(v));
+    if (a->get("activated") == "1") {
+      s.set("license_status", "1");
+      s.set("license_status_name", "Licensed");
+      s.set("minutes_to_expiry", std::string(kFreshActivationMinutes));
+    } else {
+      for (std::string_view field : {"license_status", "license_status_name", "minutes_to_expiry"})
+        if (const auto v = a->get(field); !v.empty()) s.set(field, std::string(v));
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
 void annotate_key_groups(std::vector<Record>& facts, const Knowledge& kb) {
   for (Record& f : facts) {
     if (f.kind != kAttempt || f.get("hresult_cause") != "host-key-mismatch") continue;

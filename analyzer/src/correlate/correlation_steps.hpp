@@ -45,6 +45,10 @@ std::vector<Record> host_side_attempts(const std::vector<Record>& facts);
 // same machine (or, for command output without a machine name, of the same folder).
 void annotate_machine_context(std::vector<Record>& facts);
 
+// One `license.state` (via kms-client-log) per machine and product with dated KMS client attempts: the state
+// the latest attempt left it in (its 12288's state, or freshly licensed when that attempt activated).
+std::vector<Record> client_log_states(const std::vector<Record>& attempts);
+
 // Sets min_key_group and min_key_group_name on every activation.attempt refused for its host key
 // (hresult_cause host-key-mismatch) whose product is known: the oldest host key group that activates it.
 void annotate_key_groups(std::vector<Record>& facts, const Knowledge& kb);

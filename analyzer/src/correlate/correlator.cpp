@@ -18,10 +18,11 @@ void correlate(std::vector<Record>& facts, const std::vector<InputSummary>& inpu
   Record dataset = summarise_dataset(facts, input_records, attempts);
   // The host's refusals are attempts too, but the summaries above count the clients' own view only.
   std::vector<Record> refused = host_side_attempts(facts);
+  std::vector<Record> states = client_log_states(attempts);
 
-  facts.reserve(facts.size() + attempts.size() + refused.size() + cmids.size() + hosts.size() + input_records.size() +
-                1);
-  for (auto* group : {&attempts, &refused, &cmids, &hosts, &input_records})
+  facts.reserve(facts.size() + attempts.size() + refused.size() + states.size() + cmids.size() + hosts.size() +
+                input_records.size() + 1);
+  for (auto* group : {&attempts, &refused, &states, &cmids, &hosts, &input_records})
     for (auto& r : *group) facts.push_back(std::move(r));
   facts.push_back(std::move(dataset));
   annotate_machine_context(facts);

@@ -95,6 +95,21 @@ TEST(MachineContext, AttemptsLearnHowTheirFolderFindsItsHost) {
   EXPECT_FALSE(attempts[1]->has("kms_host_source"));
 }
 
+TEST(ClientLogStates, TheLatestAttemptGivesTheMachinesState) {
+  auto out = run({client_request("a.evtx", 1, kT0, "PC1", "c1"),
+                  client_response("a.evtx", 2, kT0 + kMin, "PC1", "0xC004F038", "0", "4"),
+                  client_request("b.evtx", 1, kT0, "PC2", "c2"), client_response("b.evtx", 2, kT0 + kMin, "PC2")},
+                 {input("a.evtx", 2), input("b.evtx", 2)});
+  const auto states = of_kind(out, "license.state");
+  ASSERT_EQ(states.size(), 2u);
+  EXPECT_EQ(states[0]->machine, "PC1");
+  EXPECT_EQ(states[0]->get("via"), "kms-client-log");
+  EXPECT_EQ(states[0]->get("license_status"), "2");  // still in the grace period it asked from
+  EXPECT_EQ(states[0]->get("minutes_to_expiry"), "40000");
+  EXPECT_EQ(states[1]->get("license_status"), "1");  // the answer activated it: a fresh 180 days
+  EXPECT_EQ(states[1]->get("minutes_to_expiry"), "259200");
+}
+
 TEST(SupersededStates, ALaterActivationOrStateReplacesAnEarlierOne) {
   const auto state = [](int64_t t, const char* status) {
     return fact("license.state", "app.evtx", 1, t, "PC1",
