@@ -52,6 +52,32 @@ std::vector<Record> host_side_attempts(const std::vector<Record>& facts) {
   return out;
 }
 
+void fold_echoed_attempts(std::vector<Record>& facts, std::vector<Record>& attempts) {
+  // slui logs an 8198 right after a failed KMS exchange: the same attempt seen twice, not a second one.
+  constexpr int64_t kEchoWindowMs = 5 * kMinuteMs;
+  std::map<std::string, std::vector<Record*>> kms_attempts;  // by machine key, in time order
+  for (Record& a : attempts)
+    if (a.kind == kAttempt && a.get("via") == "kms-client-log" && a.time_ms != kNoTime)
+      kms_attempts[machine_key(a.machine)].push_back(&a);
+  if (kms_attempts.empty()) return;
+  for (auto& [machine, list] : kms_attempts)
+    std::sort(list.begin(), list.end(), [](const Record* x, const Record* y) { return x->time_ms < y->time_ms; });
+  const auto echoed = [&](const Record& f) {
+    if (f.kind != kAttempt || f.get("via") != "spp-8198" || f.time_ms == kNoTime) return false;
+    const auto it = kms_attempts.find(machine_key(f.machine));
+    if (it == kms_attempts.end()) return false;
+    // The latest KMS attempt at or before the 8198, within the window.
+    const auto after = std::upper_bound(it->second.begin(), it->second.end(), f.time_ms,
+                                        [](int64_t t, const Record* a) { return t < a->time_ms; });
+    if (after == it->second.begin()) return false;
+    Record& kms = **std::prev(after);
+    if (f.time_ms - kms.time_ms > kEchoWindowMs || kms.get("activated") == "1") return false;
+    kms.set("seen_by", "kms-client-log,spp-8198");
+    return true;
+  };
+  facts.erase(std::remove_if(facts.begin(), facts.end(), echoed), facts.end());
+}
+
 std::vector<Record> client_log_states(const std::vector<Record>& attempts) {
   // The latest attempt per machine and product tells its state: the 12288 carries the state it was in
   // when it asked, and a successful answer starts a fresh 180-day activation.

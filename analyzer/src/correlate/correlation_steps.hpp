@@ -45,6 +45,10 @@ std::vector<Record> host_side_attempts(const std::vector<Record>& facts);
 // same machine (or, for command output without a machine name, of the same folder).
 void annotate_machine_context(std::vector<Record>& facts);
 
+// Removes from `facts` each 8198 (activation.attempt via spp-8198) that re-reports a failed KMS attempt of
+// the same machine logged up to 5 minutes before it, and marks that attempt seen_by both.
+void fold_echoed_attempts(std::vector<Record>& facts, std::vector<Record>& attempts);
+
 // One `license.state` (via kms-client-log) per machine and product with dated KMS client attempts: the state
 // the latest attempt left it in (its 12288's state, or freshly licensed when that attempt activated).
 std::vector<Record> client_log_states(const std::vector<Record>& attempts);

@@ -19,6 +19,7 @@ void correlate(std::vector<Record>& facts, const std::vector<InputSummary>& inpu
   // The host's refusals are attempts too, but the summaries above count the clients' own view only.
   std::vector<Record> refused = host_side_attempts(facts);
   std::vector<Record> states = client_log_states(attempts);
+  fold_echoed_attempts(facts, attempts);
 
   facts.reserve(facts.size() + attempts.size() + refused.size() + states.size() + cmids.size() + hosts.size() +
                 input_records.size() + 1);

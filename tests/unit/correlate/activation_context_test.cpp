@@ -95,6 +95,32 @@ TEST(MachineContext, AttemptsLearnHowTheirFolderFindsItsHost) {
   EXPECT_FALSE(attempts[1]->has("kms_host_source"));
 }
 
+TEST(EchoedAttempts, An8198RightAfterAFailedExchangeIsTheSameAttempt) {
+  const auto slui = [](uint64_t pos, int64_t t, const char* machine) {
+    return fact("activation.attempt", "a.evtx", pos, t, machine,
+                {{"via", "spp-8198"}, {"hresult", "0xC004F038"}, {"activated", "0"}});
+  };
+  auto out = run({client_request("a.evtx", 1, kT0, "PC1", "c1"),
+                  client_response("a.evtx", 2, kT0 + kMin, "PC1", "0xC004F038", "0", "4"),
+                  slui(3, kT0 + kMin + 1000, "PC1"),    // the echo: folded into the KMS attempt
+                  slui(4, kT0 + 3 * 60 * kMin, "PC1"),  // hours later: an attempt of its own
+                  slui(5, kT0 + kMin + 1000, "PC2")},   // another machine
+                 {input("a.evtx", 5)});
+  const auto attempts = of_kind(out, "activation.attempt");
+  ASSERT_EQ(attempts.size(), 3u);
+  int kms = 0, slui_left = 0;
+  for (const Record* a : attempts) {
+    if (a->get("via") == "kms-client-log") {
+      ++kms;
+      EXPECT_EQ(a->get("seen_by"), "kms-client-log,spp-8198");
+    } else {
+      ++slui_left;
+    }
+  }
+  EXPECT_EQ(kms, 1);
+  EXPECT_EQ(slui_left, 2);
+}
+
 TEST(ClientLogStates, TheLatestAttemptGivesTheMachinesState) {
   auto out = run({client_request("a.evtx", 1, kT0, "PC1", "c1"),
                   client_response("a.evtx", 2, kT0 + kMin, "PC1", "0xC004F038", "0", "4"),
