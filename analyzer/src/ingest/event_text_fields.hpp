@@ -79,6 +79,8 @@ class TextEventOutput {
   // `ev` as a record; `bad_id` is reported instead when its Event ID is not a number.
   void emit(TextEvent&& ev, const std::string& bad_id);
   const std::string& path() const { return path_; }
+  // The counts so far (bytes not set).
+  const ReadStats& stats() const { return stats_; }
   // The counts of the input, with the bytes the reader consumed.
   ReadStats finish(uint64_t bytes);
 

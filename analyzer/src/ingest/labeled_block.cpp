@@ -37,6 +37,10 @@ bool BlockRecord::emit(RecordSink& sink) {
   return true;
 }
 
-bool filled_console_width(std::string_view line) { return display_columns(line) >= 79; }
+bool filled_console_width(std::string_view line) {
+  // One column short of the width too: a wide (CJK) character that did not fit moved to the next row.
+  const size_t columns = display_columns(line);
+  return columns == 79 || columns == 80 || columns == 119 || columns == 120;
+}
 
 }  // namespace kmsdiag

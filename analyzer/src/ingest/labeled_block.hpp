@@ -34,8 +34,10 @@ class BlockRecord {
   bool open_ = false;
 };
 
-// The Windows console wraps long lines at its width (80 columns by default): a line that filled
-// the width continues on the next one without a separator.
+// The Windows console wraps long lines at its width (80 columns before Windows 10, 120 since): a
+// line that filled the width continues on the next one without a separator. A line of another
+// length was not cut by the console (redirected output, a ticket's own line breaks), so what follows
+// it is a new line even when it is long.
 bool filled_console_width(std::string_view line);
 
 }  // namespace kmsdiag

@@ -58,6 +58,11 @@ void LabelMatcher::add_labels(const std::map<std::string, std::string>* table) {
   for (const auto& [label, key] : *table) {
     Entry e;
     e.folded = ascii_lower(trim(label));
+    if (e.folded.starts_with('*')) {
+      e.folded = std::string(trim(std::string_view(e.folded).substr(1)));
+      e.inner = true;
+      has_inner_ = true;
+    }
     if (e.folded.empty()) continue;
     if (const size_t eq = key.find('='); eq != std::string::npos) {
       e.key = key.substr(0, eq);
@@ -75,7 +80,7 @@ void LabelMatcher::add_labels(const std::map<std::string, std::string>* table) {
 std::optional<LabeledLine> LabelMatcher::match(std::string_view line) const {
   const std::string_view text = strip_trailing_blanks(strip_leading_blanks(line));
   for (const auto& e : labels_) {
-    if (!starts_with_folded(text, e.folded)) continue;
+    if (e.inner || !starts_with_folded(text, e.folded)) continue;
     const std::string_view rest = text.substr(e.folded.size());
     if (!at_boundary(rest, e.folded)) continue;
     const std::string_view value = skip_separator(rest);
@@ -85,6 +90,19 @@ std::optional<LabeledLine> LabelMatcher::match(std::string_view line) const {
       return LabeledLine{e.key, e.fixed_value, true};
     }
     return LabeledLine{e.key, std::string(value), false};
+  }
+  // No label starts the line: a label inside it, with its value before it (and any text after it).
+  if (!has_inner_) return std::nullopt;
+  const std::string folded = ascii_lower(text);
+  for (const auto& e : labels_) {
+    if (!e.inner) continue;
+    const size_t at = folded.find(e.folded);
+    if (at == std::string::npos || trim(text.substr(0, at)).empty()) continue;
+    if (e.fixed) return LabeledLine{e.key, e.fixed_value, true};
+    std::string value(trim(text.substr(0, at)));
+    if (const std::string_view after = trim(text.substr(at + e.folded.size())); !after.empty())
+      value.append(" ").append(after);
+    return LabeledLine{e.key, std::move(value), false};
   }
   return std::nullopt;
 }

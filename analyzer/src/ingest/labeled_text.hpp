@@ -6,6 +6,9 @@
 //   key          the line is "<label><sep><value>"; sep is any run of ':', '：', '=' and spaces
 //   key=value    the whole line is the label ("DNS publishing enabled" -> dns_publishing=1)
 // The longest label that starts the line wins, compared ignoring ASCII case and leading blanks.
+// A label written "*label" is one that follows its value, for languages whose word order puts
+// the value first ("<product> のライセンス認証を行っています..."): it matches anywhere in a line no
+// label starts, and the value is the text before it, then the text after it.
 #pragma once
 
 #include <map>
@@ -45,9 +48,11 @@ class LabelMatcher {
     std::string key;
     std::string fixed_value;
     bool fixed = false;
+    bool inner = false;  // "*label": follows its value
   };
   void add_labels(const std::map<std::string, std::string>* table);
   std::vector<Entry> labels_;                  // longest first
+  bool has_inner_ = false;                     // some label is "*label"
   std::map<std::string, std::string> values_;  // folded value text -> canonical
 };
 

@@ -3,12 +3,14 @@
 #include <fmt/format.h>
 #include <pugixml.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <string>
 
 #include "ingest/event_text_fields.hpp"
 #include "ingest/event_xml_record.hpp"
 #include "ingest/line_reader.hpp"
+#include "ingest/mixed_text_reader.hpp"
 
 namespace kmsdiag {
 namespace {
@@ -41,20 +43,43 @@ std::string_view xml_part(std::string_view line) {
   return t.starts_with("<") ? t : std::string_view();
 }
 
-class PastedEventReader final : public Reader {
- public:
-  explicit PastedEventReader(const Knowledge& kb) : labels_(kb), out_(labels_, "pasted-event") {}
+// "Label: value" (also with the full-width colon): something after a colon.
+bool label_shaped(std::string_view t) {
+  const size_t colon = t.find(':');
+  const size_t wide = t.find("\xEF\xBC\x9A");
+  const size_t after = std::min(colon == std::string_view::npos ? t.size() : colon + 1,
+                                wide == std::string_view::npos ? t.size() : wide + 3);
+  return !trim(t.substr(after)).empty();
+}
 
-  ReadStats read(ByteSource& in, RecordSink& sink) override {
-    out_.begin(in.path(), sink);
-    LineReader lines(in);
-    std::string raw;
-    while (lines.next(raw)) {
-      if (lines.truncated()) out_.problem(lines.line_number(), lines.truncation_message());
-      on_line(unquote(raw), lines.line_number());
-    }
-    flush();
-    return out_.finish(lines.bytes());
+// A KB article's or ticket's event often lacks "Log Name:"; the log follows from the event id.
+std::string implied_channel(std::string_view event_id) {
+  return trim(event_id) == "12290" ? "Key Management Service" : "Application";
+}
+
+class PastedEventParser final : public LineParser {
+ public:
+  explicit PastedEventParser(const Knowledge& kb) : labels_(kb), out_(labels_, "pasted-event") {}
+
+  size_t max_line() const override { return LineReader::kDefaultMaxLine; }
+  void begin(const std::string& path, RecordSink& sink) override { out_.begin(path, sink); }
+  void line(std::string_view raw, uint64_t no) override {
+    const std::string_view line = unquote(raw);
+    on_line(line, no);
+    after_blank_ = trim(line).empty();
+  }
+  void end_part() override { flush(); }
+  void problem(uint64_t no, const std::string& message) override { out_.problem(no, message); }
+  ReadStats stats() const override { return out_.stats(); }
+
+  // Only what no command output has: an event header line, "Info:" and a KMS payload, event XML.
+  bool opens_part(std::string_view raw, bool) const override {
+    const std::string_view line = unquote(raw);
+    if (const auto label = split_label_line(line, labels_))
+      return label->first == "channel" || label->first == "provider" || label->first == "event_id";
+    const std::string_view markup = xml_part(line);
+    return (markup.starts_with("<Event") && !markup.starts_with("<EventData")) || is_info_line(trim(line)) ||
+           !infer_event_id(trim(line)).empty();
   }
 
  private:
@@ -86,7 +111,10 @@ class PastedEventReader final : public Reader {
     switch (mode_) {
       case Mode::header:
         if (label) return set_header(label->first, label->second);
-        return;  // stray text between header lines
+        if (!starts_message(trim(line))) return;  // stray text between header lines
+        // The KB style: the message follows the header without "Description:".
+        mode_ = Mode::description;
+        [[fallthrough]];
       case Mode::description:
       case Mode::await_xml:  // text after "Event Xml:" that is not XML: keep it with the description
         if (ev_.message.size() + line.size() < kMaxBlock) ev_.message.append(line).append("\n");
@@ -99,9 +127,8 @@ class PastedEventReader final : public Reader {
     }
     // Outside any block: a bare "Info:" line (payload on it or on the next line), or a payload alone.
     const std::string_view t = trim(line);
-    const size_t colon = t.find(':');
-    if (colon != std::string_view::npos && labels_.exact_key(t.substr(0, colon + 1)) == "info") {
-      const std::string_view rest = trim(t.substr(colon + 1));
+    if (is_info_line(t)) {
+      const std::string_view rest = trim(t.substr(t.find(':') + 1));
       if (rest.empty()) {
         mode_ = Mode::await_payload;
         info_line_ = no;
@@ -112,12 +139,28 @@ class PastedEventReader final : public Reader {
     if (!infer_event_id(t).empty()) bare_payload(t, no);
   }
 
-  // "Log Name:" opens a block; a paste that begins further down opens one at "Source:" or "Event ID:",
-  // and a second "Event ID:" means the previous block ended without a "Log Name:" for the next.
+  // "Info:" alone or with the payload after it ("Info:  0x80072338").
+  bool is_info_line(std::string_view t) const {
+    const size_t colon = t.find(':');
+    return colon != std::string_view::npos && labels_.exact_key(t.substr(0, colon + 1)) == "info";
+  }
+
+  // After the header of a block without "Description:", the first line of the message: a sentence
+  // (also one ending in a colon), "Info:" or the payload. A "Label: value" line the table lacks (a
+  // header line of another Windows version or language) stays stray header text.
+  bool starts_message(std::string_view t) const {
+    return !ev_.event_id.empty() && (!label_shaped(t) || is_info_line(t) || !infer_event_id(t).empty());
+  }
+
+  // "Log Name:" opens a block; a paste that begins further down opens one at "Source:" or "Event ID:".
+  // A second "Event ID:", or a "Source:" after a blank line, means the previous block ended without a
+  // "Log Name:" for the next.
   bool starts_block(const std::string& key) const {
     if (key == "channel") return true;
-    if (mode_ == Mode::idle) return key == "provider" || key == "event_id";
-    return key == "event_id" && !ev_.event_id.empty() && (mode_ == Mode::header || mode_ == Mode::description);
+    const bool opener = key == "provider" || key == "event_id";
+    if (mode_ == Mode::idle) return opener;
+    const bool in_block = !ev_.event_id.empty() && (mode_ == Mode::header || mode_ == Mode::description);
+    return in_block && (key == "event_id" || (opener && after_blank_));
   }
 
   void set_header(const std::string& key, std::string value) {
@@ -208,6 +251,7 @@ class PastedEventReader final : public Reader {
     else if (open_) {
       // Blank lines pasted between every line leave the description padded; the record keeps it tidy.
       ev_.message = std::string(trim(ev_.message));
+      if (trim(ev_.channel).empty()) ev_.channel = implied_channel(ev_.event_id);
       emit(std::move(ev_));
     }
     ev_ = TextEvent{};
@@ -224,7 +268,8 @@ class PastedEventReader final : public Reader {
   TextEventOutput out_;
   Mode mode_ = Mode::idle;
   TextEvent ev_;
-  bool open_ = false;  // ev_ holds a block that started (header label or XML)
+  bool open_ = false;         // ev_ holds a block that started (header label or XML)
+  bool after_blank_ = false;  // the line before the current one was blank
   uint64_t ev_line_ = 0;
   uint64_t info_line_ = 0;
   std::string xml_;
@@ -232,28 +277,32 @@ class PastedEventReader final : public Reader {
 
 int detect_pasted(std::string_view head, const Knowledge& kb) {
   const EventLabels labels(kb);
-  bool channel = false, event_id = false, folded_xml = false, payload = false;
+  bool header = false, event_id = false, folded_xml = false, payload = false;
   for (int n = 0; n < 400 && !head.empty(); ++n) {
     const size_t nl = head.find('\n');
     const std::string_view line = unquote(head.substr(0, nl));
     head = nl == std::string_view::npos ? std::string_view() : head.substr(nl + 1);
     if (const auto label = split_label_line(line, labels)) {
-      channel = channel || label->first == "channel";
+      header = header || label->first == "channel" || label->first == "provider";
       event_id = event_id || label->first == "event_id";
     }
     folded_xml = folded_xml || trim(line).starts_with("- <Event");
     payload = payload || !infer_event_id(trim(line)).empty();
   }
-  if (channel && event_id) return 70;
+  if (header && event_id) return 70;
   if (folded_xml) return 70;
   return payload ? 30 : 0;
 }
 
 }  // namespace
 
+std::unique_ptr<LineParser> make_pasted_event_parser(const Knowledge& kb) {
+  return std::make_unique<PastedEventParser>(kb);
+}
+
 FormatInfo pasted_event_format() {
   return FormatInfo{"pasted-event", detect_pasted,
-                    [](const Knowledge& kb) { return std::make_unique<PastedEventReader>(kb); }, true};
+                    [](const Knowledge& kb) { return make_mixed_text_reader(kb, "pasted-event"); }, true};
 }
 
 }  // namespace kmsdiag

@@ -1,10 +1,12 @@
 #include "ingest/slmgr_reader.hpp"
 
+#include <optional>
 #include <set>
 
 #include "ingest/labeled_block.hpp"
 #include "ingest/labeled_text.hpp"
 #include "ingest/line_reader.hpp"
+#include "ingest/mixed_text_reader.hpp"
 
 namespace kmsdiag {
 namespace {
@@ -37,24 +39,52 @@ void split_ato_product(std::string_view text, std::string& product, std::string&
   product = std::string(trim(text.substr(0, open)));
 }
 
-class SlmgrReader final : public Reader {
- public:
-  explicit SlmgrReader(const Knowledge& kb) : labels_(kb, "slmgr") {}
+// Keys whose line begins a command's output (a product block, /ato, /xpr, a KMS host block), so
+// such a line after a blank one in another format's text starts slmgr output.
+bool opens_output(std::string_view key) {
+  return key == "service_version" || key == "name" || key == "block" || key == "ato_product" || key == "ato_result" ||
+         key.starts_with("xpr_");
+}
 
-  ReadStats read(ByteSource& in, RecordSink& sink) override {
+// slmgr ends the /ato product line with "..."; a ticket tool that joined the lines put the result
+// line after it ("... Error: 0xC004F074 ...", "... Product activated successfully.").
+struct JoinedAto {
+  std::string_view product;  // the text before the dots
+  LabeledLine result;        // the line after them
+};
+std::optional<JoinedAto> split_joined_ato(const LabelMatcher& labels, std::string_view product_value) {
+  const size_t dots = product_value.find("...");
+  if (dots == std::string_view::npos) return std::nullopt;
+  auto result = labels.match(trim(product_value.substr(dots + 3)));
+  if (!result || (result->key != "ato_error" && result->key != "ato_result")) return std::nullopt;
+  return JoinedAto{product_value.substr(0, dots), std::move(*result)};
+}
+
+class SlmgrParser final : public LineParser {
+ public:
+  explicit SlmgrParser(const Knowledge& kb) : labels_(kb, "slmgr") {}
+
+  size_t max_line() const override { return kMaxLine; }
+  void begin(const std::string& path, RecordSink& sink) override {
     sink_ = &sink;
-    path_ = in.path();
+    path_ = path;
     stats_ = {};
-    LineReader lines(in, kMaxLine);
-    std::string line;
-    while (lines.next(line)) {
-      if (lines.truncated()) problem(lines.line_number(), lines.truncation_message());
-      on_line(line, lines.line_number());
-    }
+  }
+  void line(std::string_view text, uint64_t no) override { on_line(text, no); }
+  void end_part() override {
     finish_product();
     finish_ato();
-    stats_.bytes = lines.bytes();
-    return stats_;
+    last_unlabeled_.clear();
+  }
+  void problem(uint64_t no, const std::string& message) override {
+    ++stats_.problems;
+    sink_->on_problem(Problem{{path_, "line", no, ""}, message});
+  }
+  ReadStats stats() const override { return stats_; }
+  bool opens_part(std::string_view text, bool after_blank) const override {
+    if (!after_blank) return false;
+    const auto m = labels_.match(text);
+    return m && opens_output(m->key);
   }
 
  private:
@@ -125,6 +155,10 @@ class SlmgrReader final : public Reader {
     if (m.key == "ato_product") {
       finish_ato();
       ato_.start("cmd.slmgr-ato", path_, no, kFormat);
+      if (const auto joined = split_joined_ato(labels_, m.value)) {
+        ato_.set("product", joined->product);
+        return on_ato(joined->result, no, wrapped);
+      }
       ato_.set("product", m.value);
       continuation_target(ato_, "product", wrapped);
       continuation_is_message_ = true;
@@ -228,11 +262,6 @@ class SlmgrReader final : public Reader {
     if (r.emit(*sink_)) ++stats_.records;
   }
 
-  void problem(uint64_t no, std::string message) {
-    ++stats_.problems;
-    sink_->on_problem(Problem{{path_, "line", no, ""}, std::move(message)});
-  }
-
   LabelMatcher labels_;
   RecordSink* sink_ = nullptr;
   std::string path_;
@@ -256,8 +285,11 @@ int detect_slmgr(std::string_view head, const Knowledge& kb) {
   std::set<std::string> keys;
   bool ato_or_xpr = false;
   for (auto line : head_lines(head)) {
-    const auto m = labels.match(line);
+    auto m = labels.match(line);
     if (!m) continue;
+    if (m->key == "ato_product") {
+      if (auto joined = split_joined_ato(labels, m->value)) m = std::move(joined->result);
+    }
     keys.insert(m->key);
     if (m->key.starts_with("xpr_") || m->key == "ato_result" ||
         (m->key == "ato_error" && !find_hresult(m->value).empty())) {
@@ -273,9 +305,11 @@ int detect_slmgr(std::string_view head, const Knowledge& kb) {
 
 }  // namespace
 
+std::unique_ptr<LineParser> make_slmgr_parser(const Knowledge& kb) { return std::make_unique<SlmgrParser>(kb); }
+
 FormatInfo slmgr_text_format() {
-  return FormatInfo{"slmgr-text", detect_slmgr, [](const Knowledge& kb) { return std::make_unique<SlmgrReader>(kb); },
-                    true};
+  return FormatInfo{"slmgr-text", detect_slmgr,
+                    [](const Knowledge& kb) { return make_mixed_text_reader(kb, "slmgr-text"); }, true};
 }
 
 }  // namespace kmsdiag

@@ -50,6 +50,20 @@ inline Collected ingest_bytes(std::string_view bytes, InputSummary& summary, con
   return out;
 }
 
+// What a record says, without where it was found (kind, time, machine and fields), for comparing
+// the records of a part read inside a larger file with those of the part read alone.
+inline std::string content(const Record& r) {
+  std::string out = r.kind + " @" + std::to_string(r.time_ms) + " " + r.machine + "\n";
+  for (const auto& f : r.fields) out += "  " + f.key + "=" + f.value + "\n";
+  return out;
+}
+
+inline std::vector<std::string> contents(const std::vector<Record>& records) {
+  std::vector<std::string> out;
+  for (const auto& r : records) out.push_back(content(r));
+  return out;
+}
+
 // UTF-8 text re-encoded with iconv ("UTF-16LE", "CP932", ...), as customers' files arrive.
 inline std::string encode(std::string_view utf8, const char* codec) {
   iconv_t cd = iconv_open(codec, "UTF-8");

@@ -162,6 +162,81 @@ TEST(PastedEventReader, BrokenInputIsReported) {
   EXPECT_EQ(out.problems[1].where.position, 5u);
 }
 
+// The KB style of Microsoft articles and tickets: no "Log Name:", so the log is implied by the event id.
+TEST(PastedEventReader, KbStyleBlockWithoutLogName) {
+  const std::string text =
+      "Source: Microsoft-Windows-Security-SPP\nEvent ID: 12288\nLevel: Information\nDescription:\n"
+      "The client has sent an activation request to the key management service machine.\nInfo:\n" +
+      std::string(kClientPayload) + "\n";
+  InputSummary summary;
+  const auto out = ingest_bytes(text, summary);
+  EXPECT_EQ(summary.format, "pasted-event");
+  ASSERT_EQ(out.problems.size(), 0u) << out.problems[0].describe();
+  ASSERT_EQ(out.records.size(), 1u);
+  const Record& r = out.records[0];
+  EXPECT_EQ(r.get("event_id"), "12288");
+  EXPECT_EQ(r.get("provider"), "Microsoft-Windows-Security-SPP");
+  EXPECT_EQ(r.get("channel"), "Application");
+  EXPECT_EQ(r.get("level"), "4");
+  EXPECT_EQ(r.get("data.0"), kClientPayload);
+  EXPECT_EQ(r.get("data_count"), "1");
+  EXPECT_EQ(r.source.position, 1u);
+}
+
+// Double-spaced labels, no "Description:" (the message follows the header), "Info:" with its code on
+// the same line, several blocks separated by blank lines, and a header of only Source and Event ID.
+TEST(PastedEventReader, KbStyleBlocksWithoutDescriptionLabel) {
+  const std::string text =
+      "Source:  Security-SPP\nEvent ID:  12293\nLevel:  Error\n"
+      "Publishing the Key Management Service (KMS) to DNS in the 'contoso.com' domain failed.\n"
+      "Info:  0x80072338\n\n"
+      "Source:  Microsoft-Windows-Security-SPP\nEvent ID:  12290\n"
+      "An activation request has been processed.\nInfo:\n" +
+      std::string(kHostPayload) +
+      "\n\n"
+      "Source: Microsoft-Windows-Security-SPP\nEvent ID: 12288\n" +
+      std::string(kClientPayload) + "\n";
+  const auto out = read_as(pasted_event_format(), text);
+  ASSERT_EQ(out.problems.size(), 0u) << out.problems[0].describe();
+  ASSERT_EQ(out.records.size(), 3u);
+  const Record& dns = out.records[0];
+  EXPECT_EQ(dns.get("event_id"), "12293");
+  EXPECT_EQ(dns.get("provider"), "Security-SPP");
+  EXPECT_EQ(dns.get("channel"), "Application");
+  EXPECT_EQ(dns.get("level"), "2");
+  EXPECT_EQ(dns.get("data.0"), "0x80072338");
+  EXPECT_EQ(dns.get("message"),
+            "Publishing the Key Management Service (KMS) to DNS in the 'contoso.com' domain failed.\n"
+            "Info:  0x80072338");
+  const Record& host = out.records[1];
+  EXPECT_EQ(host.get("event_id"), "12290");
+  EXPECT_EQ(host.get("provider"), "Microsoft-Windows-Security-SPP");
+  EXPECT_EQ(host.get("channel"), "Key Management Service");
+  EXPECT_EQ(host.get("data.0"), kHostPayload);
+  EXPECT_EQ(host.source.position, 7u);
+  const Record& client = out.records[2];
+  EXPECT_EQ(client.get("event_id"), "12288");
+  EXPECT_EQ(client.get("provider"), "Microsoft-Windows-Security-SPP");
+  EXPECT_EQ(client.get("channel"), "Application");
+  EXPECT_EQ(client.get("data.0"), kClientPayload);
+  EXPECT_EQ(client.source.position, 13u);
+}
+
+// A "Label: value" line the table does not know stays out of the message of a block without
+// "Description:"; a sentence ending in a colon starts it.
+TEST(PastedEventReader, UnknownHeaderLabelIsNotTheMessage) {
+  const std::string text =
+      "Source: Microsoft-Windows-Security-SPP\nEvent ID: 12290\nOpcode Name: Info\n"
+      "オペコード：情報\nLevel: Information\nThe request was processed as follows:\nInfo:\n" +
+      std::string(kHostPayload) + "\n";
+  const auto out = read_as(pasted_event_format(), text);
+  ASSERT_EQ(out.records.size(), 1u);
+  EXPECT_EQ(out.records[0].get("level"), "4");
+  EXPECT_EQ(out.records[0].get("message"),
+            "The request was processed as follows:\nInfo:\n" + std::string(kHostPayload));
+  EXPECT_EQ(out.records[0].get("data.0"), kHostPayload);
+}
+
 TEST(PastedEventReader, DetectionPrefersXmlReaderForPlainXml) {
   const Knowledge& kb = testing::shipped_kb();
   EXPECT_EQ(pasted_event_format().detect(copy_details("Application", 12288, kClientPayload, "pc"), kb), 70);

@@ -99,6 +99,76 @@ TEST(SlmgrReader, Xpr) {
   EXPECT_EQ(c.records[1].source.position, 5u);
 }
 
+constexpr std::string_view kAtoFailure =
+    "Activating Windows(R), ServerStandard edition (de32eafd-aaee-4662-9444-c1befb41bde2) ...\n"
+    "Error: 0xC004F074 The Software Licensing Service reported that the computer could not be activated.\n"
+    "No Key Management Service (KMS) could be contacted.\n";
+constexpr std::string_view kAtoSuccess =
+    "Activating Windows(R), Professional edition (2de67392-b7a7-462a-b1ca-108dd189f588) ...\n"
+    "Product activated successfully.\n";
+
+// A ticket tool joined the lines of /ato output into one: the record is the one of the lines apart.
+TEST(SlmgrReader, AtoFlattenedOntoOneLine) {
+  for (const std::string_view lines : {kAtoFailure, kAtoSuccess}) {
+    std::string flat(lines);
+    for (size_t nl; (nl = flat.find('\n')) != flat.size() - 1;) flat[nl] = ' ';
+    const Collected joined = ingest_fixture("ato.txt", "slmgr-text", flat);
+    const Collected apart = read_as(slmgr_text_format(), lines);
+    ASSERT_EQ(joined.records.size(), 1u) << flat;
+    EXPECT_TRUE(joined.problems.empty());
+    EXPECT_EQ(contents(joined.records), contents(apart.records));
+  }
+  const Collected failed = read_as(slmgr_text_format(), kAtoFailure);
+  ASSERT_EQ(failed.records.size(), 1u);
+  EXPECT_EQ(failed.records[0].get("product"), "Windows(R), ServerStandard edition");
+  EXPECT_EQ(failed.records[0].get("act_id"), "de32eafd-aaee-4662-9444-c1befb41bde2");
+  EXPECT_EQ(failed.records[0].get("hresult"), "0xC004F074");
+  EXPECT_EQ(failed.records[0].get("outcome"), "failed");
+  EXPECT_EQ(failed.records[0].get("message"),
+            "The Software Licensing Service reported that the computer could not be activated. No Key Management "
+            "Service (KMS) could be contacted.");
+  const Collected ok = read_as(slmgr_text_format(), kAtoSuccess);
+  ASSERT_EQ(ok.records.size(), 1u);
+  EXPECT_EQ(ok.records[0].get("act_id"), "2de67392-b7a7-462a-b1ca-108dd189f588");
+  EXPECT_EQ(ok.records[0].get("hresult"), "0x00000000");
+  EXPECT_EQ(ok.records[0].get("outcome"), "activated");
+}
+
+// Japanese /ato names the product before the verb; its result line is a success sentence or "エラー:".
+TEST(SlmgrReader, JapaneseAtoProductBeforeVerb) {
+  const std::string product =
+      "Windows(R), Professional edition (2de67392-b7a7-462a-b1ca-108dd189f588) のライセンス認証を行っています...";
+  const std::string error = "エラー: 0xC004F074 キー管理サービス (KMS) に接続できませんでした。";
+  for (const std::string& text : {product + "\r\n製品は正常にライセンス認証されました。\r\n",
+                                  product + "\r\n" + error + "\r\n", product + " " + error + "\r\n"}) {
+    const Collected c = ingest_fixture("ato-ja.txt", "slmgr-text", encode(text, "CP932"));
+    ASSERT_EQ(c.records.size(), 1u) << text;
+    const Record& r = c.records[0];
+    EXPECT_EQ(r.kind, "cmd.slmgr-ato");
+    EXPECT_EQ(r.get("product"), "Windows(R), Professional edition");
+    EXPECT_EQ(r.get("act_id"), "2de67392-b7a7-462a-b1ca-108dd189f588");
+    const bool failed = text.find(error) != std::string::npos;
+    EXPECT_EQ(r.get("hresult"), failed ? "0xC004F074" : "0x00000000");
+    EXPECT_EQ(r.get("outcome"), failed ? "failed" : "activated");
+    EXPECT_EQ(r.get("message"), failed ? "キー管理サービス (KMS) に接続できませんでした。" : "");
+  }
+}
+
+// slmgr /dli on a Japanese KMS host: "現在の数" and "現在のカウント" both name the current count.
+TEST(SlmgrReader, JapaneseCurrentCountLabels) {
+  for (const std::string_view label : {"現在のカウント", "現在の数"}) {
+    const std::string text =
+        "名前: Windows(R), ServerStandard edition\n説明: Windows(R) Operating System, "
+        "VOLUME_KMS_WS19 channel\nライセンスの状態: ライセンスされています\n\n"
+        "キー管理サービスはこのコンピューターで有効です\n    " +
+        std::string(label) + ": 25\n";
+    const Collected c = ingest_fixture("dli-ja-host.txt", "slmgr-text", text);
+    ASSERT_EQ(c.records.size(), 2u) << label;
+    EXPECT_EQ(c.records[1].get("block"), "kms-host");
+    EXPECT_EQ(c.records[1].get("current_count"), "25") << label;
+  }
+}
+
 TEST(SlmgrReader, NotClaimedByOtherText) {
   EXPECT_EQ(slmgr_text_format().detect("Name: kms1.contoso.com\nAddress: 10.0.0.5\n", shipped_kb()), 0);
   EXPECT_EQ(slmgr_text_format().detect("hello world\n", shipped_kb()), 0);
