@@ -253,6 +253,7 @@ class Fleet:
         self.case, self.domain, self.end = case, domain, end
         self.rng = random.Random(seed)
         self.logs = []  # (Log, shape)
+        self.files = []  # (path, bytes or a callable giving bytes): command output, tickets, copies of logs
 
     def uuid(self):
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
@@ -318,6 +319,17 @@ class Fleet:
         spp_event(log, t, 900, INFO, ["<explicit>"])
         spp_event(log, t + dt.timedelta(milliseconds=640), 902, INFO, [version])
 
+    def input_pins(self):
+        """`name=format` for every file written, as expected.yaml's `inputs` pins how each must be read."""
+        formats = {".xml": "event-xml", ".evtx": "evtx"}
+        pins = []
+        for rel in [log.path for log, _ in self.logs] + [rel for rel, _ in self.files]:
+            name = rel.split("/", 1)[1] if rel.startswith(("host/", "clients/")) else rel
+            suffix = pathlib.PurePosixPath(rel).suffix
+            fmt = formats.get(suffix) or ("slmgr-text" if "slmgr-" in rel else "pasted-event")
+            pins.append(f"{name}={fmt}")
+        return pins
+
     def write(self, out):
         root = out / self.case
         total = 0
@@ -327,6 +339,12 @@ class Fleet:
             text = log.render(shape)
             path.write_bytes(text.encode("utf-8"))
             total += len(text)
+        for rel, content in self.files:
+            data = content() if callable(content) else content
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            total += len(data)
         return total
 
 
@@ -737,6 +755,472 @@ def case_evidence_gap_empty_host_log():
                "(cleared, or taken from the wrong machine).", [cause("evidence-gap")], [])
 
 
+# ---------------------------------------------------------------------------------------------
+# Command output and pasted text (issue 9: every source reaches its cause)
+#
+# slmgr prints no computer name, so each machine's output sits in a folder of its own
+# (clients/<machine>/...): kmsdiag joins a machine's /ato and /dlv by folder.
+
+
+def crlf(lines):
+    """Text as cmd's `>` saves cscript output (ASCII here, CRLF line ends)."""
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def us_time(t):
+    """A time as en-US Windows prints it: 3/15/2024 4:40:00 PM."""
+    return f"{t.month}/{t.day}/{t.year} {t.hour % 12 or 12}:{t:%M:%S} {'PM' if t.hour >= 12 else 'AM'}"
+
+
+# `slmgr /ato` error lines: the code and the system's message text for it, as slmgr.vbs prints them.
+ATO_ERRORS = {
+    "0xC004F038": "The Software Licensing Service reported that the computer could not be activated. The count "
+                  "reported by your Key Management Service (KMS) is insufficient. Please contact your system "
+                  "administrator.",
+    "0x8007232B": "DNS name does not exist.",
+    "0x8007007B": "The filename, directory name, or volume label syntax is incorrect.",
+    "0xC004B100": "The activation server determined that the computer could not be activated.",
+    "0xC004F081": "The Software Licensing Service reported that the computer could not be activated. The "
+                  "Active Directory-based activation object for this product could not be found.",
+    "0xC004E015": "The Software Licensing Service reported that license consumption failed.",
+}
+
+
+def slmgr_ato(product, act_id, hr):
+    """`cscript //nologo slmgr.vbs /ato` failing with hr. A code Windows has no message for is printed with
+    slmgr's fallback sentence."""
+    message = ATO_ERRORS.get(hr, f"On a computer running Microsoft Windows non-core edition, run 'slui.exe 0x2a "
+                                 f"{hr}' to display the error text.")
+    return [f"Activating {product} ({act_id}) ...", f"Error: {hr} {message}"]
+
+
+def minutes_line(label, minutes):
+    return f"{label}: {minutes} minute(s) ({minutes // 1440} day(s))"
+
+
+def slmgr_product(name, description, *, status, dlv=False, act_id=None, partial="2YT43", key_channel="Volume:GVLK",
+                  after_status=(), trusted=None, activation_type="All", epid="03612-03311-000-000000-03-1033-"
+                  "22621.0000-0752024", kms_client=None, kms_host=None):
+    """One product as `slmgr /dli` (dlv=False) or `/dlv` prints it. after_status: the expiration or
+    notification line(s). kms_client / kms_host: the lines of the KMS client or host block."""
+    lines = [f"Name: {name}", f"Description: {description}"]
+    if dlv:
+        lines += [f"Activation ID: {act_id}", f"Application ID: {WINDOWS_APP_ID}", f"Extended PID: {epid}",
+                  f"Product Key Channel: {key_channel}",
+                  "Installation ID: 489126343257012289105546522085205332958764158851011127139061121",
+                  "Use License URL: https://activation-v2.sls.microsoft.com/SLActivateProduct/SLActivateProduct.asmx"
+                  "?configextension=Retail",
+                  "Validation URL: https://validation-v2.sls.microsoft.com/SLWGA/slwga.asmx"]
+    lines += [f"Partial Product Key: {partial}", f"License Status: {status}", *after_status]
+    if dlv:
+        lines += ["Remaining Windows rearm count: 1001", "Remaining SKU rearm count: 1001",
+                  f"Trusted time: {us_time(trusted)}", f"Configured Activation Type: {activation_type}"]
+    if kms_client is not None:
+        if status != "Licensed":
+            lines.append("Please use slmgr.vbs /ato to activate and update KMS client information in order to "
+                         "update values.")
+        lines += ["", "Most recent activation information:", "Key Management Service client information",
+                  *("    " + line for line in kms_client)]
+    elif status != "Licensed" and "VOLUME_KMSCLIENT" in description:
+        lines.append("Please use slmgr.vbs /ato to activate and update KMS client information in order to "
+                     "update values.")
+    if kms_host is not None:
+        lines += ["", *kms_host]
+    return lines
+
+
+def kms_client_block(cmid, host_line, ip="not available"):
+    return [f"Client Machine ID (CMID): {cmid}", host_line, f"KMS machine IP address: {ip}",
+            "KMS machine extended PID: 06401-00206-551-067216-03-1033-17763.0000-0452024",
+            "Activation interval: 120 minutes", "Renewal interval: 10080 minutes", "KMS host caching is enabled"]
+
+
+def kms_host_block(count, total, failed, *, licensed, grace, unlicensed=0, expired=0, notification=0):
+    return ["Key Management Service is enabled on this machine", f"    Current count: {count}",
+            "    Listening on Port: 1688", "    DNS publishing enabled", "    KMS priority: Normal", "",
+            "Key Management Service cumulative requests received from clients",
+            f"    Total requests received: {total}", f"    Failed requests received: {failed}",
+            f"    Requests with License Status Unlicensed: {unlicensed}",
+            f"    Requests with License Status Licensed: {licensed}",
+            f"    Requests with License Status Initial grace period: {grace}",
+            f"    Requests with License Status License expired or Hardware out of tolerance: {expired}",
+            "    Requests with License Status Non-genuine grace period: 0",
+            f"    Requests with License Status Notification: {notification}"]
+
+
+WIN_ENT = ("Windows(R), Enterprise edition", "Windows(R) Operating System, VOLUME_KMSCLIENT channel")
+WIN_PRO = ("Windows(R), Professional edition", "Windows(R) Operating System, VOLUME_KMSCLIENT channel")
+DLV_VERSION = "Software licensing service version: 10.0.22621.2428"
+
+
+def dlv_file(*products):
+    out = [DLV_VERSION, ""]
+    for p in products:
+        out += p + [""]
+    return crlf(out[:-1])
+
+
+def case_ato_count_below_threshold():
+    f = Fleet("ato-count-below-threshold", 121, domain="branch.contoso.com")
+    cmid = f.uuid()
+    left = 36010
+    host_line = f"KMS machine name from DNS: kms-br.{f.domain}:1688"
+    f.files += [
+        ("clients/PC-BR-014/slmgr-ato.txt", crlf(slmgr_ato(WIN_ENT[0], SKU["win-ent"], "0xC004F038"))),
+        ("clients/PC-BR-014/slmgr-dlv.txt", dlv_file(slmgr_product(
+            *WIN_ENT, status="Initial grace period", dlv=True, act_id=SKU["win-ent"], partial="2YT43",
+            after_status=[minutes_line("Time remaining", left)], trusted=f.end,
+            kms_client=kms_client_block(cmid, host_line, "10.40.0.21")))),
+    ]
+    return f, ("Only `slmgr /ato` (0xC004F038, count insufficient) and `slmgr /dlv` (initial grace, host from DNS) "
+               "of one branch PC: the KMS host's count is too low.",
+               [cause("count-below-threshold"), cause("never-activated", "count-below-threshold")], [])
+
+
+def case_ato_unrecognised_error():
+    f = Fleet("ato-unrecognised-error", 122)
+    f.files.append(("clients/PC-ENG-221/slmgr-ato.txt",
+                    crlf(slmgr_ato(WIN_PRO[0], SKU["win-pro"], "0xC004FEED"))))
+    return f, ("`slmgr /ato` fails with 0xC004FEED, a code the error table does not know: kmsdiag says so instead "
+               "of guessing a cause.", [cause("unrecognised-error") | {"severity": "warning"}], [])
+
+
+def case_spp_8198_count_only():
+    f = Fleet("spp-8198-count-only", 123, domain="branch.contoso.com")
+    start = f.end - dt.timedelta(days=2)
+    for name in pc_names(f, "BR", 3):
+        c = Client(f, name, "win-ent", installed=start - dt.timedelta(days=3))
+        f.client_log(c)
+        f.noise(c.log, start, f.end, 10)
+        for t in f.working_times(start, f.end, RETRY):
+            slui_failure(c, t, "0xC004F038")
+    return f, ("Application logs whose only KMS evidence is 8198 (slui) with hr=0xC004F038: the count is too low, "
+               "seen from 8198 alone.", [cause("count-below-threshold")], [])
+
+
+def case_host_key_mismatch_count_zero():
+    f = Fleet("host-key-mismatch-count-zero", 124)
+    start = f.end - dt.timedelta(days=2)
+    host = f"KMS2012.{f.domain}:1688"
+    for name in pc_names(f, "ACC", 3, 200):
+        c = Client(f, name, "win-ent", installed=start - dt.timedelta(hours=5))
+        f.client_log(c)
+        f.noise(c.log, start, f.end, 10)
+        for t in f.working_times(start, f.end, RETRY * 2):
+            status, left = c.state(t)
+            payload = (f"{OK}, {OK}, {host}, {c.cmid}, {fmt_client_time(t)}, 0, {status}, {left}, {c.act_id}, "
+                       f"{c.n_policy}")
+            spp_event(c.log, t + dt.timedelta(milliseconds=310), 12288, INFO, [payload],
+                      message="The client has sent an activation request to the key management service machine.\n"
+                              "Info:\n" + payload)
+            # The host answered with its refusal: the 12289 carries the code and no count.
+            resp = f"0xC004F042, {OK}, 0, 0, 0, 120, 10080, {fmt_client_time(t)}"
+            spp_event(c.log, t + dt.timedelta(milliseconds=420), 12289, INFO, [resp],
+                      message="The client has processed an activation response from the key management service "
+                              "machine.\nInfo:\n" + resp)
+            slui_failure(c, t + dt.timedelta(seconds=1, milliseconds=130), "0xC004F042")
+    return f, ("New Windows 11 PCs get a 12289 with 0xC004F042 and count 0 from a Windows Server 2012 R2 host: a "
+               "host key mismatch, not a low count.",
+               [cause("host-key-mismatch"), cause("never-activated", "host-key-mismatch")], ["evidence-gap"])
+
+
+def case_healthy_server_only_host():
+    f = Fleet("healthy-server-only-host", 125, domain="dc1.fabrikam.local")
+    host = Host(f, "SRV-KMS2")
+    f.host_log(host)
+    start = f.end - dt.timedelta(days=21)
+    skus = ["ws2022-dc", "ws2022-std", "ws2019-std"]
+    clients = [Client(f, f"SRV-{role}{k:02d}", f.rng.choice(skus))
+               for role, n in (("SQL", 2), ("APP", 4), ("FS", 2), ("DC", 2)) for k in range(1, n + 1)]
+    for c in clients[:2]:
+        f.client_log(c)
+        f.noise(c.log, start, f.end, 8)
+    renewing_fleet(f, host, clients, start, servers=True)
+    total = 1318
+    f.files.append(("host/slmgr-dli.txt", crlf(slmgr_product(
+        "Windows(R), ServerStandard edition", "Windows(R) Operating System, VOLUME_KMS_WS19 channel",
+        status="Licensed", partial="7QXJ4",
+        kms_host=kms_host_block(host.count(f.end), total, 0, licensed=total - 10, grace=10)))))
+    return f, ("SRV-KMS2 serves only 10 Windows Servers: `slmgr /dli` shows Current count 10 and no failed requests, "
+               "enough for servers (5); healthy, with an info note that Windows clients would need 25.",
+               [], ["count-below-threshold"])
+
+
+def case_renewal_running_out_dli():
+    f = Fleet("renewal-running-out-dli", 126)
+    cmid = f.uuid()
+    f.files.append(("clients/PC-BR3-022/slmgr-dli.txt", crlf(slmgr_product(
+        *WIN_ENT, status="Licensed", partial="2YT43",
+        after_status=[minutes_line("Volume activation expiration", 20160)],
+        kms_client=kms_client_block(cmid, f"KMS machine name from DNS: kms01.{f.domain}:1688", "10.0.0.21")))))
+    return f, ("`slmgr /dli` of a KMS client that is still Licensed but has only 20160 minutes (14 days) of its 180 "
+               "left: it has not renewed for months.", [cause("renewal-overdue") | {"severity": "warning"}], [])
+
+
+def case_kms_license_expired():
+    f = Fleet("kms-license-expired", 127)
+    cmid = f.uuid()
+    f.files.append(("clients/PC-BR3-031/slmgr-dli.txt", crlf(slmgr_product(
+        *WIN_ENT, status="Additional grace period (KMS license expired or hardware out of tolerance)",
+        partial="2YT43", after_status=[minutes_line("Time remaining", 38114)],
+        kms_client=kms_client_block(cmid, f"KMS machine name from DNS: kms01.{f.domain}:1688")))))
+    return f, ("`slmgr /dli` of a KMS client in the additional grace period: its 180-day KMS activation expired "
+               "without a renewal.", [cause("renewal-overdue") | {"severity": "error"}], [])
+
+
+def case_notification_other_reason():
+    f = Fleet("notification-other-reason", 128)
+    cmid = f.uuid()
+    f.files.append(("clients/PC-OPS-077/slmgr-dlv.txt", dlv_file(slmgr_product(
+        *WIN_ENT, status="Notification", dlv=True, act_id=SKU["win-ent"], partial="2YT43",
+        after_status=["Notification Reason: 0xC004F009."], trusted=f.end,
+        kms_client=kms_client_block(cmid, "DNS auto-discovery: KMS name not available")))))
+    return f, ("`slmgr /dlv` of a KMS client in Notification mode with reason 0xC004F009: its grace period ended "
+               "without an activation.", [cause("never-activated")], [])
+
+
+def case_registered_host_unresolvable():
+    f = Fleet("registered-host-unresolvable", 129)
+    cmid = f.uuid()
+    folder = "clients/PC-LAB-305"
+    f.files += [
+        (f"{folder}/slmgr-dlv.txt", dlv_file(slmgr_product(
+            *WIN_ENT, status="Initial grace period", dlv=True, act_id=SKU["win-ent"], partial="2YT43",
+            after_status=[minutes_line("Time remaining", 29450)], trusted=f.end,
+            kms_client=kms_client_block(cmid, "Registered KMS machine name: kms-old.contoso.com:1688")))),
+        (f"{folder}/slmgr-ato.txt", crlf(slmgr_ato(WIN_ENT[0], SKU["win-ent"], "0x8007232B"))),
+    ]
+    return f, ("A PC set by hand (slmgr /skms) to the retired kms-old.contoso.com: `slmgr /ato` fails with 0x8007232B "
+               "because that name no longer resolves, not because an SRV record is missing.",
+               [cause("host-unreachable"), cause("never-activated", "host-unreachable")], [])
+
+
+def case_retail_media_dns_error():
+    f = Fleet("retail-media-dns-error", 130)
+    folder = "clients/PC-MKT-019"
+    f.files += [
+        (f"{folder}/slmgr-ato.txt", crlf(slmgr_ato(WIN_PRO[0], SKU["win-retail-a"], "0x8007007B"))),
+        (f"{folder}/slmgr-dlv.txt", dlv_file(slmgr_product(
+            "Windows(R), Professional edition", "Windows(R) Operating System, RETAIL channel",
+            status="Initial grace period", dlv=True, act_id=SKU["win-retail-a"], partial="3V66T",
+            key_channel="Retail", after_status=[minutes_line("Time remaining", 40210)], trusted=f.end,
+            epid="00330-80000-00000-AA000-03-1033-22621.0000-0742024"))),
+    ]
+    return f, ("A PC installed from retail media (RETAIL channel) fails `slmgr /ato` with 0x8007007B: it cannot use "
+               "KMS at all; no SRV record is missing.", [cause("not-volume-channel")], [])
+
+
+def case_mak_rejected():
+    f = Fleet("mak-rejected", 131)
+    folder = "clients/PC-FLD-004"
+    f.files += [
+        (f"{folder}/slmgr-ato.txt", crlf(slmgr_ato(WIN_PRO[0], SKU["win-pro"], "0xC004B100"))),
+        (f"{folder}/slmgr-dlv.txt", dlv_file(slmgr_product(
+            "Windows(R), Professional edition", "Windows(R) Operating System, VOLUME_MAK channel",
+            status="Initial grace period", dlv=True, act_id=SKU["win-pro"], partial="VK7JG",
+            key_channel="Volume:MAK", after_status=[minutes_line("Time remaining", 41800)], trusted=f.end))),
+    ]
+    return f, ("A field laptop with a MAK: Microsoft's activation server rejects the key (`slmgr /ato` 0xC004B100).",
+               [cause("product-key-invalid")], [])
+
+
+def case_adba_no_activation_object():
+    f = Fleet("adba-no-activation-object", 132)
+    f.files.append(("clients/PC-FIN-140/slmgr-dlv.txt", dlv_file(slmgr_product(
+        *WIN_ENT, status="Notification", dlv=True, act_id=SKU["win-ent"], partial="2YT43",
+        after_status=["Notification Reason: 0xC004F056."], trusted=f.end, activation_type="AD"))))
+    return f, ("`slmgr /dlv` of a PC set to Active Directory activation only (Configured Activation Type: AD), in "
+               "Notification and with no AD activation object.",
+               [cause("adba-misconfigured"), cause("never-activated", "adba-misconfigured")], [])
+
+
+def case_adba_error_code():
+    f = Fleet("adba-error-code", 133)
+    f.files.append(("clients/PC-FIN-151/slmgr-ato.txt", crlf(slmgr_ato(WIN_ENT[0], SKU["win-ent"], "0xC004F081"))))
+    return f, ("`slmgr /ato` fails with 0xC004F081: Active Directory-based activation found no usable activation "
+               "object for the product.", [cause("adba-misconfigured")], [])
+
+
+def case_avma_failed():
+    f = Fleet("avma-failed", 134, domain="hv.contoso.com")
+    start = f.end - dt.timedelta(days=2)
+    for name in ("VM-WEB-01", "VM-WEB-02"):
+        c = Client(f, name, "ws2022-std", installed=start - dt.timedelta(days=1))
+        f.client_log(c)
+        f.noise(c.log, start, f.end, 8)
+        t = f.jitter(start, 60)
+        while t < f.end:
+            slui_failure(c, t, "0xC004FD01")
+            t = f.jitter(t + dt.timedelta(hours=8), 30)
+    return f, ("Two Windows Server 2022 VMs with AVMA keys on a Hyper-V host that is not an activated Datacenter: "
+               "8198 with 0xC004FD01.", [cause("avma-failed")], [])
+
+
+def case_license_store_damaged():
+    f = Fleet("license-store-damaged", 135)
+    f.files.append(("clients/PC-HR-066/slmgr-ato.txt", crlf(slmgr_ato(WIN_ENT[0], SKU["win-ent"], "0xC004E015"))))
+    return f, ("`slmgr /ato` fails with 0xC004E015 (license consumption failed): the licence store is damaged.",
+               [cause("license-store-damaged")], [])
+
+
+def case_evaluation_edition():
+    f = Fleet("evaluation-edition", 136)
+    f.files.append(("clients/SRV-TEST01/slmgr-dlv.txt", dlv_file(slmgr_product(
+        "Windows(R), ServerStandardEval edition", "Windows(R) Operating System, TIMEBASED_EVAL channel",
+        status="Licensed", dlv=True, act_id=f.uuid(), partial="MFY9F", key_channel="Retail:TB:Eval",
+        after_status=[minutes_line("Timebased activation expiration", 214560)], trusted=f.end,
+        epid="00454-50000-00001-AT000-03-1033-20348.0000-0502024"))))
+    return f, ("`slmgr /dlv` of a server installed from evaluation media (ServerStandardEval, TIMEBASED_EVAL): it "
+               "must be converted before a KMS or MAK key can activate it.", [cause("evaluation-edition")], [])
+
+
+def case_host_failed_requests():
+    f = Fleet("host-failed-requests", 137)
+    f.files.append(("host/slmgr-dli.txt", crlf(slmgr_product(
+        "Windows(R), ServerStandard edition", "Windows(R) Operating System, VOLUME_KMS_2012R2 channel",
+        status="Licensed", partial="RGTQ7",
+        kms_host=kms_host_block(38, 400, 57, licensed=311, grace=89)))))
+    return f, ("`slmgr /dli` of a Windows Server 2012 R2 KMS host: 57 of 400 requests failed, those of products its "
+               "CSVLK is too old for.", [cause("host-key-mismatch") | {"severity": "warning"}], [])
+
+
+def evtx_of(log):
+    """The log as Windows writes an .evtx (tests/tools/gen_evtx.py). Classic providers without a GUID
+    are left out: gen_evtx's Event template always carries a provider GUID."""
+    import gen_evtx  # noqa: E402 (only this case needs it)
+    timed = []
+    for e in sorted(log.events, key=lambda e: e.time):
+        if not e.provider[1]:
+            continue
+        pairs = e.data if e.named else [(None, v) for v in e.data]
+        data = [(k, gen_evtx.STRING, gen_evtx.s(v), False) for k, v in pairs]
+        event = gen_evtx.Event(e.provider, e.source, e.channel, e.computer, e.event_id, int(e.qualifiers or 0),
+                               e.level, data)
+        unix = int((e.time - dt.datetime(1970, 1, 1)).total_seconds())
+        timed.append((event, gen_evtx.filetime(unix, e.time.microsecond * 10)))
+    return gen_evtx.build_log(timed)
+
+
+def case_duplicate_log_copies():
+    f = Fleet("duplicate-log-copies", 138)
+    host = Host(f, "KMS01")
+    f.host_log(host)
+    start = f.end - dt.timedelta(days=21)
+    clients = [Client(f, n, "win-ent") for n in pc_names(f, "HR", 28)]
+    # PC-HR renamed half way: same machine (one CMID), a new name from then on.
+    renamed = clients[0]
+    old_name = renamed.name
+    renamed_at = f.end - dt.timedelta(days=10)
+    renamed.log = Log(f"clients/{old_name}/Application.xml", renamed.fqdn, "Application", 81234)
+    f.noise(renamed.log, start, f.end, 10)
+    second = clients[1]
+    second.log = Log(f"clients/{second.name}/Application.xml", second.fqdn, "Application", 40321)
+    f.noise(second.log, start, f.end, 10)
+    for c in clients:
+        c.activated = start - dt.timedelta(days=f.rng.uniform(1, 7))
+        host.cmids[c.cmid] = c.activated
+    for c in clients:
+        for t in f.working_times(c.activated + RENEWAL, f.end, RENEWAL):
+            if c is renamed and t >= renamed_at and c.name == old_name:
+                c.name = "PC-HR-PAYROLL"
+                c.fqdn = f"{c.name}.{f.domain}"
+                c.log.computer = c.fqdn
+            exchange(c, host, t)
+            if c.log is not None:
+                for e in c.log.events:
+                    if e.time >= renamed_at and c is renamed:
+                        e.computer = c.fqdn
+    # The customer exported each log twice: the renamed PC's as Application.xml and "Application (1).xml",
+    # the other PC's as .evtx and as XML.
+    f.logs += [(renamed.log, "wevtutil"), (second.log, "wevtutil")]
+    copy = Log(f"clients/{old_name}/Application (1).xml", renamed.log.computer, "Application", 81234)
+    copy.events = renamed.log.events
+    f.logs.append((copy, "wevtutil"))
+    f.files.append((f"clients/{second.name}/Application.evtx", lambda: evtx_of(second.log)))
+    return f, ("Each client log was given twice (Application.xml and \"Application (1).xml\"; .evtx and .xml), one "
+               "of them from a PC renamed half way: one machine each, no duplicate CMID; the fleet is healthy.",
+               [], [])
+
+
+def case_host_log_only_low_count():
+    f = Fleet("host-log-only-low-count", 139, domain="branch.contoso.com")
+    host = Host(f, "KMS-BR2")
+    f.host_log(host)
+    start = f.end - dt.timedelta(days=2, hours=4)
+    clients = [Client(f, n, "win-ent") for n in pc_names(f, "BR2", 8)]
+    first_activations(f, host, clients, start, 0.4)
+    return f, ("Only the Key Management Service log of a new branch host: 8 Windows 11 clients keep asking every 2 "
+               "hours in their initial grace period; the count stays at 8 of 25.",
+               [cause("count-below-threshold")], [])
+
+
+def case_host_log_clients_stopped_renewing():
+    f = Fleet("host-log-clients-stopped-renewing", 140)
+    host = Host(f, "KMS01")
+    f.host_log(host)
+    start = f.end - dt.timedelta(days=61)
+    clients = [Client(f, n, "win-ent") for n in pc_names(f, "SLS", 40)]
+    stopped = set(c.name for c in f.rng.sample(clients, 12))  # moved to a site whose link drops TCP 1688
+    cut = f.end - dt.timedelta(days=21)
+    for c in clients:
+        c.activated = start - dt.timedelta(days=f.rng.uniform(1, 7))
+        host.cmids[c.cmid] = c.activated
+    for c in clients:
+        until = cut if c.name in stopped else f.end
+        for t in f.working_times(c.activated + RENEWAL, until, RENEWAL):
+            exchange(c, host, t)
+    return f, ("Only KMS01's Key Management Service log: 40 clients renew weekly for 2 months, 12 of them stop "
+               "3 weeks before the log ends.", [cause("renewal-overdue") | {"severity": "warning"}], [])
+
+
+def case_pasted_kb_style_event():
+    f = Fleet("pasted-kb-style-event", 141)
+    t = dt.datetime(2024, 3, 15, 9, 12, 44)
+    cmid = f.uuid()
+    payload = (f"0xC004F074, 0x00000000, KMS01.{f.domain}:1688, {cmid}, {fmt_client_time(t)}, 0, 2, 39100, "
+               f"{SKU['win-ent']}, 25")
+    text = [
+        "Subject: Windows not activated on warehouse PC",
+        "",
+        "Hi,",
+        "",
+        "PC-WH-014 shows 'Activate Windows' since it was set up. The event log shows this:",
+        "",
+        "Source: Microsoft-Windows-Security-SPP",
+        f"Date: {us_time(t)}",
+        "Event ID: 12288",
+        "Task Category: None",
+        "Level: Information",
+        "Keywords: Classic",
+        "User: N/A",
+        f"Computer: PC-WH-014.{f.domain}",
+        "Description:",
+        "The client has sent an activation request to the key management service machine.",
+        "Info:",
+        payload,
+        "",
+        "There is no 12289 after it. Other PCs activate fine.",
+        "",
+        "Thanks,",
+        "Maria",
+    ]
+    f.files.append(("ticket.txt", crlf(text)))
+    return f, ("A ticket with one 12288 pasted in Microsoft's KB style (no \"Log Name:\" line) showing 0xC004F074: the "
+               "client cannot reach KMS01.",
+               [cause("host-unreachable"), cause("never-activated", "host-unreachable")], [])
+
+
+NEW_CASES = [
+    case_ato_count_below_threshold, case_ato_unrecognised_error, case_spp_8198_count_only,
+    case_host_key_mismatch_count_zero, case_healthy_server_only_host, case_renewal_running_out_dli,
+    case_kms_license_expired, case_notification_other_reason, case_registered_host_unresolvable,
+    case_retail_media_dns_error, case_mak_rejected, case_adba_no_activation_object, case_adba_error_code,
+    case_avma_failed, case_license_store_damaged, case_evaluation_edition, case_host_failed_requests,
+    case_duplicate_log_copies, case_host_log_only_low_count, case_host_log_clients_stopped_renewing,
+    case_pasted_kb_style_event,
+]
+
+
 CASES = [
     case_healthy_windows_fleet, case_healthy_server_fleet, case_count_below_threshold, case_duplicate_cmid,
     case_count_split_across_hosts, case_host_unreachable, case_srv_record_missing, case_dns_server_failure,
@@ -744,10 +1228,10 @@ CASES = [
     case_activation_limit_exceeded, case_product_key_invalid, case_not_volume_channel, case_never_activated,
     case_online_activation_failed, case_renewal_overdue, case_evidence_gap_no_host_log,
     case_evidence_gap_empty_host_log,
-]
+] + NEW_CASES
 
 
-def expected_yaml(description, expect, info):
+def expected_yaml(description, expect, info, inputs=()):
     lines = [f"description: {json.dumps(description)}", "expect:" + ("" if expect else " []")]
     for e in expect:
         lines.append(f"  - cause: {e['cause']}")
@@ -757,15 +1241,20 @@ def expected_yaml(description, expect, info):
             lines.append(f"    explained_by: [{', '.join(e['explained_by'])}]")
     if info:
         lines.append(f"info: [{', '.join(info)}]")
+    if inputs:
+        lines.append(f"inputs: [{', '.join(inputs)}]")
     return "\n".join(lines) + "\n"
 
 
 README_HEAD = """# Sample fleets
 
 Each folder is one activation story as an administrator would export it: `host/` holds the KMS host's
-logs (`Key Management Service.xml`, sometimes its `Application.xml`), `clients/` the Application logs of
-a few clients. Files are either `wevtutil qe <log> /f:xml` output (bare `<Event>` elements) or an Event
-Viewer "Save as XML" file (`<Events>` root, newest first, with rendered messages). `expected.yaml` lists
+logs (`Key Management Service.xml`, sometimes its `Application.xml` or `slmgr /dli` output), `clients/` the
+Application logs of a few clients. Files are either `wevtutil qe <log> /f:xml` output (bare `<Event>`
+elements) or an Event Viewer "Save as XML" file (`<Events>` root, newest first, with rendered messages).
+Command output (`slmgr /ato`, `/dli`, `/dlv`, as `cscript //nologo slmgr.vbs ... > file` saves it) sits in
+`clients/<machine>/`: slmgr prints no computer name, so kmsdiag joins one machine's files by their folder.
+A case without `host/` and `clients/` is a ticket text on its own. `expected.yaml` lists
 the causes `kmsdiag analyze <folder>` must report at warning or worse (`expect`, exact set) and
 info-level causes that must also appear (`info`); `ctest -R scenario` checks them.
 
@@ -788,7 +1277,9 @@ def main():
         fleet, (description, expect, info) = make()
         shutil.rmtree(out / fleet.case, ignore_errors=True)
         size = fleet.write(out)
-        (out / fleet.case / "expected.yaml").write_text(expected_yaml(description, expect, info))
+        # The newer cases also pin how each input is read (the older ones predate `inputs`).
+        pins = fleet.input_pins() if make in NEW_CASES else ()
+        (out / fleet.case / "expected.yaml").write_text(expected_yaml(description, expect, info, pins))
         rows.append(f"| {fleet.case} | {description} |")
         print(f"{fleet.case}: {size // 1024} KB")
     # The mixed-format bundle is written by make_bundle.py (it reuses this fleet simulation).
