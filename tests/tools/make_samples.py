@@ -1097,7 +1097,8 @@ def evtx_of(log):
         event = gen_evtx.Event(e.provider, e.source, e.channel, e.computer, e.event_id, int(e.qualifiers or 0),
                                e.level, data)
         unix = int((e.time - dt.datetime(1970, 1, 1)).total_seconds())
-        timed.append((event, gen_evtx.filetime(unix, e.time.microsecond * 10)))
+        # The same 100 ns tick as Event.xml writes (it is set when the log is rendered).
+        timed.append((event, gen_evtx.filetime(unix, e.time.microsecond * 10 + e.record_id % 10)))
     return gen_evtx.build_log(timed)
 
 
@@ -1114,8 +1115,11 @@ def case_duplicate_log_copies():
     renamed.log = Log(f"clients/{old_name}/Application.xml", renamed.fqdn, "Application", 81234)
     f.noise(renamed.log, start, f.end, 10)
     second = clients[1]
-    second.log = Log(f"clients/{second.name}/Application.xml", second.fqdn, "Application", 40321)
+    # Given as .evtx and .xml: both must hold the same records with the same EventRecordIDs, and gen_evtx
+    # numbers records from 1 and writes only providers with a GUID.
+    second.log = Log(f"clients/{second.name}/Application.xml", second.fqdn, "Application", 1)
     f.noise(second.log, start, f.end, 10)
+    second.log.events = [e for e in second.log.events if e.provider[1]]
     for c in clients:
         c.activated = start - dt.timedelta(days=f.rng.uniform(1, 7))
         host.cmids[c.cmid] = c.activated
@@ -1126,10 +1130,9 @@ def case_duplicate_log_copies():
                 c.fqdn = f"{c.name}.{f.domain}"
                 c.log.computer = c.fqdn
             exchange(c, host, t)
-            if c.log is not None:
-                for e in c.log.events:
-                    if e.time >= renamed_at and c is renamed:
-                        e.computer = c.fqdn
+    for e in renamed.log.events:  # the noise logged after the rename carries the new name too
+        if e.time >= renamed_at:
+            e.computer = renamed.fqdn
     # The customer exported each log twice: the renamed PC's as Application.xml and "Application (1).xml",
     # the other PC's as .evtx and as XML.
     f.logs += [(renamed.log, "wevtutil"), (second.log, "wevtutil")]
@@ -1137,8 +1140,9 @@ def case_duplicate_log_copies():
     copy.events = renamed.log.events
     f.logs.append((copy, "wevtutil"))
     f.files.append((f"clients/{second.name}/Application.evtx", lambda: evtx_of(second.log)))
-    return f, ("Each client log was given twice (Application.xml and \"Application (1).xml\"; .evtx and .xml), one "
-               "of them from a PC renamed half way: one machine each, no duplicate CMID; the fleet is healthy.",
+    return f, ("Each client log was given twice: PC-HR-003's (renamed PC-HR-PAYROLL 10 days ago) as Application.xml "
+               "and \"Application (1).xml\", PC-HR-011's as .evtx and .xml. One machine each, no duplicate CMID; the "
+               "fleet is healthy.",
                [], [])
 
 
