@@ -1,5 +1,7 @@
 #include "interpret/fact_fields.hpp"
 
+#include <algorithm>
+
 namespace kmsdiag {
 
 Record new_fact(const Record& event, std::string kind) {
@@ -49,13 +51,24 @@ void set_license_status(Record& fact, std::string_view status, const Knowledge& 
   if (!name.empty()) fact.set("license_status_name", std::string(name));
 }
 
-void set_request_common(Record& fact, const std::vector<std::string>& payload, const Knowledge& kb) {
-  fact.set("cmid", guid_or_raw(payload.at(3)));
-  fact.set("client_time", payload.at(4));
-  fact.set("vm", payload.at(5));
-  set_license_status(fact, payload.at(6), kb);
-  fact.set("minutes_to_expiry", payload.at(7));
-  set_product(fact, payload.at(8), kb);
+void set_kms_host(Record& fact, std::string_view server) {
+  fact.set("kms_host", std::string(server));
+  std::string_view name = server, port;
+  const size_t colon = server.rfind(':');
+  const bool bracketed = !server.empty() && server.front() == '[';
+  const size_t close = server.find(']');
+  if (bracketed && close != std::string_view::npos) {
+    name = server.substr(1, close - 1);
+    if (colon != std::string_view::npos && colon > close) port = server.substr(colon + 1);
+  } else if (colon != std::string_view::npos && server.find(':') == colon) {
+    name = server.substr(0, colon);
+    port = server.substr(colon + 1);
+  }
+  if (!port.empty() && port.front() == '_') port.remove_prefix(1);
+  const bool numeric =
+      !port.empty() && std::all_of(port.begin(), port.end(), [](unsigned char c) { return c >= '0' && c <= '9'; });
+  fact.set("kms_host_name", std::string(name));
+  fact.set("kms_port", numeric ? std::string(port) : std::string());
 }
 
 }  // namespace kmsdiag

@@ -5,7 +5,6 @@
 
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "knowledge/knowledge.hpp"
 #include "model/record.hpp"
@@ -26,9 +25,10 @@ void set_product(Record& fact, std::string_view act_id, const Knowledge& kb);
 // Sets license_status and license_status_name (when the table knows the number).
 void set_license_status(Record& fact, std::string_view status, const Knowledge& kb);
 
-// Fields 4-9 of a KMS request payload, laid out alike in 12290 (host) and 12288 (client): cmid,
-// client_time (raw text: its format and time basis vary), vm, license_status, minutes_to_expiry, act_id.
-void set_request_common(Record& fact, const std::vector<std::string>& payload, const Knowledge& kb);
+// Sets kms_host as written and kms_host_name / kms_port: "kms1.contoso.com:1688", "[fe80::1]:1688",
+// "_key.management.server:_1688" (as an Office 2010 sample prints it); kms_port is empty when the text after
+// the last colon is not a port number.
+void set_kms_host(Record& fact, std::string_view server);
 
 // A GUID field in canonical lower case; the trimmed raw text when it is not a GUID (e.g. elided in a doc).
 std::string guid_or_raw(std::string_view text);

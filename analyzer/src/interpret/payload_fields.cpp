@@ -58,14 +58,14 @@ std::optional<std::vector<std::string>> kms_payload(const Record& ev, size_t min
       if (auto fields = split_if_enough(data[0], min_fields)) return fields;
     }
   }
-  return split_if_enough(message_info(ev), min_fields);
+  return split_if_enough(message_after(ev, "Info:"), min_fields);
 }
 
-std::string message_info(const Record& ev) {
+std::string message_after(const Record& ev, std::string_view needle) {
   const std::string_view message = ev.get("message");
-  const size_t at = message.find("Info:");
+  const size_t at = message.find(needle);
   if (at == std::string_view::npos) return "";
-  std::string_view rest = message.substr(at + 5);
+  std::string_view rest = message.substr(at + needle.size());
   while (!rest.empty()) {
     const size_t eol = rest.find('\n');
     const std::string_view line = trim(rest.substr(0, eol));

@@ -18,13 +18,14 @@ std::vector<std::string> data_values(const Record& ev);
 // `text` split on `sep`, each piece trimmed; "a, b," -> {"a", "b", ""}.
 std::vector<std::string> split_trimmed(std::string_view text, char sep);
 
-// The comma-separated KMS payload of 12288/12289/12290 as a list of at least `min_fields` values.
-// Tries, in order: positional Data[1..] (Data[0] holding the joined string), positional Data[0..],
-// the joined string in Data[0], the line after "Info:" in the rendered message. nullopt when none fits.
+// The comma-separated KMS payload (12288/12289/12290, layout payload kms-list) as a list of at least `min_fields`
+// values. Tries, in order: positional Data[1..] (Data[0] holding the joined string), positional Data[0..], the joined
+// string in Data[0], the line after "Info:" in the rendered message. nullopt when none fits.
 std::optional<std::vector<std::string>> kms_payload(const Record& ev, size_t min_fields);
 
-// The text after "Info:" in the rendered message: the rest of that line, or the next non-empty line.
-std::string message_info(const Record& ev);
+// The text after `needle` ("Info:") in the rendered message: the rest of that line, or the next non-empty
+// line; "" when the message has no `needle`.
+std::string message_after(const Record& ev, std::string_view needle);
 
 // The first line of the rendered message containing `needle` (case-sensitive), trimmed; "" when none.
 std::string message_line_with(const Record& ev, std::string_view needle);

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "knowledge/event_layouts.hpp"
+
 namespace kmsdiag {
 
 struct ErrorInfo {
@@ -75,6 +77,7 @@ class Knowledge {
   std::vector<std::string> causes;                          // catalog cause ids error codes may point to
   std::vector<std::string> event_providers;                 // provider-name fragments of licensing events
   std::vector<std::string> kms_channels;                    // channels whose every event is a licensing event
+  EventLayouts event_layouts;                               // event id -> payload layout (event-layouts.yaml)
 };
 
 }  // namespace kmsdiag

@@ -178,6 +178,7 @@ Knowledge Knowledge::load(const std::string& dir) {
   table("products.yaml", load_products);
   table("license-status.yaml", load_license_status);
   table("event-sources.yaml", load_event_sources);
+  table("event-layouts.yaml", load_event_layouts);
 
   std::vector<fs::path> label_files;
   std::error_code ec;
