@@ -1010,6 +1010,45 @@ def case_retail_media_dns_error():
                "KMS at all; no SRV record is missing.", [cause("not-volume-channel")], [])
 
 
+def folder_log_with_8198(f, name, sku_key, hr, *, sku=None):
+    """One machine's Application log, saved in its own folder next to its slmgr output, whose only KMS
+    evidence is slui's 8198 with hr (every 8 hours for two days)."""
+    start = f.end - dt.timedelta(days=2)
+    c = Client(f, name, sku_key, installed=start - dt.timedelta(days=1))
+    c.log = Log(f"clients/{name}/Application.xml", c.fqdn, "Application", f.rng.randint(5000, 400000))
+    f.logs.append((c.log, "wevtutil"))
+    f.noise(c.log, start, f.end, 8)
+    t = f.jitter(start, 60)
+    while t < f.end:
+        slui_failure(c, t, hr, trigger="TimerEvent", sku=sku)
+        t = f.jitter(t + dt.timedelta(hours=8), 30)
+    return c
+
+
+def case_registered_host_unresolvable_8198():
+    f = Fleet("registered-host-unresolvable-8198", 142)
+    c = folder_log_with_8198(f, "PC-LAB-311", "win-ent", "0x8007232B")
+    f.files.append((f"clients/{c.name}/slmgr-dlv.txt", dlv_file(slmgr_product(
+        *WIN_ENT, status="Initial grace period", dlv=True, act_id=SKU["win-ent"], partial="2YT43",
+        after_status=[minutes_line("Time remaining", 41020)], trusted=f.end,
+        kms_client=kms_client_block(f.uuid(), "Registered KMS machine name: kms-old.contoso.com:1688")))))
+    return f, ("The same story as registered-host-unresolvable, told by the PC's Application log (8198 with "
+               "0x8007232B) next to its `slmgr /dlv` in one folder: the registered kms-old.contoso.com does not "
+               "resolve.", [cause("host-unreachable"), cause("never-activated", "host-unreachable")], [])
+
+
+def case_retail_media_dns_error_8198():
+    f = Fleet("retail-media-dns-error-8198", 143)
+    c = folder_log_with_8198(f, "PC-MKT-023", "win-pro", "0x8007007B", sku=SKU["win-retail-a"])
+    f.files.append((f"clients/{c.name}/slmgr-dlv.txt", dlv_file(slmgr_product(
+        "Windows(R), Professional edition", "Windows(R) Operating System, RETAIL channel",
+        status="Initial grace period", dlv=True, act_id=SKU["win-retail-a"], partial="3V66T",
+        key_channel="Retail", after_status=[minutes_line("Time remaining", 41470)], trusted=f.end,
+        epid="00330-80000-00000-AA000-03-1033-22621.0000-0742024"))))
+    return f, ("The same story as retail-media-dns-error, told by the PC's Application log (8198 with 0x8007007B) "
+               "next to its `slmgr /dlv` (RETAIL channel) in one folder.", [cause("not-volume-channel")], [])
+
+
 def case_mak_rejected():
     f = Fleet("mak-rejected", 131)
     folder = "clients/PC-FLD-004"
@@ -1221,7 +1260,7 @@ NEW_CASES = [
     case_retail_media_dns_error, case_mak_rejected, case_adba_no_activation_object, case_adba_error_code,
     case_avma_failed, case_license_store_damaged, case_evaluation_edition, case_host_failed_requests,
     case_duplicate_log_copies, case_host_log_only_low_count, case_host_log_clients_stopped_renewing,
-    case_pasted_kb_style_event,
+    case_pasted_kb_style_event, case_registered_host_unresolvable_8198, case_retail_media_dns_error_8198,
 ]
 
 
