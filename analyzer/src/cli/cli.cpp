@@ -12,6 +12,7 @@
 #include "cli/dns_command.hpp"
 #include "cli/progress_line.hpp"
 #include "report/report.hpp"
+#include "rules/schema_markdown.hpp"
 
 namespace kmsdiag {
 namespace {
@@ -86,6 +87,8 @@ int run_cli(int argc, char** argv) {
   rules_cmd->require_subcommand(1);
   auto* validate = rules_cmd->add_subcommand("validate", "Load every rule and table; report bad ones as file:line");
   auto* test = rules_cmd->add_subcommand("test", "Run every rule's positive and negative examples");
+  auto* schema = rules_cmd->add_subcommand(
+      "schema", "Print rules/records.md as generated from rules/schema.yaml (kmsdiag rules schema > rules/records.md)");
 
   try {
     app.parse(argc, argv);
@@ -103,6 +106,11 @@ int run_cli(int argc, char** argv) {
   if (*validate) {
     if (!rules_ok) return kExitConfig;
     std::cout << fmt::format("{}: {} rules and their tables are valid\n", dir, loaded.rules.size());
+    return kExitOk;
+  }
+  if (*schema) {
+    if (loaded.rules.schema() == nullptr) return kExitConfig;
+    std::cout << records_markdown(*loaded.rules.schema());
     return kExitOk;
   }
   if (*test) {

@@ -3,9 +3,11 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 
 #include "report/finding_outline.hpp"
 #include "report/report.hpp"
+#include "rules/record_schema.hpp"
 
 namespace kmsdiag {
 namespace {
@@ -33,6 +35,28 @@ Json evidence_json(const Evidence& e) {
   return j;
 }
 
+// A fact as its schema type: ints and numbers as JSON numbers, bools as true/false. A value that does not
+// parse as its type (or a fact the schema does not type) stays a string, so nothing is lost.
+Json fact_json(const RecordSchema* schema, const std::string& name, const std::string& value) {
+  const std::optional<ValueType> type = schema ? fact_value_type(*schema, name) : std::nullopt;
+  if (!type) return value;
+  const FieldSpec spec{name, *type, {}, ""};
+  if (value.empty() || !value_has_type(spec, value)) return value;
+  switch (*type) {
+    case ValueType::integer:
+      return std::stoll(value);
+    case ValueType::number: {
+      const double d = to_number(value).value_or(0);
+      if (d == static_cast<double>(static_cast<int64_t>(d)) && std::abs(d) < 9e15) return static_cast<int64_t>(d);
+      return d;
+    }
+    case ValueType::boolean:
+      return value == "1";
+    default:
+      return value;
+  }
+}
+
 Json finding_json(const Finding& f, bool root_cause) {
   Json j;
   j["rule_id"] = f.rule_id;
@@ -53,7 +77,8 @@ Json finding_json(const Finding& f, bool root_cause) {
   j["first_time"] = time_or_null(f.first_ms);
   j["last_time"] = time_or_null(f.last_ms);
   j["facts"] = Json::object();
-  for (const auto& [key, value] : f.facts) j["facts"][key] = value;
+  const std::shared_ptr<const RecordSchema> schema = published_record_schema();
+  for (const auto& [key, value] : f.facts) j["facts"][key] = fact_json(schema.get(), key, value);
   return j;
 }
 

@@ -36,6 +36,8 @@ struct Rule {
   std::vector<std::string> explains;
   std::vector<Record> positive, negative;  // embedded examples
   int positive_line = 0, negative_line = 0;
+  // Where the parts the schema check reports on were written (1-based; 0 when absent).
+  int kind_line = 0, group_by_line = 0, explain_line = 0, evidence_line = 0;
   std::vector<std::string> aggregates;  // aggregate names `having` and `explain` ask for
 };
 

@@ -52,7 +52,7 @@ class RuleReader {
   Operand operand(const YAML::Node& n);
   void conditions(const YAML::Node& map, std::string_view what, bool aggregates_only, std::vector<Condition>& out);
   void condition_ops(const std::string& field, const YAML::Node& ops, std::vector<Condition>& out);
-  void match(const YAML::Node& n, MatchSpec& m);
+  void match(const YAML::Node& n, Rule& rule);
   std::vector<Record> examples(const YAML::Node& list, std::string_view what);
   void collect_aggregates(Rule& rule);
 
@@ -211,19 +211,26 @@ void RuleReader::conditions(const YAML::Node& map, std::string_view what, bool a
   }
 }
 
-void RuleReader::match(const YAML::Node& n, MatchSpec& m) {
+void RuleReader::match(const YAML::Node& n, Rule& rule) {
+  MatchSpec& m = rule.match;
   if (!n.IsMap()) {
     error(n, "'match' must be a map");
     return;
   }
   check_keys(n, "match", {"kind", "where", "any", "group_by", "window", "having"});
-  if (auto kind = required(n, "kind")) m.kinds = scalar_list(*kind, "'kind'", true);
+  if (auto kind = required(n, "kind")) {
+    m.kinds = scalar_list(*kind, "'kind'", true);
+    rule.kind_line = line_of(*kind);
+  }
   if (n["where"]) conditions(n["where"], "'where'", false, m.where);
   if (const YAML::Node any = n["any"]) {
     if (!any.IsSequence() || any.size() == 0) error(any, "'any' must be a non-empty list of condition maps");
     for (const YAML::Node& alt : any) conditions(alt, "an 'any' entry", false, m.any.emplace_back());
   }
-  if (n["group_by"]) m.group_by = scalar_list(n["group_by"], "'group_by'", true);
+  if (n["group_by"]) {
+    m.group_by = scalar_list(n["group_by"], "'group_by'", true);
+    rule.group_by_line = line_of(n["group_by"]);
+  }
   if (const YAML::Node window = n["window"]) {
     static const RE2 kWindow(R"(\s*(\d{1,9})\s*([smhd])\s*)");
     int64_t amount = 0;
@@ -316,9 +323,15 @@ std::unique_ptr<Rule> RuleReader::read(const YAML::Node& doc) {
     rule->severity = s.value_or(Severity::info);
   }
   if (auto n = required(doc, "title")) rule->title = scalar(*n, "'title'").value_or("");
-  if (auto n = required(doc, "match")) match(*n, rule->match);
-  if (auto n = required(doc, "explain")) rule->explain = text_template(*n, "'explain'").value_or(TextTemplate{});
-  if (doc["evidence"]) rule->evidence = text_template(doc["evidence"], "'evidence'").value_or(TextTemplate{});
+  if (auto n = required(doc, "match")) match(*n, *rule);
+  if (auto n = required(doc, "explain")) {
+    rule->explain = text_template(*n, "'explain'").value_or(TextTemplate{});
+    rule->explain_line = line_of(*n);
+  }
+  if (doc["evidence"]) {
+    rule->evidence = text_template(doc["evidence"], "'evidence'").value_or(TextTemplate{});
+    rule->evidence_line = line_of(doc["evidence"]);
+  }
   if (auto n = required(doc, "remediation")) rule->remediation = scalar_list(*n, "'remediation'", false);
   if (doc["references"]) rule->references = scalar_list(doc["references"], "'references'", false, true);
   if (const YAML::Node explains = doc["explains"]) {

@@ -7,9 +7,11 @@
 #include <set>
 
 #include "rules/finding_links.hpp"
+#include "rules/record_schema.hpp"
 #include "rules/rule.hpp"
 #include "rules/rule_engine.hpp"
 #include "rules/rule_parser.hpp"
+#include "rules/rule_schema_check.hpp"
 
 namespace kmsdiag {
 
@@ -22,7 +24,7 @@ RuleSet::~RuleSet() = default;
 RuleSet::RuleSet(RuleSet&&) noexcept = default;
 RuleSet& RuleSet::operator=(RuleSet&&) noexcept = default;
 
-RuleSet RuleSet::load(const std::string& dir, const Knowledge& kb, std::vector<RuleError>& errors) {
+RuleSet RuleSet::load(const std::string& dir, const Knowledge& kb, std::vector<RuleError>& errors, SchemaCheck check) {
   namespace fs = std::filesystem;
   RuleSet set;
   set.kb_ = &kb;
@@ -33,12 +35,19 @@ RuleSet RuleSet::load(const std::string& dir, const Knowledge& kb, std::vector<R
   }
   const fs::path catalog_path = fs::path(dir) / kCauseCatalogFile;
   const std::optional<CauseCatalog> catalog = load_cause_catalog(catalog_path.string(), errors);
+  if (check == SchemaCheck::on)
+    if (std::optional<RecordSchema> schema = load_record_schema((fs::path(dir) / kRecordSchemaFile).string(), errors)) {
+      set.schema_ = std::make_shared<const RecordSchema>(std::move(*schema));
+      publish_record_schema(set.schema_);
+    }
 
   // Rule files are the folder's *.yaml (not tables/, not the catalog), in name order.
   std::vector<fs::path> files;
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     const fs::path& p = it->path();
-    if (it->is_regular_file(ec) && p.extension() == ".yaml" && p.filename() != kCauseCatalogFile) files.push_back(p);
+    if (it->is_regular_file(ec) && p.extension() == ".yaml" && p.filename() != kCauseCatalogFile &&
+        p.filename() != kRecordSchemaFile)
+      files.push_back(p);
   }
   if (ec) errors.push_back({dir, 0, "cannot list folder: " + ec.message()});
   std::sort(files.begin(), files.end());
@@ -47,6 +56,7 @@ RuleSet RuleSet::load(const std::string& dir, const Knowledge& kb, std::vector<R
   for (const fs::path& p : files) {
     std::unique_ptr<Rule> rule = load_rule_file(p.string(), catalog ? &*catalog : nullptr, errors);
     if (!rule) continue;
+    if (set.schema_ && !check_rule_schema(*rule, *set.schema_, errors)) continue;
     if (!ids.insert(rule->id).second) {
       errors.push_back({rule->file, 0, fmt::format("duplicate rule id '{}'", rule->id)});
       continue;
@@ -59,6 +69,7 @@ RuleSet RuleSet::load(const std::string& dir, const Knowledge& kb, std::vector<R
 size_t RuleSet::size() const { return rules_.size(); }
 
 std::vector<Finding> RuleSet::evaluate(const std::vector<Record>& records) const {
+  if (observer_) observer_(records);
   const RecordIndex index(records);
   std::vector<Finding> findings;
   for (const auto& rule : rules_) {

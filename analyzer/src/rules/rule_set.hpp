@@ -1,6 +1,7 @@
 // Root-cause rules loaded at run time from rules/*.yaml (format: rules/README.md).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,7 +19,12 @@ struct RuleError {
   std::string describe() const;  // "file:line: message"
 };
 
-struct Rule;  // defined in rules/rule.hpp
+struct Rule;          // defined in rules/rule.hpp
+struct RecordSchema;  // defined in rules/record_schema.hpp
+
+// Whether RuleSet::load checks rules against the folder's schema.yaml. Always `on` for real rule folders;
+// `off` only for tests of the engine that use made-up kinds.
+enum class SchemaCheck { on, off };
 
 class RuleSet {
  public:
@@ -27,11 +33,15 @@ class RuleSet {
   RuleSet(RuleSet&&) noexcept;
   RuleSet& operator=(RuleSet&&) noexcept;
 
-  // Loads every rule file in `dir` (tables/ excluded). A bad rule is reported in `errors` with its
-  // file and line and left out; it never passes silently.
-  static RuleSet load(const std::string& dir, const Knowledge& kb, std::vector<RuleError>& errors);
+  // Loads every rule file in `dir` (tables/ excluded) and checks each against the record schema
+  // (`dir`/schema.yaml). A bad rule is reported in `errors` with its file and line and left out; it never
+  // passes silently.
+  static RuleSet load(const std::string& dir, const Knowledge& kb, std::vector<RuleError>& errors,
+                      SchemaCheck check = SchemaCheck::on);
 
   size_t size() const;
+  // The record schema the rules were checked against; nullptr when not loaded (SchemaCheck::off, or bad).
+  const RecordSchema* schema() const { return schema_.get(); }
   const std::vector<std::unique_ptr<Rule>>& rules() const { return rules_; }
 
   // Findings for these records, root causes linked to the symptoms they explain, sorted root
@@ -41,9 +51,17 @@ class RuleSet {
   // Runs every rule's embedded positive and negative examples; each failure is one error.
   std::vector<RuleError> check_examples() const;
 
+  // Called with every record set `evaluate` sees, before the rules run: lets a test check the facts
+  // the real pipeline hands to the rules (tests/schema conformance) without another code path.
+  void set_record_observer(std::function<void(const std::vector<Record>&)> observer) {
+    observer_ = std::move(observer);
+  }
+
  private:
   std::vector<std::unique_ptr<Rule>> rules_;
   const Knowledge* kb_ = nullptr;
+  std::shared_ptr<const RecordSchema> schema_;
+  std::function<void(const std::vector<Record>&)> observer_;
 };
 
 }  // namespace kmsdiag

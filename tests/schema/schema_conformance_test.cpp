@@ -1,0 +1,96 @@
+// Runs the real pipeline over every sample fleet and the real corpus exports and checks every fact the
+// rules see against rules/schema.yaml: its kind declared, each field declared for that kind, each
+// non-empty value of the declared type. A violation means a rule written from records.md would silently
+// miss (or mis-compare) real data.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "cli/analysis_pipeline.hpp"
+#include "knowledge/knowledge.hpp"
+#include "rules/record_schema.hpp"
+#include "rules/rule_set.hpp"
+
+namespace kmsdiag {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Violation text ("kind.field = \"value\" (type)") -> occurrences.
+using Violations = std::map<std::string, size_t>;
+
+void check_records(const RecordSchema& schema, const std::vector<Record>& records, Violations& out) {
+  for (const Record& r : records) {
+    const KindSpec* kind = schema.kind(r.kind);
+    if (!kind) {
+      ++out["kind " + r.kind + " (not declared)"];
+      continue;
+    }
+    for (const Field& f : r.fields) {
+      const FieldSpec* spec = schema.field(*kind, f.key);
+      if (!spec)
+        ++out[r.kind + "." + f.key + " (not declared)"];
+      else if (!f.value.empty() && !value_has_type(*spec, f.value))
+        ++out[r.kind + "." + f.key + " = \"" + f.value + "\" (" + std::string(value_type_name(spec->type)) + ")"];
+    }
+  }
+}
+
+std::vector<std::vector<std::string>> inputs() {
+  std::vector<std::vector<std::string>> runs;
+  std::vector<fs::path> samples;
+  for (const auto& e : fs::directory_iterator(fs::path(KMSDIAG_SOURCE_DIR) / "samples"))
+    if (e.is_directory()) samples.push_back(e.path());
+  std::sort(samples.begin(), samples.end());
+  for (const fs::path& p : samples) runs.push_back({p.string()});
+  std::vector<std::string> corpus;
+  const fs::path real = fs::path(KMSDIAG_CORPUS_DIR) / "real";
+  std::error_code ec;
+  if (fs::is_directory(real, ec))
+    for (const auto& e : fs::directory_iterator(real))
+      if (e.path().extension() == ".evtx") corpus.push_back(e.path().string());
+  std::sort(corpus.begin(), corpus.end());
+  for (const std::string& p : corpus) runs.push_back({p});
+  return runs;
+}
+
+TEST(SchemaConformance, EveryFactTheRulesSeeIsDeclaredAndTyped) {
+  const std::string rules_dir = std::string(KMSDIAG_SOURCE_DIR) + "/rules";
+  const Knowledge kb = Knowledge::load(rules_dir + "/tables");
+  std::vector<RuleError> errors;
+  RuleSet rules = RuleSet::load(rules_dir, kb, errors);
+  ASSERT_NE(rules.schema(), nullptr) << (errors.empty() ? "no schema" : errors.front().describe());
+
+  Violations violations;
+  size_t facts = 0;
+  std::mutex mu;
+  rules.set_record_observer([&](const std::vector<Record>& records) {
+    const std::lock_guard lock(mu);
+    facts += records.size();
+    check_records(*rules.schema(), records, violations);
+  });
+  const auto runs = inputs();
+  ASSERT_FALSE(runs.empty());
+  for (const auto& paths : runs) {
+    PipelineOptions options;
+    options.paths = paths;
+    options.jobs = 2;
+    run_analysis(options, kb, rules);
+  }
+  std::cout << "checked " << facts << " facts from " << runs.size() << " runs against rules/schema.yaml\n";
+  std::string report;
+  for (const auto& [what, count] : violations) report += "  " + what + " x" + std::to_string(count) + "\n";
+  EXPECT_TRUE(violations.empty()) << violations.size() << " distinct schema violations in " << facts << " facts from "
+                                  << runs.size() << " runs:\n"
+                                  << report;
+  EXPECT_GT(facts, 0u);
+}
+
+}  // namespace
+}  // namespace kmsdiag
