@@ -37,7 +37,7 @@ void load_error_codes(const YamlTable& t, Knowledge& kb) {
   const YAML::Node codes = t.root()["codes"];
   t.expect_sequence(codes, "codes");
   for (const auto& entry : codes) {
-    t.expect_keys(entry, {"code", "symbol", "meaning", "cause", "fix", "kms"});
+    t.expect_keys(entry, {"code", "symbol", "meaning", "cause", "fix", "kms"}, {"source"});
     ErrorInfo info;
     info.code = Knowledge::canonical_code(t.text(entry, "code"));
     if (info.code.empty()) t.fail(entry["code"], fmt::format("'{}' is not an HRESULT", t.text(entry, "code")));
