@@ -15,11 +15,15 @@ constexpr std::string_view kLicenseState = "license.state";
 
 // Where evidence about one machine is gathered. slmgr and ospp do not print the computer name, so
 // their output is placed by its folder: a bundle keeps each machine's files in a folder of its own.
-std::string place_of(const Record& r) {
-  if (!trim(r.machine).empty()) return "machine:" + machine_key(r.machine);
+std::string folder_of(const Record& r) {
   const std::string& path = r.source.path;
   const size_t slash = path.find_last_of("/\\!");
   return "folder:" + (slash == std::string::npos ? std::string() : path.substr(0, slash));
+}
+
+std::string place_of(const Record& r) {
+  if (!trim(r.machine).empty()) return "machine:" + machine_key(r.machine);
+  return folder_of(r);
 }
 
 struct MachineContext {
@@ -164,7 +168,9 @@ void annotate_machine_context(std::vector<Record>& facts) {
   if (context.empty()) return;
   for (Record& f : facts) {
     if (f.kind != kAttempt) continue;
-    const auto it = context.find(place_of(f));
+    // An event log names its machine; the slmgr output beside it in the same folder does not.
+    auto it = context.find(place_of(f));
+    if (it == context.end()) it = context.find(folder_of(f));
     if (it == context.end()) continue;
     if (!it->second.kms_host_source.empty() && !f.has("kms_host_source"))
       f.set("kms_host_source", it->second.kms_host_source);
