@@ -8,6 +8,13 @@
 namespace kmsdiag::correlation {
 namespace {
 
+// One client of a host, as the host's own 12290s show it.
+struct ClientTrace {
+  uint64_t requests = 0;
+  int64_t last_ms = kNoTime;
+  int64_t last_unlicensed_ms = kNoTime;  // latest request asking from a non-activated state
+};
+
 struct HostActivity {
   std::string display;
   const Record* first_source = nullptr;
@@ -17,7 +24,30 @@ struct HostActivity {
   const Record* latest_answer = nullptr;
   std::optional<double> max_n_policy;
   std::optional<uint64_t> distinct_cmids_30d;  // only for hosts whose own log was supplied
+  std::map<std::string, ClientTrace> cmids;    // by lower-case CMID, from its own 12290s
+  int64_t last_request_ms = kNoTime;
 };
+
+constexpr int64_t kRenewalSlackMs = 8 * kDayMs;  // renewals come every 7 days
+
+// Clients that renewed (2+ requests) and then went silent for more than a renewal interval before the
+// host's newest request: retired, reimaged, moved elsewhere, or stuck.
+std::vector<std::string> stale_cmids(const HostActivity& h) {
+  std::vector<std::string> out;
+  if (h.last_request_ms == kNoTime) return out;
+  for (const auto& [cmid, c] : h.cmids)
+    if (c.requests >= 2 && c.last_ms != kNoTime && c.last_ms < h.last_request_ms - kRenewalSlackMs) out.push_back(cmid);
+  return out;
+}
+
+// Clients that asked from a non-activated state within the 30 days up to the host's newest request.
+uint64_t retrying_cmids(const HostActivity& h) {
+  if (h.last_request_ms == kNoTime) return 0;
+  uint64_t n = 0;
+  for (const auto& [cmid, c] : h.cmids)
+    n += c.last_unlicensed_ms != kNoTime && c.last_unlicensed_ms >= h.last_request_ms - kCountWindowMs;
+  return n;
+}
 
 void seen(HostActivity& h, std::string_view name, const Record& r) {
   if (h.display.empty()) h.display = std::string(trim(name));
@@ -45,6 +75,14 @@ Record host_record(const HostActivity& h) {
   r.set("host_requests", std::to_string(h.host_requests));
   r.set("host_failures", std::to_string(h.host_failures));
   r.set("distinct_cmids_30d", h.distinct_cmids_30d ? std::to_string(*h.distinct_cmids_30d) : "");
+  if (h.host_requests > 0) {
+    const std::vector<std::string> stale = stale_cmids(h);
+    std::string list;
+    for (size_t i = 0; i < stale.size() && i < 20; ++i) list += (list.empty() ? "" : ",") + stale[i];
+    r.set("stale_cmids", std::to_string(stale.size()));
+    r.set("stale_cmid_list", list);
+    r.set("retrying_cmids_30d", std::to_string(retrying_cmids(h)));
+  }
   return r;
 }
 
@@ -79,6 +117,17 @@ std::vector<Record> summarise_hosts(const std::vector<Record>& facts, const std:
     if (!trim(f.get("client")).empty()) h.clients.insert(machine_key(f.get("client")));
     ++h.host_requests;
     h.host_failures += is_error_code(f.get("hresult"));
+    if (f.time_ms != kNoTime && (h.last_request_ms == kNoTime || f.time_ms > h.last_request_ms))
+      h.last_request_ms = f.time_ms;
+    if (const std::string cmid = ascii_lower(trim(f.get("cmid"))); !cmid.empty()) {
+      ClientTrace& c = h.cmids[cmid];
+      ++c.requests;
+      if (f.time_ms != kNoTime && (c.last_ms == kNoTime || f.time_ms > c.last_ms)) c.last_ms = f.time_ms;
+      const auto status = trim(f.get("license_status"));
+      if (!status.empty() && status != "1" && f.time_ms != kNoTime &&
+          (c.last_unlicensed_ms == kNoTime || f.time_ms > c.last_unlicensed_ms))
+        c.last_unlicensed_ms = f.time_ms;
+    }
     if (const auto estimate = to_number(f.get("host_count_estimate")))
       h.distinct_cmids_30d = std::max<uint64_t>(h.distinct_cmids_30d.value_or(0), static_cast<uint64_t>(*estimate));
   }
