@@ -30,6 +30,10 @@ bool is_error_code(std::string_view hresult);
 // "1" / "0" for boolean fields.
 inline std::string flag(bool value) { return value ? "1" : "0"; }
 
+// Removes dated facts identical (kind, machine, time, EventRecordID, fields) to one read from another input:
+// the same log given twice counts once.
+void drop_duplicate_sources(std::vector<Record>& facts);
+
 // One `input` record per summary; kms_log from 12290 facts in the file or from its name.
 std::vector<Record> summarise_inputs(const std::vector<Record>& facts, const std::vector<InputSummary>& inputs);
 

@@ -8,6 +8,7 @@ void correlate(std::vector<Record>& facts, const std::vector<InputSummary>& inpu
   using namespace correlation;
   // Every step reads only interpreted facts (plus the attempts, for the summaries that count them),
   // so the derived records are computed first and appended at the end.
+  drop_duplicate_sources(facts);
   annotate_host_counts(facts);
   std::vector<Record> input_records = summarise_inputs(facts, inputs);
   bool host_logs = false;
