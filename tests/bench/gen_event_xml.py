@@ -7,10 +7,14 @@ Two modes:
   kms     A KMS host's "Key Management Service" log: 12290 requests from many clients.
   host-fleet  The same log for the fleet tests/tools/gen_evtx.py --mix host-fleet simulates (--clients,
           --months, --failing; --size is ignored): healthy clients renew weekly, refused ones retry every 2 hours.
+          --truth FILE also writes what an exact analysis must report of it, as JSON: requests, the most
+          distinct CMIDs in any 30-day window, and those in the 30 days up to the newest request.
 Events follow each other without newlines, as wevtutil writes them. Same arguments -> same bytes.
 """
 import argparse
+import collections
 import itertools
+import json
 import pathlib
 import random
 import sys
@@ -140,13 +144,43 @@ class Generator:
                         f'{self.rnd.choice(ACT_IDS)}')
 
 
-    def fleet_events(self, clients, months, failing, seed):
+    def fleet_events(self, clients, months, failing, seed, truth):
         """The KMS host log of gen_evtx's simulated fleet (the same requests as its host-fleet mix)."""
         for r in gen_evtx.fleet_requests(clients, months, failing, seed):
+            frac = r['time'] * 7919 % 10_000_000
+            truth.add(r['time'] * 1000 + frac // 10_000, r['cmid'])
             h, _ = self.head((SPP[0], SPP[1], 'KmsRequests'), 12290, 16384, 4, 'Key Management Service',
-                             stamps(r['time'], r['time'] * 7919 % 10_000_000))
+                             stamps(r['time'], frac))
             yield h + data(','.join([r['hr'], r['n_policy'], r['client'], r['cmid'], gen_evtx.client_time(r['time']),
                                      r['vm'], r['status'], r['minutes'], r['act_id']]))
+
+
+class CountTruth:
+    """A KMS host's count over requests given in time order: a CMID counts for 30 days after each request."""
+    WINDOW_MS = 30 * 86400 * 1000
+
+    def __init__(self):
+        self.requests = 0
+        self.window = collections.deque()  # (time ms, cmid) of the requests in the current window
+        self.in_window = collections.Counter()
+        self.most = 0
+
+    def add(self, t_ms, cmid):
+        self.requests += 1
+        while self.window and self.window[0][0] < t_ms - self.WINDOW_MS:
+            _, old = self.window.popleft()
+            self.in_window[old] -= 1
+            if not self.in_window[old]:
+                del self.in_window[old]
+        self.window.append((t_ms, cmid))
+        self.in_window[cmid] += 1
+        self.most = max(self.most, len(self.in_window))
+
+    def write(self, path):
+        with open(path, 'w') as f:
+            json.dump({'requests': self.requests, 'distinct_cmids_30d': self.most,
+                       'current_cmids_30d': len(self.in_window)}, f)
+            f.write('\n')
 
 
 def main():
@@ -157,11 +191,13 @@ def main():
     ap.add_argument('--clients', type=int, default=2000, help='host-fleet: number of KMS clients')
     ap.add_argument('--months', type=int, default=12, help='host-fleet: 30-day months of requests')
     ap.add_argument('--failing', type=float, default=0.02, help='host-fleet: fraction of clients refused')
+    ap.add_argument('--truth', help='host-fleet: write the counts an exact analysis reports here (JSON)')
     ap.add_argument('out', help="output file ('-' for stdout)")
     args = ap.parse_args()
     gen = Generator('kms' if args.mode == 'host-fleet' else args.mode, args.seed)
+    truth = CountTruth()
     if args.mode == 'host-fleet':
-        events = gen.fleet_events(args.clients, args.months, args.failing, args.seed)
+        events = gen.fleet_events(args.clients, args.months, args.failing, args.seed, truth)
     else:
         target = parse_size(args.size)
         make = gen.client_event if args.mode == 'client' else gen.kms_event
@@ -180,6 +216,8 @@ def main():
     out.write(b''.join(batch) + b'\r\n')
     if out is not sys.stdout.buffer:
         out.close()
+    if args.truth:
+        truth.write(args.truth)
 
 
 if __name__ == '__main__':

@@ -9,6 +9,8 @@
 #           SLICE_MB slice of (a): it reads ~0.3 MB/s) and kmsdiag's reader (bench_ingest), with record counts.
 #   whole   `kmsdiag analyze --format json` of (a), (b), (c): wall, MB/s, peak RSS.
 #   bundle  `kmsdiag analyze --jobs 1 DIR` against the default (one job per core): CPU utilisation, speed-up.
+#   storage run_storage.sh: a ~1,000,000-request host log (50,000 clients, 90 days) and (a), analysed in
+#           full: wall, peak RSS, facts kept vs interpreted, 30-day distinct CMIDs reported vs the truth.
 # and a summary of every target, met or NOT met. Times are medians of REPS runs after warming the page cache;
 # a peer whose first run takes longer than SLOW_S seconds runs once (the table says so).
 # MB = 10^6 bytes (as bench_ingest prints), RSS in MiB. Exit 0 whatever the figures; 1 when something
@@ -39,8 +41,8 @@ mkdir -p "$work"
 bench="$build/tests/bench/bench_ingest"
 kmsdiag="$build/kmsdiag"
 failures=0
-for exe in "$bench" "$kmsdiag"; do
-  [ -x "$exe" ] || { echo "missing $exe: ninja -C $build bench_ingest kmsdiag" >&2; exit 1; }
+for exe in "$bench" "$kmsdiag" "$build/tests/bench/bench_analyze"; do
+  [ -x "$exe" ] || { echo "missing $exe: ninja -C $build bench_ingest bench_analyze kmsdiag" >&2; exit 1; }
 done
 for tool in evtxexport /usr/bin/evtx_dump.py /usr/bin/time python3; do
   command -v "$tool" > /dev/null || { echo "missing $tool" >&2; exit 1; }
@@ -221,6 +223,8 @@ util='' speedup=''
 [ -n "${bwall[default]:-}" ] && util=$(calc "${bcpu[default]} / ${bwall[default]}")
 [ -n "${bwall[default]:-}" ] && [ -n "${bwall[1]:-}" ] && speedup=$(calc "${bwall[1]} / ${bwall[default]}")
 echo "  speed-up of the default over --jobs 1: $(fmt "$speedup" 2 x)"
+
+"$here/run_storage.sh" "$build" "$work" "$evtx" || { echo "  !! run_storage.sh could not run"; failures=$((failures + 1)); }
 
 # ---------------------------------------------------------------------------------------------------------
 # Targets

@@ -4,9 +4,11 @@
 #include <malloc.h>
 
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <thread>
 
+#include "correlate/correlation_steps.hpp"
 #include "correlate/correlator.hpp"
 #include "ingest/ingest_driver.hpp"
 #include "interpret/fact_store.hpp"
@@ -38,13 +40,19 @@ class Progress {
   std::atomic<uint64_t> records_{0}, done_{0};
 };
 
+// Where the facts of every unit go: the host logs' 12290s to the ledger, which aggregates them as they
+// come (a host log holds millions), every other fact to the store.
+struct FactSinks {
+  FactStore& store;
+  correlation::HostRequestLedger& ledger;
+};
+
 // One unit of ingest (a file or an archive member), on its worker thread: interprets each record as
-// it streams in and hands the facts straight to the store, so only KMS facts within the budget are
-// kept, never the raw input.
+// it streams in and hands the facts straight on, so only KMS facts are kept, never the raw input.
 class InterpretingSink final : public IngestSink {
  public:
-  InterpretingSink(const Knowledge& kb, Progress& progress, FactStore& store, uint64_t unit)
-      : interpreter_(kb), progress_(progress), store_(store), unit_(unit) {}
+  InterpretingSink(const Knowledge& kb, Progress& progress, FactSinks facts, uint64_t unit)
+      : interpreter_(kb), progress_(progress), sinks_(facts), unit_(unit) {}
   void begin_input(const std::string& path) override {
     kms_in_input_ = 0;
     input_ = path;
@@ -53,7 +61,12 @@ class InterpretingSink final : public IngestSink {
   void on_record(Record&& r) override {
     progress_.record(input_);
     kms_in_input_ += interpreter_.interpret(r, facts_) ? 1 : 0;
-    for (Record& f : facts_) store_.add(std::move(f), unit_, seq_++);
+    for (const Record& f : facts_) {
+      if (correlation::is_host_request(f))
+        sinks_.ledger.add(f, unit_, seq_++);
+      else
+        sinks_.store.add(f, unit_, seq_++);
+    }
     facts_.clear();
     for (Problem& p : interpreter_.take_problems()) {
       if (pending_.size() < 100) pending_.push_back(p);
@@ -73,6 +86,7 @@ class InterpretingSink final : public IngestSink {
     pending_.clear();
   }
   const std::map<std::string, uint64_t>& ignored() const { return interpreter_.ignored(); }
+  uint64_t facts() const { return seq_; }
 
   std::vector<Problem> problems;
   uint64_t problems_not_kept = 0;
@@ -80,7 +94,7 @@ class InterpretingSink final : public IngestSink {
  private:
   Interpreter interpreter_;
   Progress& progress_;
-  FactStore& store_;
+  FactSinks sinks_;
   uint64_t unit_, seq_ = 0;
   std::vector<Record> facts_;  // of the current record
   uint64_t kms_in_input_ = 0;
@@ -92,10 +106,10 @@ class InterpretingSink final : public IngestSink {
 // out (to stderr) in input order whatever order they were read in.
 class InterpretingSinks final : public IngestSinks {
  public:
-  InterpretingSinks(const PipelineOptions& options, const Knowledge& kb, FactStore& store)
-      : options_(options), kb_(kb), store_(store), progress_(options) {}
+  InterpretingSinks(const PipelineOptions& options, const Knowledge& kb, FactSinks facts)
+      : options_(options), kb_(kb), facts_(facts), progress_(options) {}
   std::unique_ptr<IngestSink> open() override {
-    return std::make_unique<InterpretingSink>(kb_, progress_, store_, units_++);
+    return std::make_unique<InterpretingSink>(kb_, progress_, facts_, units_++);
   }
   void close(std::unique_ptr<IngestSink> sink, std::vector<InputSummary>& summaries) override {
     auto& unit = static_cast<InterpretingSink&>(*sink);
@@ -106,31 +120,27 @@ class InterpretingSinks final : public IngestSinks {
                                     fmt::format("{} more problems not shown", unit.problems_not_kept)});
     }
     for (const auto& [key, n] : unit.ignored()) ignored[key] += n;
+    facts += unit.facts();
   }
   std::map<std::string, uint64_t> ignored;
+  uint64_t facts = 0;  // interpreted
 
  private:
   const PipelineOptions& options_;
   const Knowledge& kb_;
-  FactStore& store_;
+  FactSinks facts_;
   Progress progress_;
   uint64_t units_ = 0;
 };
 
-// The budget's effect, as an input problem: a report must never look complete when it is not.
-void report_dropped_facts(const FactStore& store, Analysis& analysis, const PipelineOptions& options) {
-  if (store.dropped() == 0) return;
-  Problem p{store.newest_dropped(),
-            fmt::format(
-                "memory limit for KMS facts ({} MB) reached: kept the newest {} and left out {} older "
-                "ones{}, the newest of them here; raise it with --fact-memory",
-                store.budget() >> 20, store.kept(), store.dropped(),
-                store.newest_dropped_ms() == kNoTime ? "" : " (up to " + format_time(store.newest_dropped_ms()) + ")")};
-  if (options.on_problem) options.on_problem(p);
-  InputSummary* owner = &analysis.inputs.back();
-  for (auto& in : analysis.inputs)
-    if (in.path == p.where.path) owner = &in;
-  owner->problems.push_back(std::move(p));
+// An input whose facts were all or partly copies of another input's says which (set on every `input`
+// record, empty for the others).
+void mark_copies(std::vector<Record>& facts, const std::map<std::string, std::string>& copies) {
+  for (Record& r : facts) {
+    if (r.kind != "input") continue;
+    const auto it = copies.find(r.source.path);
+    r.set("duplicate_of", it == copies.end() ? "" : it->second);
+  }
 }
 
 }  // namespace
@@ -139,18 +149,25 @@ unsigned default_jobs() { return std::max(1u, std::min(8u, std::thread::hardware
 
 Analysis run_analysis(const PipelineOptions& options, const Knowledge& kb, const RuleSet& rules) {
   Analysis analysis;
-  FactStore store(options.fact_memory_bytes);
+  FactStore store;
+  correlation::HostRequestLedger ledger;
+  uint64_t interpreted = 0;
   {
-    InterpretingSinks sinks(options, kb, store);
+    InterpretingSinks sinks(options, kb, {store, ledger});
     analysis.inputs = ingest_paths(options.paths, kb, sinks, options.jobs ? options.jobs : default_jobs());
     analysis.ignored_events = std::move(sinks.ignored);
+    interpreted = sinks.facts;
   }
   for (const auto& in : analysis.inputs) {
     analysis.records_total += in.records;
     analysis.kms_records_total += in.kms_records;
   }
-  if (!analysis.inputs.empty()) report_dropped_facts(store, analysis, options);
+  ledger.seal();
+  // The refusals the ledger keeps as facts join the others in input order.
+  const std::vector<correlation::LedgerRefusal> refusals = ledger.take_refusals();
+  for (const correlation::LedgerRefusal& r : refusals) store.add(r.fact, r.unit, r.seq);
   std::vector<Record> facts = store.take();
+  if (options.on_facts) options.on_facts(interpreted, ledger.requests() + facts.size() - refusals.size());
   // Reading freed millions of short-lived event records, scattered between the facts in every
   // thread's heap; give those pages back before correlation builds its own records.
   malloc_trim(0);
@@ -158,7 +175,8 @@ Analysis run_analysis(const PipelineOptions& options, const Knowledge& kb, const
     options.add_live_facts(facts);
     analysis.live = true;
   }
-  correlate(facts, analysis.inputs, kb);
+  correlate(facts, ledger, analysis.inputs, kb);
+  mark_copies(facts, store.duplicates());
   analysis.findings = rules.evaluate(facts);
   return analysis;
 }

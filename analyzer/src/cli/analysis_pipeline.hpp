@@ -22,10 +22,11 @@ struct PipelineOptions {
   // Called when an input starts and every few thousand records: input path, inputs finished, records read.
   // Calls come from the reading threads, one at a time.
   std::function<void(const std::string& input, uint64_t done, uint64_t records)> on_progress;
+  // Called once the inputs are read: facts the interpreters made, and facts kept for correlation (a 12290
+  // counts as one even when aggregated). The same unless an input repeated another's: copies count once.
+  std::function<void(uint64_t interpreted, uint64_t kept)> on_facts;
   // Inputs read at the same time (0: one per core, at most 8). The report is the same for any value.
   unsigned jobs = 0;
-  // Memory for the KMS facts kept for correlation; past it the oldest give way (reported as a problem).
-  size_t fact_memory_bytes = size_t{12} << 20;
 };
 
 unsigned default_jobs();
