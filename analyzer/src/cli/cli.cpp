@@ -74,12 +74,7 @@ int run_cli(int argc, char** argv) {
   analyze->add_flag("--no-color", no_color, "Never colour the output (NO_COLOR is honoured too)");
   analyze->add_flag("-v,--verbose", verbose, "List every input file, not only those with problems");
   unsigned jobs = 0;
-  size_t fact_memory_mb = 12;
   analyze->add_option("-j,--jobs", jobs, "Inputs read at the same time (default: one per core, at most 8)");
-  analyze
-      ->add_option("--fact-memory", fact_memory_mb,
-                   "MB of memory for the KMS facts kept for correlation; past it the oldest make room (default 12)")
-      ->check(CLI::Range(1, 1 << 20));
 
   LiveCommands live(app, *analyze);
 
@@ -125,7 +120,6 @@ int run_cli(int argc, char** argv) {
   PipelineOptions options;
   options.paths = paths;
   options.jobs = jobs;
-  options.fact_memory_bytes = fact_memory_mb << 20;
   live.attach(options);
   ProgressLine progress;
   options.on_problem = [&progress](const Problem& p) { progress.print("kmsdiag: " + p.describe()); };

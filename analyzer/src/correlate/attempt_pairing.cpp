@@ -2,9 +2,9 @@
 #include <map>
 #include <optional>
 #include <tuple>
-#include <unordered_map>
 
 #include "correlate/correlation_steps.hpp"
+#include "correlate/host_sightings.hpp"
 
 namespace kmsdiag::correlation {
 namespace {
@@ -55,29 +55,6 @@ std::vector<Pair> pair_requests(const std::vector<Record>& facts) {
   std::sort(pairs.begin(), pairs.end(), [](const Pair& a, const Pair& b) { return a.request < b.request; });
   return pairs;
 }
-
-// Host 12290 times per CMID, sorted, for the ±10 minute join.
-class HostSightings {
- public:
-  explicit HostSightings(const std::vector<Record>& facts) {
-    for (const auto& f : facts)
-      if (f.kind == "kms.host-request" && !f.get("cmid").empty())
-        times_[ascii_lower(f.get("cmid"))].push_back(f.time_ms);
-    for (auto& [cmid, times] : times_) std::sort(times.begin(), times.end());
-  }
-
-  bool seen(std::string_view cmid, int64_t at) const {
-    const auto it = times_.find(ascii_lower(cmid));
-    if (it == times_.end()) return false;
-    if (at == kNoTime) return true;  // an undated attempt: any 12290 for the CMID counts
-    const auto& times = it->second;
-    const auto first = std::lower_bound(times.begin(), times.end(), at - kHostJoinWindowMs);
-    return first != times.end() && *first <= at + kHostJoinWindowMs;
-  }
-
- private:
-  std::unordered_map<std::string, std::vector<int64_t>> times_;
-};
 
 void copy_fields(const Record& from, Record& to, std::initializer_list<std::string_view> keys) {
   for (std::string_view key : keys)
@@ -135,9 +112,9 @@ Record make_attempt(const Record& request, const Record* response, const std::st
 
 }  // namespace
 
-std::vector<Record> pair_client_attempts(const std::vector<Record>& facts, bool host_logs_supplied,
-                                         const Knowledge& kb) {
-  const HostSightings sightings(facts);
+std::vector<Record> pair_client_attempts(const std::vector<Record>& facts, const HostRequestLedger& ledger,
+                                         bool host_logs_supplied, const Knowledge& kb) {
+  const HostSightings sightings(ledger);
   std::vector<Record> out;
   for (const Pair& p : pair_requests(facts)) {
     const Record& request = facts[p.request];

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -13,22 +14,42 @@ struct NameActivity {
   int64_t first = kNoTime, last = kNoTime;
 };
 
+void widen(int64_t& first, int64_t& last, int64_t t) {
+  if (t == kNoTime) return;
+  if (first == kNoTime || t < first) first = t;
+  if (last == kNoTime || t > last) last = t;
+}
+
+// The earliest sighting of a CMID by (time, path, position), and the machine it names.
+struct Sighting {
+  int64_t time_ms;
+  const SourceRef* source;
+  std::string_view machine;
+  bool operator<(const Sighting& o) const {
+    return std::tie(time_ms, source->path, source->position) < std::tie(o.time_ms, o.source->path, o.source->position);
+  }
+};
+
 struct CmidActivity {
-  const Record* earliest = nullptr;
+  std::optional<Sighting> earliest;
   std::map<std::string, NameActivity> names;  // by machine_key
   std::set<std::string_view> client_logs;
   uint64_t requests = 0;
   int64_t first = kNoTime, last = kNoTime;
 };
 
-bool earlier(const Record& a, const Record& b) {
-  return std::tie(a.time_ms, a.source.path, a.source.position) < std::tie(b.time_ms, b.source.path, b.source.position);
+void sighted(CmidActivity& c, const Sighting& s) {
+  if (!c.earliest || s < *c.earliest) c.earliest = s;
 }
 
-void widen(int64_t& first, int64_t& last, int64_t t) {
-  if (t == kNoTime) return;
-  if (first == kNoTime || t < first) first = t;
-  if (last == kNoTime || t > last) last = t;
+// Adds a name the CMID was seen with, active from `first` to `last`; `display` is the spelling at `first`.
+void named(CmidActivity& c, std::string_view display, int64_t first, int64_t last) {
+  if (trim(display).empty()) return;
+  NameActivity& n = c.names[machine_key(display)];
+  if (n.display.empty() || (first != kNoTime && (n.first == kNoTime || first < n.first)))
+    n.display = std::string(trim(display));
+  widen(n.first, n.last, first);
+  widen(n.first, n.last, last);
 }
 
 // Most names whose [first, last] activity intervals overlap at one instant: a renamed machine
@@ -53,24 +74,27 @@ uint64_t concurrent_names(const std::map<std::string, NameActivity>& names) {
 
 }  // namespace
 
-std::vector<Record> summarise_cmids(const std::vector<Record>& facts) {
+std::vector<Record> summarise_cmids(const std::vector<Record>& facts, const HostRequestLedger& ledger) {
   std::map<std::string, CmidActivity> by_cmid;
   for (const auto& f : facts) {
+    if (is_host_request(f)) continue;  // the ledger has every 12290
     const std::string cmid = ascii_lower(trim(f.get("cmid")));
     if (cmid.empty()) continue;
-    // A host log names the client in its `client` field; every other fact is the client's own.
-    const bool host_side = f.kind == "kms.host-request";
-    const std::string_view name = host_side ? f.get("client") : std::string_view(f.machine);
     CmidActivity& c = by_cmid[cmid];
-    if (!c.earliest || earlier(f, *c.earliest)) c.earliest = &f;
+    sighted(c, {f.time_ms, &f.source, f.machine});
     widen(c.first, c.last, f.time_ms);
-    if (host_side || f.kind == "kms.client-request") ++c.requests;
-    if (!host_side) c.client_logs.insert(f.source.path);
-    if (trim(name).empty()) continue;
-    NameActivity& n = c.names[machine_key(name)];
-    if (n.display.empty() || (f.time_ms != kNoTime && (n.first == kNoTime || f.time_ms < n.first)))
-      n.display = std::string(trim(name));
-    widen(n.first, n.last, f.time_ms);
+    c.requests += f.kind == "kms.client-request";
+    c.client_logs.insert(f.source.path);
+    named(c, f.machine, f.time_ms, f.time_ms);
+  }
+  // A host log names the client in its `client` field.
+  for (const LedgerCmid& logged : ledger.cmids()) {
+    CmidActivity& c = by_cmid[logged.cmid];
+    sighted(c, {logged.earliest_ms, &logged.earliest_source, logged.earliest_client});
+    widen(c.first, c.last, logged.first);
+    widen(c.first, c.last, logged.last);
+    c.requests += logged.requests;
+    for (const LedgerName& n : logged.names) named(c, n.display, n.first, n.last);
   }
 
   std::vector<Record> out;
@@ -78,9 +102,9 @@ std::vector<Record> summarise_cmids(const std::vector<Record>& facts) {
   for (const auto& [cmid, c] : by_cmid) {
     Record r;
     r.kind = "kms.cmid";
-    r.source = c.earliest->source;
+    r.source = *c.earliest->source;
     r.time_ms = c.first;
-    r.machine = c.earliest->kind == "kms.host-request" ? std::string(c.earliest->get("client")) : c.earliest->machine;
+    r.machine = std::string(c.earliest->machine);
     std::string machines;
     for (const auto& [key, n] : c.names) machines += (machines.empty() ? "" : ",") + n.display;
     r.set("cmid", cmid);

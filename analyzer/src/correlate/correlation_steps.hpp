@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "correlate/host_request_ledger.hpp"
 #include "knowledge/knowledge.hpp"
 #include "model/analysis.hpp"
 #include "model/record.hpp"
@@ -30,16 +31,16 @@ bool is_error_code(std::string_view hresult);
 // "1" / "0" for boolean fields.
 inline std::string flag(bool value) { return value ? "1" : "0"; }
 
-// Removes dated facts identical (kind, machine, time, EventRecordID, fields) to one read from another input:
-// the same log given twice counts once.
-void drop_duplicate_sources(std::vector<Record>& facts);
+// Every step below reads the host logs' 12290s from the ledger, never from `facts`: there they appear only
+// as the refusals (kind kms.host-request, one per distinct refusal), for the rules and host_side_attempts.
+inline bool is_host_request(const Record& f) { return f.kind == kHostRequestKind; }
 
-// One `input` record per summary; kms_log from 12290 facts in the file or from its name.
-std::vector<Record> summarise_inputs(const std::vector<Record>& facts, const std::vector<InputSummary>& inputs);
+// One `input` record per summary; kms_log from 12290s in the file or from its name.
+std::vector<Record> summarise_inputs(const HostRequestLedger& ledger, const std::vector<InputSummary>& inputs);
 
 // One `activation.attempt` (via kms-client-log) per 12288, paired with its 12289 and joined to host 12290s by CMID.
-std::vector<Record> pair_client_attempts(const std::vector<Record>& facts, bool host_logs_supplied,
-                                         const Knowledge& kb);
+std::vector<Record> pair_client_attempts(const std::vector<Record>& facts, const HostRequestLedger& ledger,
+                                         bool host_logs_supplied, const Knowledge& kb);
 
 // One `activation.attempt` (via kms-host-log) per host request the host refused (non-zero code): the
 // client's attempt as the host saw it.
@@ -66,18 +67,14 @@ void annotate_key_groups(std::vector<Record>& facts, const Knowledge& kb);
 // taken when the export was made) are current by definition.
 void mark_superseded_states(std::vector<Record>& facts);
 
-// One `kms.cmid` per CMID reported by any fact.
-std::vector<Record> summarise_cmids(const std::vector<Record>& facts);
+// One `kms.cmid` per CMID reported by any fact or 12290.
+std::vector<Record> summarise_cmids(const std::vector<Record>& facts, const HostRequestLedger& ledger);
 
-// Sets `host_count_estimate` on every kms.host-request: distinct CMIDs that host saw in the 30 days
-// up to and including that request.
-void annotate_host_counts(std::vector<Record>& facts);
-
-// One `kms.host` per KMS host, then the single `kms.hosts` record. Reads host_count_estimate.
-std::vector<Record> summarise_hosts(const std::vector<Record>& facts, const std::vector<Record>& attempts);
+// One `kms.host` per KMS host, then the single `kms.hosts` record.
+std::vector<Record> summarise_hosts(const HostRequestLedger& ledger, const std::vector<Record>& attempts);
 
 // The single `dataset` record.
-Record summarise_dataset(const std::vector<Record>& facts, const std::vector<Record>& input_records,
-                         const std::vector<Record>& attempts);
+Record summarise_dataset(const std::vector<Record>& facts, const HostRequestLedger& ledger,
+                         const std::vector<Record>& input_records, const std::vector<Record>& attempts);
 
 }  // namespace kmsdiag::correlation

@@ -1,22 +1,23 @@
 #include "correlate/correlator.hpp"
 
+#include <algorithm>
+
 #include "correlate/correlation_steps.hpp"
 
 namespace kmsdiag {
 
-void correlate(std::vector<Record>& facts, const std::vector<InputSummary>& inputs, const Knowledge& kb) {
+void correlate(std::vector<Record>& facts, const correlation::HostRequestLedger& ledger,
+               const std::vector<InputSummary>& inputs, const Knowledge& kb) {
   using namespace correlation;
   // Every step reads only interpreted facts (plus the attempts, for the summaries that count them),
   // so the derived records are computed first and appended at the end.
-  drop_duplicate_sources(facts);
-  annotate_host_counts(facts);
-  std::vector<Record> input_records = summarise_inputs(facts, inputs);
+  std::vector<Record> input_records = summarise_inputs(ledger, inputs);
   bool host_logs = false;
   for (const auto& r : input_records) host_logs |= r.get("kms_log") == "1";
-  std::vector<Record> attempts = pair_client_attempts(facts, host_logs, kb);
-  std::vector<Record> cmids = summarise_cmids(facts);
-  std::vector<Record> hosts = summarise_hosts(facts, attempts);
-  Record dataset = summarise_dataset(facts, input_records, attempts);
+  std::vector<Record> attempts = pair_client_attempts(facts, ledger, host_logs, kb);
+  std::vector<Record> cmids = summarise_cmids(facts, ledger);
+  std::vector<Record> hosts = summarise_hosts(ledger, attempts);
+  Record dataset = summarise_dataset(facts, ledger, input_records, attempts);
   // The host's refusals are attempts too, but the summaries above count the clients' own view only.
   std::vector<Record> refused = host_side_attempts(facts);
   std::vector<Record> states = client_log_states(attempts);
@@ -30,6 +31,24 @@ void correlate(std::vector<Record>& facts, const std::vector<InputSummary>& inpu
   annotate_machine_context(facts);
   mark_superseded_states(facts);
   annotate_key_groups(facts, kb);
+}
+
+void correlate(std::vector<Record>& facts, const std::vector<InputSummary>& inputs, const Knowledge& kb) {
+  correlation::HostRequestLedger ledger;
+  for (size_t i = 0; i < facts.size(); ++i)
+    if (correlation::is_host_request(facts[i])) ledger.add(facts[i], 0, i);
+  ledger.seal();
+  std::vector<correlation::LedgerRefusal> refusals = ledger.take_refusals();
+  std::sort(refusals.begin(), refusals.end(), [](const auto& a, const auto& b) { return a.seq < b.seq; });
+  std::vector<Record> kept;
+  kept.reserve(facts.size());
+  auto refusal = refusals.begin();
+  for (size_t i = 0; i < facts.size(); ++i) {
+    if (refusal != refusals.end() && refusal->seq == i) kept.push_back(std::move((refusal++)->fact));
+    if (!correlation::is_host_request(facts[i])) kept.push_back(std::move(facts[i]));
+  }
+  facts = std::move(kept);
+  correlate(facts, ledger, inputs, kb);
 }
 
 }  // namespace kmsdiag

@@ -4,13 +4,20 @@
 
 #include <vector>
 
+#include "correlate/host_request_ledger.hpp"
 #include "knowledge/knowledge.hpp"
 #include "model/analysis.hpp"
 #include "model/record.hpp"
 
 namespace kmsdiag {
 
-// Appends derived records to `facts` (existing records are left in place, possibly annotated).
+// Appends derived records to `facts` (existing records are left in place, possibly annotated). The host
+// logs' 12290s are in the sealed `ledger`; `facts` holds every other fact and the ledger's refusals.
+void correlate(std::vector<Record>& facts, const correlation::HostRequestLedger& ledger,
+               const std::vector<InputSummary>& inputs, const Knowledge& kb);
+
+// The same for facts that still hold every kms.host-request (small callers, tests): they go through a
+// ledger first, and only the refusals stay in `facts`, where the first of each stood.
 void correlate(std::vector<Record>& facts, const std::vector<InputSummary>& inputs, const Knowledge& kb);
 
 }  // namespace kmsdiag

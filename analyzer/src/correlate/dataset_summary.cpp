@@ -15,18 +15,19 @@ bool is_activation_evidence(const Record& f) {
 
 }  // namespace
 
-Record summarise_dataset(const std::vector<Record>& facts, const std::vector<Record>& input_records,
-                         const std::vector<Record>& attempts) {
+Record summarise_dataset(const std::vector<Record>& facts, const HostRequestLedger& ledger,
+                         const std::vector<Record>& input_records, const std::vector<Record>& attempts) {
   uint64_t records = 0, kms_records = 0, host_logs = 0;
   for (const auto& in : input_records) {
     records += static_cast<uint64_t>(to_number(in.get("records")).value_or(0));
     kms_records += static_cast<uint64_t>(to_number(in.get("kms_records")).value_or(0));
     host_logs += in.get("kms_log") == "1";
   }
-  uint64_t host_requests = 0, client_requests = 0, client_responses = 0, activation_events = 0;
-  int64_t latest = kNoTime;
+  // Every 12290 is activation evidence; the refusals among `facts` are in the ledger's count already.
+  uint64_t client_requests = 0, client_responses = 0, activation_events = ledger.requests();
+  int64_t latest = ledger.latest_ms();
   for (const auto& f : facts) {
-    host_requests += f.kind == "kms.host-request";
+    if (is_host_request(f)) continue;
     client_requests += f.kind == "kms.client-request";
     client_responses += f.kind == "kms.client-response";
     activation_events += is_activation_evidence(f);
@@ -39,7 +40,7 @@ Record summarise_dataset(const std::vector<Record>& facts, const std::vector<Rec
   r.set("records", std::to_string(records));
   r.set("kms_records", std::to_string(kms_records));
   r.set("host_logs", std::to_string(host_logs));
-  r.set("host_requests", std::to_string(host_requests));
+  r.set("host_requests", std::to_string(ledger.requests()));
   r.set("client_requests", std::to_string(client_requests));
   r.set("client_responses", std::to_string(client_responses));
   r.set("client_attempts", std::to_string(attempts.size()));

@@ -1,5 +1,4 @@
 #include <regex>
-#include <set>
 
 #include "correlate/correlation_steps.hpp"
 
@@ -17,11 +16,7 @@ bool named_like_kms_log(std::string_view path) {
 
 }  // namespace
 
-std::vector<Record> summarise_inputs(const std::vector<Record>& facts, const std::vector<InputSummary>& inputs) {
-  std::set<std::string_view> host_log_paths;
-  for (const auto& f : facts)
-    if (f.kind == "kms.host-request") host_log_paths.insert(f.source.path);
-
+std::vector<Record> summarise_inputs(const HostRequestLedger& ledger, const std::vector<InputSummary>& inputs) {
   std::vector<Record> out;
   out.reserve(inputs.size());
   for (const auto& in : inputs) {
@@ -36,7 +31,7 @@ std::vector<Record> summarise_inputs(const std::vector<Record>& facts, const std
     r.set("kms_records", std::to_string(in.kms_records));
     r.set("problems", std::to_string(in.problems.size()));
     r.set("skipped", in.skipped);
-    r.set("kms_log", flag(host_log_paths.count(in.path) > 0 || named_like_kms_log(in.path)));
+    r.set("kms_log", flag(ledger.logged_in(in.path) || named_like_kms_log(in.path)));
     r.set("empty", flag(in.records == 0));
     out.push_back(std::move(r));
   }

@@ -1,61 +1,111 @@
 #include "interpret/fact_store.hpp"
 
 #include <algorithm>
-#include <limits>
-#include <utility>
+#include <functional>
+#include <tuple>
 
 namespace kmsdiag {
+namespace {
 
-void FactStore::drop(const Key& key, const Record& fact) {
-  if (dropped_++ == 0 || key > newest_dropped_.first) newest_dropped_ = {key, fact.source};
+uint64_t mix(uint64_t h, uint64_t v) { return (h ^ v) * 0x100000001b3ULL + (h >> 29); }
+
+}  // namespace
+
+void FactStore::add(const Record& fact, uint64_t unit, uint64_t seq) {
+  std::lock_guard lk(m_);
+  Fact f{unit,
+         seq,
+         fact.source.position,
+         fact.time_ms,
+         pool_.intern(fact.kind),
+         pool_.intern(fact.machine),
+         pool_.intern(fact.source.path),
+         pool_.intern(fact.source.unit),
+         pool_.intern(fact.source.record_id),
+         static_cast<uint32_t>(fields_.size()),
+         static_cast<uint32_t>(fact.fields.size())};
+  for (const Field& field : fact.fields) {
+    fields_.push_back(pool_.intern(field.key));
+    fields_.push_back(pool_.intern(field.value));
+  }
+  facts_.push_back(f);
 }
 
-void FactStore::add(Record&& fact, uint64_t unit, uint64_t seq) {
-  fact.fields.shrink_to_fit();  // interpreters grow fields one by one: the slack would be kept for good
-  const size_t size = fact.footprint();
-  const Key key{fact.time_ms == kNoTime ? std::numeric_limits<int64_t>::max() : fact.time_ms, unit, seq};
+uint64_t FactStore::size() const {
   std::lock_guard lk(m_);
-  // Nothing older than a fact already left out may be kept: otherwise a small old fact could slip into
-  // room a big newer one left, and what is kept would depend on the order facts arrive in.
-  if (dropped_ && key < newest_dropped_.first) return drop(key, fact);
-  while (bytes_ + size > budget_ && !least_.empty()) {
-    if (least_.top().first > key) return drop(key, fact);  // older than everything kept
-    Kept& victim = facts_[least_.top().second];
-    drop(victim.key, *victim.fact);
-    bytes_ -= victim.size;
-    victim.fact.reset();  // frees its strings (assigning an empty Record would keep their buffers)
-    holes_.push_back(least_.top().second);
-    least_.pop();
+  return facts_.size();
+}
+
+size_t FactStore::footprint() const {
+  std::lock_guard lk(m_);
+  return facts_.size() * sizeof(Fact) + fields_.size() * sizeof(Id) + pool_.footprint();
+}
+
+Record FactStore::materialise(const Fact& f) const {
+  Record r;
+  r.kind = text(f.kind);
+  r.source = {text(f.path), text(f.source_unit), f.position, text(f.record_id)};
+  r.time_ms = f.time_ms;
+  r.machine = text(f.machine);
+  r.fields.reserve(f.field_count);
+  for (uint32_t i = 0; i < f.field_count; ++i)
+    r.fields.push_back({text(fields_[f.fields_at + 2 * i]), text(fields_[f.fields_at + 2 * i + 1])});
+  return r;
+}
+
+bool FactStore::same(const Fact& a, const Fact& b) const {
+  return std::tie(a.kind, a.machine, a.time_ms, a.record_id, a.field_count) ==
+             std::tie(b.kind, b.machine, b.time_ms, b.record_id, b.field_count) &&
+         std::equal(fields_.begin() + a.fields_at, fields_.begin() + a.fields_at + 2 * a.field_count,
+                    fields_.begin() + b.fields_at);
+}
+
+uint64_t FactStore::identity_hash(const Fact& f) const {
+  uint64_t h =
+      mix(mix(mix(mix(0xcbf29ce484222325ULL, f.kind), f.machine), static_cast<uint64_t>(f.time_ms)), f.record_id);
+  for (uint32_t i = 0; i < 2 * f.field_count; ++i) h = mix(h, fields_[f.fields_at + i]);
+  return h;
+}
+
+// facts_ in input order -> which facts are copies of a fact read from an earlier input. Candidates are
+// found by hash and confirmed field by field, so a collision never leaves a fact out.
+std::vector<bool> FactStore::copies_to_leave_out() {
+  std::vector<std::pair<uint64_t, uint32_t>> dated;  // identity hash, index
+  for (uint32_t i = 0; i < facts_.size(); ++i)
+    if (facts_[i].time_ms != kNoTime) dated.emplace_back(identity_hash(facts_[i]), i);
+  std::sort(dated.begin(), dated.end());
+  std::vector<bool> copy(facts_.size(), false);
+  for (size_t run = 0; run < dated.size();) {
+    size_t end = run;
+    while (end < dated.size() && dated[end].first == dated[run].first) ++end;
+    for (size_t j = run + 1; j < end; ++j) {
+      const Fact& later = facts_[dated[j].second];
+      for (size_t k = run; k < j; ++k) {
+        const Fact& earlier = facts_[dated[k].second];
+        if (copy[dated[k].second] || earlier.path == later.path || !same(earlier, later)) continue;
+        copy[dated[j].second] = true;
+        duplicates_.try_emplace(text(later.path), text(earlier.path));
+        break;
+      }
+    }
+    run = end;
   }
-  bytes_ += size;
-  // A dropped fact's slot is reused: the vector stays as long as the most facts ever kept at once
-  // (take() restores input order from the keys).
-  size_t slot = facts_.size();
-  if (holes_.empty()) {
-    facts_.push_back({key, size, std::move(fact)});
-  } else {
-    slot = holes_.back();
-    holes_.pop_back();
-    facts_[slot].key = key;
-    facts_[slot].size = size;
-    facts_[slot].fact.emplace(std::move(fact));
-  }
-  least_.emplace(key, slot);
+  return copy;
 }
 
 std::vector<Record> FactStore::take() {
   std::lock_guard lk(m_);
-  std::erase_if(facts_, [](const Kept& k) { return !k.fact; });
-  std::sort(facts_.begin(), facts_.end(), [](const Kept& a, const Kept& b) {
-    return std::tie(std::get<1>(a.key), std::get<2>(a.key)) < std::tie(std::get<1>(b.key), std::get<2>(b.key));
-  });
+  std::sort(facts_.begin(), facts_.end(),
+            [](const Fact& a, const Fact& b) { return std::tie(a.unit, a.seq) < std::tie(b.unit, b.seq); });
+  const std::vector<bool> copy = copies_to_leave_out();
   std::vector<Record> out;
   out.reserve(facts_.size());
-  for (Kept& k : facts_) out.push_back(std::move(*k.fact));
-  facts_ = {};  // release the memory, not just the elements: correlation needs it next
-  holes_ = {};
-  least_ = {};
-  bytes_ = 0;
+  for (size_t i = 0; i < facts_.size(); ++i)
+    if (!copy[i]) out.push_back(materialise(facts_[i]));
+  // Release the memory, not just the elements: correlation needs it next.
+  facts_ = {};
+  fields_ = {};
+  pool_ = {};
   return out;
 }
 

@@ -1,64 +1,66 @@
-// The interpreted facts an analysis keeps for correlation, within a memory budget.
+// The interpreted facts an analysis keeps for correlation: all of them.
 //
-// Raw events stream through; only KMS facts are kept, normally a small part of any input. A
-// KMS-dense export (a host log holding millions of requests) would still need memory in proportion
-// to its size, so past the budget the oldest dated facts make room for newer ones: an outage is
-// diagnosed from its recent history. Nothing is dropped silently: the store counts what it dropped,
-// for the report.
+// Raw events stream through; only KMS facts are kept, normally a small part of any input (the host logs'
+// 12290s, the one dense kind, are aggregated by correlation::HostRequestLedger instead). Facts are held
+// compactly until take(): every string (kind, machine, path, field key and value) is stored once
+// (StringPool) and referred to by a 32-bit id, so a fact costs 8 bytes a field, 64 bytes besides and its
+// new strings (EventRecordID, client time), not a Record's kilobyte or more.
 //
-// Inputs are read concurrently, so facts arrive in any order. What is kept does not depend on it:
-// facts are ranked by (time, input unit, position in unit), eviction always takes the least, and
-// nothing below a fact already left out is let in. That leaves exactly the newest facts that fit,
-// whatever the arrival order; take() returns them in input order.
+// Inputs are read concurrently, so facts arrive in any order; take() returns them in input order
+// (unit, then position in the unit), the same for any interleaving.
+//
+// The same log given twice (Application.evtx and "Application (1).evtx", an .evtx and its XML export)
+// is one source: take() leaves out a dated fact identical (kind, machine, time, EventRecordID, fields)
+// to one read from an earlier input, and names that input in duplicates(). Identical facts within one
+// input are real repeats and stay; undated facts (command output) carry too little to tell apart.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
+#include <map>
 #include <mutex>
-#include <optional>
-#include <queue>
-#include <tuple>
+#include <string>
 #include <vector>
 
+#include "interpret/string_pool.hpp"
 #include "model/record.hpp"
 
 namespace kmsdiag {
 
 class FactStore {
  public:
-  explicit FactStore(size_t budget_bytes) : budget_(budget_bytes) {}
   // Thread-safe. `unit` numbers the inputs in input order, `seq` the facts within one.
-  void add(Record&& fact, uint64_t unit, uint64_t seq);
-  // The kept facts in input order; the store is empty afterwards.
+  void add(const Record& fact, uint64_t unit, uint64_t seq);
+  // The facts in input order, less copies from another input; the store is empty afterwards.
   std::vector<Record> take();
 
-  size_t budget() const { return budget_; }
-  uint64_t kept() const { return facts_.size() - holes_.size(); }
-  uint64_t dropped() const { return dropped_; }
-  // The newest fact left out (meaningful when dropped() > 0): where to look, and up to when.
-  const SourceRef& newest_dropped() const { return newest_dropped_.second; }
-  int64_t newest_dropped_ms() const { return std::get<0>(newest_dropped_.first); }
+  uint64_t size() const;     // facts held
+  size_t footprint() const;  // bytes held, strings and containers included (allocator overhead not counted)
+  // After take(): inputs whose facts were copies of another input's, by path -> that input's path.
+  const std::map<std::string, std::string>& duplicates() const { return duplicates_; }
 
  private:
-  // Undated facts (command output, a few per file) sort after every dated one: never evicted.
-  using Key = std::tuple<int64_t, uint64_t, uint64_t>;
-  struct Kept {
-    Key key;
-    size_t size;                 // footprint when added: what dropping it gives back
-    std::optional<Record> fact;  // empty once dropped, until the slot is reused
+  using Id = StringPool::Id;
+  struct Fact {
+    uint64_t unit, seq, position;
+    int64_t time_ms;
+    Id kind, machine, path, source_unit, record_id;
+    uint32_t fields_at, field_count;  // key/value id pairs in fields_
   };
-  using Slot = std::pair<Key, size_t>;  // key, index in facts_
 
-  void drop(const Key& key, const Record& fact);
+  std::string text(Id id) const { return std::string(pool_.view(id)); }
+  Record materialise(const Fact& f) const;
+  bool same(const Fact& a, const Fact& b) const;  // identical but for where they were read
+  uint64_t identity_hash(const Fact& f) const;
+  std::vector<bool> copies_to_leave_out();
 
-  std::mutex m_;
-  size_t budget_;
-  size_t bytes_ = 0;
-  std::vector<Kept> facts_;
-  std::vector<size_t> holes_;  // slots of dropped facts
-  std::priority_queue<Slot, std::vector<Slot>, std::greater<>> least_;
-  uint64_t dropped_ = 0;
-  std::pair<Key, SourceRef> newest_dropped_{{kNoTime, 0, 0}, {}};
+  mutable std::mutex m_;
+  StringPool pool_;
+  // Deques: no doubling slack, and no copying of what is held when they grow.
+  std::deque<Fact> facts_;
+  std::deque<Id> fields_;
+  std::map<std::string, std::string> duplicates_;
 };
 
 }  // namespace kmsdiag

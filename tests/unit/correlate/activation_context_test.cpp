@@ -121,20 +121,6 @@ TEST(EchoedAttempts, An8198RightAfterAFailedExchangeIsTheSameAttempt) {
   EXPECT_EQ(slui_left, 2);
 }
 
-TEST(DuplicateSources, TheSameLogGivenTwiceCountsOnce) {
-  // A renamed machine's log given twice: without folding, the CMID shows in two "client logs" (a clone).
-  auto out = run({client_request("Application.xml", 1, kT0, "PC-OLD", "c1"),
-                  client_request("Application.xml", 2, kT0 + 9 * kDay, "PC-NEW", "c1"),
-                  client_request("Application (1).xml", 1, kT0, "PC-OLD", "c1"),
-                  client_request("Application (1).xml", 2, kT0 + 9 * kDay, "PC-NEW", "c1"),
-                  client_request("Application.xml", 3, kT0 + 9 * kDay, "PC-NEW", "c1")},  // a repeat in one log
-                 {input("Application.xml", 3), input("Application (1).xml", 2)});
-  EXPECT_EQ(of_kind(out, "activation.attempt").size(), 3u);
-  const Record* cmid = of_kind(out, "kms.cmid").at(0);
-  EXPECT_EQ(cmid->get("client_logs"), "1");
-  EXPECT_EQ(cmid->get("requests"), "3");
-}
-
 TEST(ClientLogStates, TheLatestAttemptGivesTheMachinesState) {
   auto out = run({client_request("a.evtx", 1, kT0, "PC1", "c1"),
                   client_response("a.evtx", 2, kT0 + kMin, "PC1", "0xC004F038", "0", "4"),

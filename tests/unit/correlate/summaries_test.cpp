@@ -57,17 +57,36 @@ TEST(HostCounts, SlidingThirtyDayWindow) {
   facts.push_back(host_request("kms.evtx", 5, kT0 + 31 * kDay + kMin, "KMS1", "pc9", "c9"));
   facts.push_back(host_request("kms.evtx", 6, kT0 + 31 * kDay + 2 * kMin, "KMS1", "pc2", "c2"));  // a renewal
   auto out = run(facts, {input("kms.evtx", 6)});
-  auto hosts = of_kind(out, "kms.host-request");
-  ASSERT_EQ(hosts.size(), 6u);
-  EXPECT_EQ(hosts[0]->get("host_count_estimate"), "1");
-  EXPECT_EQ(hosts[3]->get("host_count_estimate"), "4");
-  EXPECT_EQ(hosts[4]->get("host_count_estimate"), "3");  // c2, c3, c9
-  EXPECT_EQ(hosts[5]->get("host_count_estimate"), "3");
+  EXPECT_TRUE(of_kind(out, "kms.host-request").empty());  // accepted requests live in the ledger only
   const Record& host = only(out, "kms.host");
   EXPECT_EQ(host.get("distinct_cmids_30d"), "4");
+  EXPECT_EQ(host.get("distinct_cmids_30d_windows"), "4");
+  EXPECT_EQ(host.get("distinct_cmids_30d_office"), "0");
+  EXPECT_EQ(host.get("current_cmids_30d"), "3");  // c2, c3, c9
   EXPECT_EQ(host.get("host_requests"), "6");
   EXPECT_EQ(host.get("host_log"), "1");
   EXPECT_EQ(host.get("clients"), "5");
+  EXPECT_EQ(host.get("stale_cmids"), "0");
+}
+
+TEST(HostCounts, RefusalsStayAsFactsOncePerKindWithTheirCount) {
+  std::vector<Record> facts;
+  for (int i = 0; i < 100; ++i)
+    facts.push_back(host_request("kms.evtx", i + 1, kT0 + i * 20'000, "KMS1", "PC7", "c7", "0xC004F038"));
+  facts.push_back(host_request("kms.evtx", 101, kT0 + kDay, "KMS1", "PC8", "c8"));
+  auto out = run(facts, {input("kms.evtx", 101)});
+  const auto refused = of_kind(out, "kms.host-request");
+  ASSERT_EQ(refused.size(), 1u);
+  EXPECT_EQ(refused[0]->get("requests"), "100");
+  EXPECT_EQ(refused[0]->get("last"), format_time(kT0 + 99 * 20'000));
+  EXPECT_EQ(out.front().kind, "kms.host-request");  // where the first refusal stood
+  const Record& host = only(out, "kms.host");
+  EXPECT_EQ(host.get("host_requests"), "101");
+  EXPECT_EQ(host.get("host_failures"), "100");
+  const Record& c7 = *of_kind(out, "kms.cmid").at(0);
+  EXPECT_EQ(c7.get("requests"), "100");
+  EXPECT_EQ(c7.get("machines"), "PC7");
+  EXPECT_EQ(only(out, "dataset").get("host_requests"), "101");
 }
 
 TEST(HostSummary, CountsAttemptsPerHostAndSplitAcrossHosts) {

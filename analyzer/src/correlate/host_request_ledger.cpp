@@ -1,0 +1,305 @@
+#include "correlate/host_request_ledger.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <tuple>
+#include <unordered_set>
+#include <utility>
+
+#include "correlate/correlation_steps.hpp"
+
+namespace kmsdiag::correlation {
+namespace {
+
+constexpr int64_t kRenewalSlackMs = 8 * kDayMs;  // renewals come every 7 days
+
+// One dated request in 8 bytes: its time (43 bits, ±139 years around 1970), whether the host refused it,
+// whether the client asked from a non-activated state, its count line, and 18 bits of a hash of its
+// client, code and product. Two requests of one CMID to one host at the same millisecond with the same
+// bits are the same request read twice; a hash collision among requests of one CMID at one millisecond
+// would merge two, a case real logs do not have.
+constexpr int kTimeShift = 21;
+constexpr uint64_t kFailing = uint64_t{1} << 20, kUnlicensed = uint64_t{1} << 19, kOffice = uint64_t{1} << 18;
+constexpr uint64_t kTagMask = (uint64_t{1} << 18) - 1;
+constexpr int64_t kTimeBias = int64_t{1} << 42;
+
+bool packable(int64_t time_ms) { return time_ms != kNoTime && time_ms >= -kTimeBias && time_ms < kTimeBias; }
+uint64_t pack(int64_t time_ms, uint64_t bits) {
+  return static_cast<uint64_t>(time_ms + kTimeBias) << kTimeShift | bits;
+}
+int64_t time_of(uint64_t entry) { return static_cast<int64_t>(entry >> kTimeShift) - kTimeBias; }
+CountLine line_of(uint64_t entry) { return entry & kOffice ? kOfficeLine : kWindowsLine; }
+
+using Order = std::pair<uint64_t, uint64_t>;  // (unit, seq): input order
+constexpr Order kNoOrder{UINT64_MAX, UINT64_MAX};
+
+// Repeated names (hosts, CMIDs, clients) stored once and referred to by a 32-bit id.
+class Interner {
+ public:
+  uint32_t id(const std::string& name) {
+    const auto [it, inserted] = ids_.try_emplace(name, static_cast<uint32_t>(names_.size()));
+    if (inserted) names_.push_back(&it->first);
+    return it->second;
+  }
+  const std::string& name(uint32_t id) const { return *names_[id]; }
+  size_t size() const { return names_.size(); }
+
+ private:
+  std::unordered_map<std::string, uint32_t> ids_;
+  std::vector<const std::string*> names_;
+};
+
+struct HostAcc {
+  Order first = kNoOrder;
+  LedgerHost view;  // the fields known while streaming; the counts are filled in by seal()
+  std::unordered_set<uint32_t> clients;
+};
+
+struct NameAcc {
+  uint32_t name;
+  std::tuple<int64_t, Order> display_at;  // dated before undated, then input order
+  LedgerName view;
+};
+
+struct CmidAcc {
+  bool seen = false;
+  std::vector<NameAcc> names;
+  LedgerCmid view;
+};
+
+// The requests of one CMID to one host.
+struct GroupAcc {
+  std::vector<uint64_t> dated;  // packed; sorted and unique after seal()
+  uint64_t undated = 0, undated_failures = 0;
+};
+
+struct RefusalAcc {
+  std::tuple<int64_t, Order> at;  // of the fact standing for them all: the first one
+  LedgerRefusal refusal;
+  uint64_t group, tag;
+  uint64_t undated = 0;
+};
+
+uint64_t group_key(uint32_t host, uint32_t cmid) { return uint64_t{host} << 32 | cmid; }
+
+void widen(int64_t& first, int64_t& last, int64_t t) {
+  if (t == kNoTime) return;
+  if (first == kNoTime || t < first) first = t;
+  if (last == kNoTime || t > last) last = t;
+}
+
+// Most CMIDs active at one instant, a CMID being active for 30 days after each of its requests: the
+// host's count at its busiest. The maximum is reached at some request, where an interval starts.
+uint64_t max_overlap(std::vector<std::pair<int64_t, int>>& edges) {
+  std::sort(edges.begin(), edges.end());  // at equal times starts (0) before ends (1): closed intervals
+  int64_t open = 0, most = 0;
+  for (const auto& [t, end] : edges) {
+    open += end ? -1 : 1;
+    most = std::max(most, open);
+  }
+  return static_cast<uint64_t>(most);
+}
+
+}  // namespace
+
+struct HostRequestLedger::State {
+  Interner host_ids, cmid_ids, client_ids;
+  std::vector<HostAcc> hosts;  // by host id
+  std::vector<CmidAcc> cmids;  // by CMID id
+  std::unordered_map<uint64_t, GroupAcc> groups;
+  std::unordered_map<std::string, RefusalAcc> refusals;  // by host, client, CMID, code, product
+};
+
+HostRequestLedger::HostRequestLedger() : state_(std::make_unique<State>()) {}
+HostRequestLedger::~HostRequestLedger() = default;
+
+void HostRequestLedger::add(const Record& request, uint64_t unit, uint64_t seq) {
+  // Everything derived from the record alone is computed before taking the lock.
+  const std::string host_key = machine_key(request.machine);
+  const std::string cmid = ascii_lower(trim(request.get("cmid")));
+  const std::string_view client = trim(request.get("client"));
+  const std::string client_key = machine_key(client);
+  const std::string hresult = ascii_lower(trim(request.get("hresult")));
+  const std::string act_id = ascii_lower(trim(request.get("act_id")));
+  const bool failing = is_error_code(hresult);
+  const std::string_view status = trim(request.get("license_status"));
+  const std::string variant = client_key + '\x1f' + hresult + '\x1f' + act_id;
+  const uint64_t tag = std::hash<std::string>{}(variant)&kTagMask;
+  const uint64_t bits = (failing ? kFailing : 0) | (!status.empty() && status != "1" ? kUnlicensed : 0) |
+                        (request.get("product_family") == "office" ? kOffice : 0) | tag;
+  const auto n_policy = to_number(request.get("n_policy"));
+  const int64_t t = request.time_ms;
+  const Order order{unit, seq};
+
+  std::lock_guard lk(m_);
+  State& s = *state_;
+  paths_.insert(request.source.path);
+
+  const uint32_t h = s.host_ids.id(host_key);
+  if (h == s.hosts.size()) s.hosts.emplace_back().view.key = host_key;
+  HostAcc& host = s.hosts[h];
+  if (order < host.first) {
+    host.first = order;
+    host.view.first_source = request.source;
+    host.view.display = std::string(trim(request.machine));
+  }
+  if (t != kNoTime && (host.view.last_ms == kNoTime || t > host.view.last_ms)) host.view.last_ms = t;
+  if (n_policy && (!host.view.max_n_policy || *n_policy > *host.view.max_n_policy)) host.view.max_n_policy = n_policy;
+  if (!client_key.empty()) host.clients.insert(s.client_ids.id(client_key));
+
+  const uint32_t c = s.cmid_ids.id(cmid);
+  if (c == s.cmids.size()) s.cmids.emplace_back().view.cmid = cmid;
+  GroupAcc& group = s.groups[group_key(h, c)];
+  if (packable(t)) {
+    group.dated.push_back(pack(t, bits));
+  } else {
+    ++group.undated;
+    group.undated_failures += failing;
+  }
+
+  if (!cmid.empty()) {
+    CmidAcc& acc = s.cmids[c];
+    LedgerCmid& v = acc.view;
+    if (!acc.seen || std::tie(t, request.source.path, request.source.position) <
+                         std::tie(v.earliest_ms, v.earliest_source.path, v.earliest_source.position)) {
+      acc.seen = true;
+      v.earliest_ms = t;
+      v.earliest_source = request.source;
+      v.earliest_client = std::string(client);
+    }
+    if (!client_key.empty()) {
+      const uint32_t name = s.client_ids.id(client_key);
+      auto it = std::find_if(acc.names.begin(), acc.names.end(), [&](const NameAcc& n) { return n.name == name; });
+      if (it == acc.names.end()) {
+        it = acc.names.insert(acc.names.end(), {name, {INT64_MAX, kNoOrder}, {}});
+        it->view.key = client_key;
+      }
+      const std::tuple<int64_t, Order> at{t == kNoTime ? INT64_MAX : t, order};
+      if (at < it->display_at) {
+        it->display_at = at;
+        it->view.display = std::string(client);
+      }
+      widen(it->view.first, it->view.last, t);
+    }
+  }
+
+  if (failing) {
+    const std::string key = std::to_string(h) + '\x1f' + variant + '\x1f' + cmid;
+    const auto [it, inserted] = s.refusals.try_emplace(key);
+    RefusalAcc& r = it->second;
+    const std::tuple<int64_t, Order> at{t, order};
+    if (inserted || at < r.at) {
+      r.at = at;
+      r.refusal = {request, unit, seq};
+      r.group = group_key(h, c);
+      r.tag = tag;
+    }
+    r.undated += !packable(t);
+  }
+}
+
+void HostRequestLedger::seal() {
+  std::lock_guard lk(m_);
+  State& s = *state_;
+  std::vector<std::vector<std::pair<uint32_t, GroupAcc*>>> by_host(s.hosts.size());
+  for (auto& [key, g] : s.groups) {
+    std::sort(g.dated.begin(), g.dated.end());
+    g.dated.erase(std::unique(g.dated.begin(), g.dated.end()), g.dated.end());
+    by_host[key >> 32].emplace_back(static_cast<uint32_t>(key), &g);
+  }
+
+  for (auto& [key, acc] : s.refusals) {
+    const GroupAcc& g = s.groups.at(acc.group);
+    uint64_t n = acc.undated;
+    int64_t last = kNoTime;
+    for (uint64_t e : g.dated)
+      if ((e & kFailing) && (e & kTagMask) == acc.tag) {
+        ++n;
+        last = time_of(e);
+      }
+    acc.refusal.fact.set("requests", std::to_string(n));
+    acc.refusal.fact.set("last", format_time(last));
+    refusals_.push_back(std::move(acc.refusal));
+  }
+  s.refusals.clear();
+
+  for (size_t h = 0; h < s.hosts.size(); ++h) {
+    HostAcc& acc = s.hosts[h];
+    LedgerHost& v = acc.view;
+    for (uint32_t client : acc.clients) v.clients.insert(s.client_ids.name(client));
+    std::array<std::vector<std::pair<int64_t, int>>, kCountLines> edges;
+    const int64_t window_start = v.last_ms == kNoTime ? INT64_MAX : v.last_ms - kCountWindowMs;
+    for (const auto& [c, g] : by_host[h]) {
+      v.requests += g->dated.size() + g->undated;
+      v.failures += g->undated_failures;
+      int64_t last = kNoTime, last_unlicensed = kNoTime;
+      std::array<int64_t, kCountLines> start{kNoTime, kNoTime}, end{}, line_last{kNoTime, kNoTime};
+      for (uint64_t e : g->dated) {
+        const int64_t t = time_of(e);
+        v.failures += (e & kFailing) != 0;
+        last = t;
+        if (e & kUnlicensed) last_unlicensed = t;
+        const CountLine line = line_of(e);
+        line_last[line] = t;
+        // This CMID counts for 30 days after each request: merge the overlapping stretches.
+        if (start[line] != kNoTime && t <= end[line]) {
+          end[line] = t + kCountWindowMs;
+          continue;
+        }
+        if (start[line] != kNoTime) edges[line].insert(edges[line].end(), {{start[line], 0}, {end[line], 1}});
+        start[line] = t;
+        end[line] = t + kCountWindowMs;
+      }
+      const std::string& cmid = s.cmid_ids.name(c);
+      if (cmid.empty()) continue;  // requests without a CMID count for the host, not towards its count
+      for (size_t line = 0; line < kCountLines; ++line) {
+        if (start[line] != kNoTime) edges[line].insert(edges[line].end(), {{start[line], 0}, {end[line], 1}});
+        v.lines[line].current_30d += line_last[line] != kNoTime && line_last[line] >= window_start;
+      }
+      v.retrying_30d += last_unlicensed != kNoTime && last_unlicensed >= window_start;
+      if (g->dated.size() + g->undated >= 2 && last != kNoTime && last < v.last_ms - kRenewalSlackMs)
+        v.stale.push_back(cmid);
+    }
+    for (size_t line = 0; line < kCountLines; ++line) v.lines[line].max_30d = max_overlap(edges[line]);
+    std::sort(v.stale.begin(), v.stale.end());
+    requests_ += v.requests;
+    if (v.last_ms != kNoTime && (latest_ms_ == kNoTime || v.last_ms > latest_ms_)) latest_ms_ = v.last_ms;
+    hosts_.push_back(std::move(v));
+  }
+  std::sort(hosts_.begin(), hosts_.end(), [](const LedgerHost& a, const LedgerHost& b) { return a.key < b.key; });
+
+  // The request times move from the groups to their CMID (the ±10 minute join), a group at a time.
+  for (auto& [key, g] : s.groups) {
+    LedgerCmid& v = s.cmids[static_cast<uint32_t>(key)].view;
+    v.requests += g.dated.size() + g.undated;
+    v.times.reserve(v.times.size() + g.dated.size());
+    for (uint64_t e : g.dated) v.times.push_back(time_of(e));
+    std::vector<uint64_t>().swap(g.dated);
+  }
+  for (CmidAcc& acc : s.cmids) {
+    if (acc.view.cmid.empty()) continue;
+    LedgerCmid& v = acc.view;
+    std::sort(v.times.begin(), v.times.end());
+    if (!v.times.empty()) {
+      v.first = v.times.front();
+      v.last = v.times.back();
+    }
+    std::sort(acc.names.begin(), acc.names.end(),
+              [](const NameAcc& a, const NameAcc& b) { return a.view.key < b.view.key; });
+    for (NameAcc& n : acc.names) v.names.push_back(std::move(n.view));
+    cmids_.push_back(std::move(v));
+  }
+  std::sort(cmids_.begin(), cmids_.end(), [](const LedgerCmid& a, const LedgerCmid& b) { return a.cmid < b.cmid; });
+  state_.reset();
+}
+
+const LedgerCmid* HostRequestLedger::cmid(std::string_view cmid) const {
+  const std::string key = ascii_lower(trim(cmid));
+  const auto it = std::lower_bound(cmids_.begin(), cmids_.end(), key,
+                                   [](const LedgerCmid& c, const std::string& k) { return c.cmid < k; });
+  return it != cmids_.end() && it->cmid == key ? &*it : nullptr;
+}
+
+std::vector<LedgerRefusal> HostRequestLedger::take_refusals() { return std::exchange(refusals_, {}); }
+
+}  // namespace kmsdiag::correlation

@@ -1,0 +1,110 @@
+// A KMS host's 12290s (kind `kms.host-request`), aggregated as they stream in.
+//
+// A host log holds a request per client and week, and one every two hours per client it refuses: a
+// million requests is an ordinary 90-day log. Correlation needs per-host and per-CMID aggregates, the
+// request times (exact 30-day distinct counts, the ±10 minute client join) and the refused requests, so
+// that is all that is kept: 8 bytes per request, plus one Record per distinct refusal (same host, client,
+// CMID, code and product), which carries how often it happened. Nothing is left out whatever the size.
+//
+// The same log given twice (a renamed copy, an .evtx and its XML export) is one source: a request
+// identical to one already logged (host, CMID, client, time, code, product, state) counts once.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "model/record.hpp"
+
+namespace kmsdiag::correlation {
+
+inline constexpr std::string_view kHostRequestKind = "kms.host-request";
+
+// The counts a KMS host keeps: Windows (client and server share one) and Office.
+enum CountLine : size_t { kWindowsLine = 0, kOfficeLine = 1, kCountLines = 2 };
+
+struct HostLineCounts {
+  uint64_t max_30d = 0;      // most distinct CMIDs in any 30-day window of its log
+  uint64_t current_30d = 0;  // distinct CMIDs in the 30 days up to its newest request
+};
+
+struct LedgerHost {
+  std::string key;      // machine_key of the host
+  std::string display;  // as the first request (in input order) spells it
+  SourceRef first_source;
+  int64_t last_ms = kNoTime;  // newest request (kNoTime: none dated)
+  uint64_t requests = 0, failures = 0;
+  std::optional<double> max_n_policy;
+  std::set<std::string> clients;  // machine keys of the `client` names
+  std::array<HostLineCounts, kCountLines> lines;
+  uint64_t retrying_30d = 0;       // CMIDs asking from a non-activated state in the 30 days up to last_ms
+  std::vector<std::string> stale;  // CMIDs that renewed, then went silent > 8 days before last_ms (sorted)
+};
+
+// A client name a CMID was logged with, and when.
+struct LedgerName {
+  std::string key, display;  // machine_key, and the spelling of its earliest request
+  int64_t first = kNoTime, last = kNoTime;
+};
+
+struct LedgerCmid {
+  std::string cmid;  // lower-case
+  // The earliest request by (time, path, position): where the CMID first shows, and the client it named.
+  int64_t earliest_ms = kNoTime;
+  SourceRef earliest_source;
+  std::string earliest_client;
+  std::vector<LedgerName> names;  // by key
+  uint64_t requests = 0;
+  int64_t first = kNoTime, last = kNoTime;
+  std::vector<int64_t> times;  // every dated request, sorted (all hosts)
+};
+
+// A refused request as a fact for the rules, standing for all identical ones: their number is its
+// `requests` field, the time of the last one its `last` field.
+struct LedgerRefusal {
+  Record fact;
+  uint64_t unit, seq;  // of the fact, for input order
+};
+
+class HostRequestLedger {
+ public:
+  HostRequestLedger();
+  ~HostRequestLedger();
+  HostRequestLedger(const HostRequestLedger&) = delete;
+  HostRequestLedger& operator=(const HostRequestLedger&) = delete;
+
+  // Thread-safe. A kms.host-request fact, numbered like FactStore::add (input unit, position in it).
+  void add(const Record& request, uint64_t unit, uint64_t seq);
+  // After the last add() and before reading: drops duplicates, computes the views below.
+  void seal();
+
+  const std::vector<LedgerHost>& hosts() const { return hosts_; }  // by key
+  const std::vector<LedgerCmid>& cmids() const { return cmids_; }  // by cmid
+  const LedgerCmid* cmid(std::string_view cmid) const;             // any case; null when never logged
+  // The refusals in no particular order; the ledger no longer has them afterwards.
+  std::vector<LedgerRefusal> take_refusals();
+  bool logged_in(const std::string& path) const { return paths_.count(path) > 0; }  // input held a 12290
+  uint64_t requests() const { return requests_; }
+  int64_t latest_ms() const { return latest_ms_; }
+
+ private:
+  struct State;  // what add() accumulates; gone after seal()
+  std::mutex m_;
+  std::unique_ptr<State> state_;
+  std::vector<LedgerHost> hosts_;
+  std::vector<LedgerCmid> cmids_;
+  std::vector<LedgerRefusal> refusals_;
+  std::set<std::string> paths_;
+  uint64_t requests_ = 0;
+  int64_t latest_ms_ = kNoTime;
+};
+
+}  // namespace kmsdiag::correlation
