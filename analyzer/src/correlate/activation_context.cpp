@@ -46,7 +46,7 @@ std::vector<Record> host_side_attempts(const std::vector<Record>& facts) {
     a.machine = std::string(trim(f.get("client")));
     a.set("via", "kms-host-log");
     for (const Field& field : f.fields)
-      if (field.key != "client" && field.key != "host_count_estimate") a.set(field.key, field.value);
+      if (field.key != "client") a.set(field.key, field.value);
     a.set("kms_host", f.machine);
     a.set("kms_host_name", f.machine);
     a.set("answered", "1");
