@@ -20,6 +20,7 @@ struct ErrorInfo {
   std::string cause;    // catalog cause this code points to, "" when none
   std::string fix;      // first thing to do
   bool kms = true;      // false: an online (MAK/retail) or generic error, not a KMS cause
+  std::string source;   // where the row was checked (a Microsoft URL, or "slerror.h SYMBOL"); "" when not given
 };
 
 struct ProductInfo {

@@ -46,6 +46,7 @@ void load_error_codes(const YamlTable& t, Knowledge& kb) {
     info.cause = t.text(entry, "cause");
     info.fix = t.text(entry, "fix");
     info.kms = t.boolean_or(entry, "kms", true);
+    info.source = t.text_or(entry, "source", "");
     if (info.meaning.empty()) t.fail(entry["meaning"], "meaning must not be empty");
     if (!info.cause.empty() && !contains(kb.causes, info.cause)) {
       t.fail(entry["cause"], fmt::format("unknown cause '{}' (not in causes)", info.cause));

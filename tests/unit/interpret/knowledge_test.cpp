@@ -83,6 +83,53 @@ TEST(ShippedTables, EveryCodeInTheReferenceSectionIsPresent) {
   }
 }
 
+TEST(ShippedTables, IssueNineCodesCarryCauseAndSource) {
+  const Knowledge& kb = shipped();
+  const std::string article =
+      "https://learn.microsoft.com/en-us/troubleshoot/windows-server/licensing-and-activation/"
+      "troubleshoot-activation-error-codes";
+  struct Case {
+    const char* code;
+    const char* cause;
+    bool kms;
+    std::string source;
+  };
+  for (const Case& c : {
+           Case{"0xC004B100", "product-key-invalid", false, article},
+           Case{"0xC004F074", "host-unreachable", true, article},
+           Case{"0x80070490", "product-key-invalid", false, article},
+           Case{"0xC004F081", "adba-misconfigured", false, "slerror.h SL_E_VL_AD_AO_NOT_FOUND"},
+           Case{"0xC004F083", "adba-misconfigured", false, "slerror.h SL_E_VL_AD_SCHEMA_VERSION_NOT_SUPPORTED"},
+           Case{"0xC004FD03", "avma-failed", false,
+                "https://learn.microsoft.com/en-us/windows-server/get-started/automatic-vm-activation"},
+           Case{"0xC004FD04", "avma-failed", false, "slerror.h SL_E_IA_MACHINE_NOT_BOUND"},
+           Case{"0xC004E002", "license-store-damaged", false,
+                "https://github.com/MicrosoftDocs/SupportArticles-docs/blob/main/support/windows-server/"
+                "licensing-and-activation/error-0xc004e002-during-activation.md"},
+           Case{"0xC004E01C", "evaluation-edition", false, "slerror.h SL_E_PKEY_INVALID_KEYCHANGE1"},
+           Case{"0x8007267C", "dns-server-failure", true,
+                "https://github.com/MicrosoftDocs/SupportArticles-docs/blob/main/support/windows-server/"
+                "licensing-and-activation/windows-activation-fails-with-error-0x8007267.md"},
+           Case{"0x80072F8F", "online-activation-failed", false, "winerror.h ERROR_INTERNET_SECURE_FAILURE"},
+       }) {
+    const ErrorInfo* info = kb.error(c.code);
+    ASSERT_NE(info, nullptr) << c.code;
+    EXPECT_EQ(info->cause, c.cause) << c.code;
+    EXPECT_EQ(info->kms, c.kms) << c.code;
+    EXPECT_EQ(info->source, c.source) << c.code;
+  }
+  // Microsoft's wording for 0xC004F074 names both readings.
+  const std::string f074 = kb.error("0xC004F074")->meaning;
+  EXPECT_NE(f074.find("could be contacted"), std::string::npos);
+  EXPECT_NE(f074.find("returned an error"), std::string::npos);
+  EXPECT_EQ(kb.error("0xC004F063")->symbol, "SL_E_SLP_OEM_CERT_MISSING");
+  EXPECT_EQ(kb.error("0x4004F040")->symbol, "SL_E_VL_INFO_PRODUCT_USER_RIGHT");
+  // Every shipped row records where it was checked.
+  for (const char* code : {"0xC004F038", "0x8007232B", "0x803F7001", "0xC004E015", "0xC004C4AF"}) {
+    EXPECT_FALSE(kb.error(code)->source.empty()) << code;
+  }
+}
+
 TEST(ShippedTables, ProductsAndThresholds) {
   const Knowledge& kb = shipped();
   const ProductInfo* ws2008r2 = kb.product("68531FB9-5511-4989-97BE-D11A0F55633F");
@@ -174,6 +221,28 @@ TEST_F(BrokenTables, UnknownKeyIsAnErrorAtItsLine) {
         "    fix: f\n"
         "    kms: true\n");
   EXPECT_EQ(load_error(), (dir_ / "error-codes.yaml").string() + ":5: unknown key 'meening'");
+}
+
+TEST_F(BrokenTables, SourceIsOptionalAndKept) {
+  write("error-codes.yaml",
+        "causes: [host-unreachable]\n"
+        "codes:\n"
+        "  - code: 0xC004F074\n"
+        "    symbol: X\n"
+        "    meaning: m\n"
+        "    cause: host-unreachable\n"
+        "    fix: f\n"
+        "    kms: true\n"
+        "    source: slerror.h SL_E_VL_BINDING_SERVICE_UNAVAILABLE\n"
+        "  - code: 0xC004F039\n"
+        "    symbol: Y\n"
+        "    meaning: m\n"
+        "    cause: \"\"\n"
+        "    fix: f\n"
+        "    kms: true\n");
+  const Knowledge kb = Knowledge::load(dir_.string());
+  EXPECT_EQ(kb.error("0xC004F074")->source, "slerror.h SL_E_VL_BINDING_SERVICE_UNAVAILABLE");
+  EXPECT_EQ(kb.error("0xC004F039")->source, "");
 }
 
 TEST_F(BrokenTables, UnknownCauseAndBadCodeAreErrors) {
