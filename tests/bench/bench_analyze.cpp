@@ -31,7 +31,9 @@ int main(int argc, char** argv) {
     for (const auto& r : records) {
       if (r.kind != "kms.host" && r.kind != "dataset") continue;
       std::printf("%s %s", r.kind.c_str(), r.machine.c_str());
-      for (const auto& f : r.fields) std::printf(" %s=%s", f.key.c_str(), f.value.c_str());
+      for (const auto& f : r.fields)
+        std::printf(" %.*s=%.*s", static_cast<int>(f.key.size()), f.key.data(), static_cast<int>(f.value.size()),
+                    f.value.data());
       std::printf("\n");
     }
   });

@@ -2,6 +2,7 @@
 // rules see against rules/schema.yaml: its kind declared, each field declared for that kind, each
 // non-empty value of the declared type. A violation means a rule written from records.md would silently
 // miss (or mis-compare) real data.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -33,19 +34,19 @@ using Seen = std::set<std::string>;
 void check_records(const RecordSchema& schema, const std::vector<Record>& records, Violations& out, Seen& seen) {
   for (const Record& r : records) {
     seen.insert(r.kind);
-    for (const Field& f : r.fields)
-      if (!f.value.empty()) seen.insert(r.kind + "." + f.key);
+    for (const FieldView& f : r.fields)
+      if (!f.value.empty()) seen.insert(r.kind + "." + std::string(f.key));
     const KindSpec* kind = schema.kind(r.kind);
     if (!kind) {
       ++out["kind " + r.kind + " (not declared)"];
       continue;
     }
-    for (const Field& f : r.fields) {
+    for (const FieldView& f : r.fields) {
       const FieldSpec* spec = schema.field(*kind, f.key);
       if (!spec)
-        ++out[r.kind + "." + f.key + " (not declared)"];
+        ++out[fmt::format("{}.{} (not declared)", r.kind, f.key)];
       else if (!f.value.empty() && !value_has_type(*spec, f.value))
-        ++out[r.kind + "." + f.key + " = \"" + f.value + "\" (" + std::string(value_type_name(spec->type)) + ")"];
+        ++out[fmt::format("{}.{} = \"{}\" ({})", r.kind, f.key, f.value, value_type_name(spec->type))];
     }
   }
 }

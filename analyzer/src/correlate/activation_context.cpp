@@ -45,7 +45,7 @@ std::vector<Record> host_side_attempts(const std::vector<Record>& facts) {
     // The attempt belongs to the client that made it; the host that refused it is where it went.
     a.machine = std::string(trim(f.get("client")));
     a.set("via", "kms-host-log");
-    for (const Field& field : f.fields)
+    for (const FieldView& field : f.fields)
       if (field.key != "client") a.set(field.key, field.value);
     a.set("kms_host", f.machine);
     a.set("kms_host_name", f.machine);

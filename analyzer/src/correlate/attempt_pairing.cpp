@@ -58,7 +58,7 @@ std::vector<Pair> pair_requests(const std::vector<Record>& facts) {
 
 void copy_fields(const Record& from, Record& to, std::initializer_list<std::string_view> keys) {
   for (std::string_view key : keys)
-    if (const std::string* value = from.find(key)) to.set(key, *value);
+    if (const auto value = from.find(key)) to.set(key, *value);
 }
 
 std::string policy_for(const Record& request, const Knowledge& kb) {

@@ -19,9 +19,9 @@ bool BlockRecord::set(std::string_view key, std::string_view value) {
 }
 
 void BlockRecord::append(std::string_view key, std::string_view more, std::string_view sep) {
-  const std::string* current = record_.find(key);
+  const std::optional<std::string_view> current = record_.find(key);
   if (!current) return;
-  std::string joined = *current;
+  std::string joined(*current);
   if (joined.size() >= kMaxValue) return;
   if (!joined.empty()) joined += sep;
   joined += more;

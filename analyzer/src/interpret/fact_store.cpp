@@ -24,7 +24,7 @@ void FactStore::add(const Record& fact, uint64_t unit, uint64_t seq) {
          pool_.intern(fact.source.record_id),
          static_cast<uint32_t>(fields_.size()),
          static_cast<uint32_t>(fact.fields.size())};
-  for (const Field& field : fact.fields) {
+  for (const FieldView& field : fact.fields) {
     fields_.push_back(pool_.intern(field.key));
     fields_.push_back(pool_.intern(field.value));
   }

@@ -21,12 +21,12 @@ std::optional<std::vector<std::string>> split_if_enough(std::string_view text, s
 }  // namespace
 
 std::vector<std::string> data_values(const Record& ev) {
+  // Readers add data.0, data.1, ... in order: one pass, however many items an event has.
   std::vector<std::string> out;
-  for (size_t i = 0;; ++i) {
-    const std::string* value = ev.find("data." + std::to_string(i));
-    if (value == nullptr) return out;
-    out.push_back(*value);
-  }
+  for (const FieldView& f : ev.fields)
+    if (f.key.size() > 5 && f.key.substr(0, 5) == "data." && f.key.substr(5) == std::to_string(out.size()))
+      out.emplace_back(f.value);
+  return out;
 }
 
 std::vector<std::string> split_trimmed(std::string_view text, char sep) {

@@ -17,7 +17,7 @@ std::string first_integer(std::string_view text) {
 }
 
 void copy(const Record& in, Record& fact, std::string_view from, std::string_view to = {}) {
-  if (const std::string* v = in.find(from); v && !v->empty()) fact.set(to.empty() ? from : to, *v);
+  if (const auto v = in.find(from); v && !v->empty()) fact.set(to.empty() ? from : to, *v);
 }
 
 void copy_number(const Record& in, Record& fact, std::string_view from, std::string_view to) {

@@ -19,36 +19,14 @@ std::string SourceRef::describe() const {
 
 std::string Problem::describe() const { return fmt::format("{}: {}", where.describe(), message); }
 
-const std::string* Record::find(std::string_view key) const {
-  for (const auto& f : fields)
-    if (f.key == key) return &f.value;
-  return nullptr;
-}
-
-std::string_view Record::get(std::string_view key) const {
-  const std::string* v = find(key);
-  return v ? std::string_view(*v) : std::string_view();
-}
-
-void Record::set(std::string_view key, std::string value) {
-  for (auto& f : fields)
-    if (f.key == key) {
-      f.value = std::move(value);
-      return;
-    }
-  fields.push_back({std::string(key), std::move(value)});
-}
-
 namespace {
 // Heap bytes of a string: none while it fits the small-string buffer inside the object.
 size_t heap_bytes(const std::string& s) { return s.capacity() > std::string().capacity() ? s.capacity() + 1 : 0; }
 }  // namespace
 
 size_t Record::footprint() const {
-  size_t bytes = sizeof(Record) + fields.capacity() * sizeof(Field) + heap_bytes(kind) + heap_bytes(machine) +
-                 heap_bytes(source.path) + heap_bytes(source.unit) + heap_bytes(source.record_id);
-  for (const Field& f : fields) bytes += heap_bytes(f.key) + heap_bytes(f.value);
-  return bytes;
+  return sizeof(Record) + fields.heap_bytes() + heap_bytes(kind) + heap_bytes(machine) + heap_bytes(source.path) +
+         heap_bytes(source.unit) + heap_bytes(source.record_id);
 }
 
 std::string_view trim(std::string_view text) {

@@ -3,8 +3,8 @@
 // Ingest turns each input unit (an event, a block of command output) into a Record of kind "event",
 // "slmgr", ...; interpreters turn those into KMS facts ("kms.host-request", ...); correlation adds
 // derived records ("activation.attempt", "kms.cmid", ...); the rule engine matches on kind and fields.
-// Values are kept as text: rules compare them as numbers on demand (to_number), so a new field
-// needs no schema change anywhere.
+// Values are kept as text, packed (FieldList): rules compare them as numbers on demand (to_number), and
+// their declared types (rules/schema.yaml) say how; a new field// needs no schema change anywhere.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +13,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "model/field_list.hpp"
 
 namespace kmsdiag {
 
@@ -28,22 +30,17 @@ struct SourceRef {
   std::string describe() const;  // "path:12", "path record 5 (EventRecordID 812)"
 };
 
-struct Field {
-  std::string key;
-  std::string value;
-};
-
 struct Record {
   std::string kind;
   SourceRef source;
   int64_t time_ms = kNoTime;  // UTC milliseconds since the Unix epoch
   std::string machine;        // the computer this evidence describes
-  std::vector<Field> fields;
+  FieldList fields;
 
-  const std::string* find(std::string_view key) const;
-  std::string_view get(std::string_view key) const;  // "" when absent
-  bool has(std::string_view key) const { return find(key) != nullptr; }
-  void set(std::string_view key, std::string value);  // replaces an existing key
+  std::optional<std::string_view> find(std::string_view key) const { return fields.find(key); }
+  std::string_view get(std::string_view key) const { return fields.find(key).value_or(std::string_view()); }
+  bool has(std::string_view key) const { return fields.find(key).has_value(); }
+  void set(std::string_view key, std::string_view value) { fields.assign(key, value); }  // replaces
   // Bytes this record occupies, heap included (an estimate: allocator overhead is not counted).
   size_t footprint() const;
 };

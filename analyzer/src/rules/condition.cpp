@@ -6,7 +6,7 @@
 namespace kmsdiag {
 
 std::optional<std::string_view> RecordLookup::get(std::string_view name, std::string& scratch) const {
-  if (const std::string* v = record_.find(name)) return std::string_view(*v);
+  if (const auto v = record_.find(name)) return v;
   if (name == "machine") return std::string_view(record_.machine);
   if (name == "kind") return std::string_view(record_.kind);
   if (name == "time") {

@@ -157,7 +157,7 @@ void Checker::example(const Record& r, std::string_view list) {
     error(line, fmt::format("examples.{}: record kind '{}' is not in rules/schema.yaml", list, r.kind));
     return;
   }
-  for (const Field& f : r.fields) {
+  for (const FieldView& f : r.fields) {
     const FieldSpec* spec = schema_.field(*k, f.key);
     if (!spec)
       error(line, fmt::format("examples.{}: kind '{}' has no field '{}' (rules/records.md)", list, r.kind, f.key));

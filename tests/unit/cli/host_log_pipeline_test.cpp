@@ -71,7 +71,7 @@ TEST(HostLogPipeline, AClientRetryingEvery20sDoesNotHideTheFleet) {
   rules.set_record_observer([&](const std::vector<Record>& records) {
     for (const Record& r : records)
       if (r.kind == "kms.host")
-        for (const Field& f : r.fields) host[f.key] = f.value;
+        for (const FieldView& f : r.fields) host[std::string(f.key)] = f.value;
   });
   PipelineOptions options;
   options.paths = {log.string()};

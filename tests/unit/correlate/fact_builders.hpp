@@ -22,7 +22,7 @@ inline Record fact(std::string kind, std::string path, uint64_t position, int64_
   r.source = SourceRef{std::move(path), "record", position, std::to_string(position)};
   r.time_ms = time;
   r.machine = std::move(machine);
-  r.fields = std::move(fields);
+  for (const Field& f : fields) r.fields.push_back(f);
   return r;
 }
 

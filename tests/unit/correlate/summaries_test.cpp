@@ -156,7 +156,8 @@ TEST(Correlate, OutputIsDeterministicAndKeepsFacts) {
   for (size_t i = 0; i < first.size(); ++i) {
     EXPECT_EQ(first[i].kind, second[i].kind);
     ASSERT_EQ(first[i].fields.size(), second[i].fields.size());
-    for (size_t k = 0; k < first[i].fields.size(); ++k) EXPECT_EQ(first[i].fields[k].value, second[i].fields[k].value);
+    for (auto a = first[i].fields.begin(), b = second[i].fields.begin(); a != first[i].fields.end(); ++a, ++b)
+      EXPECT_EQ(a->value, b->value);
   }
   EXPECT_EQ(first[0].kind, "kms.client-request");
   EXPECT_EQ(first[1].kind, "kms.client-response");

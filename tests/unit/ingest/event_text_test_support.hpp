@@ -54,7 +54,7 @@ inline Collected ingest_bytes(std::string_view bytes, InputSummary& summary, con
 // the records of a part read inside a larger file with those of the part read alone.
 inline std::string content(const Record& r) {
   std::string out = r.kind + " @" + std::to_string(r.time_ms) + " " + r.machine + "\n";
-  for (const auto& f : r.fields) out += "  " + f.key + "=" + f.value + "\n";
+  for (const auto& f : r.fields) out.append("  ").append(f.key).append("=").append(f.value).append("\n");
   return out;
 }
 

@@ -41,10 +41,10 @@ std::vector<Record> via_kmsdiag(const std::string& path) {
 
 // ISO times compare without trailing fraction zeros: libfwevt prints 9 fraction digits, Windows
 // (and this reader) 7.
-std::string normalized(const std::string& value) {
+std::string normalized(std::string_view value) {
   if (value.size() < 21 || value.back() != 'Z' || value[10] != 'T' || value.find('.') == std::string::npos)
-    return value;
-  std::string v = value.substr(0, value.size() - 1);
+    return std::string(value);
+  std::string v(value.substr(0, value.size() - 1));
   while (v.back() == '0') v.pop_back();
   if (v.back() == '.') v.pop_back();
   return v + "Z";
@@ -60,10 +60,10 @@ void expect_same(const std::vector<Record>& ours, const std::vector<Record>& the
     bool same = a.machine == b.machine && a.time_ms == b.time_ms && a.fields.size() == b.fields.size();
     for (const auto& f : a.fields) {
       if (f.key == "format") continue;
-      const std::string* other = b.find(f.key);
+      const std::optional<std::string_view> other = b.find(f.key);
       if (!other || normalized(*other) != normalized(f.value)) {
         ADD_FAILURE() << what << " record " << i + 1 << " field " << f.key << ": ours '" << f.value << "' theirs '"
-                      << (other ? *other : std::string("<absent>")) << "'";
+                      << (other ? *other : std::string_view("<absent>")) << "'";
         same = false;
       }
     }

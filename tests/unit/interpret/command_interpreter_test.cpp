@@ -16,7 +16,7 @@ Record cmd(std::string kind, std::vector<Field> fields) {
   Record r;
   r.kind = std::move(kind);
   r.source = SourceRef{"slmgr.txt", "line", 3, ""};
-  r.fields = std::move(fields);
+  for (const Field& f : fields) r.fields.push_back(f);
   return r;
 }
 

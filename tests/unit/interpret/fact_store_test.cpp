@@ -101,7 +101,6 @@ TEST(FactStore, HoldsFactsCompactly) {
     r.set("cmid", "6c0a6a43-5d8f-4d4b-9c7e-" + std::to_string(100000000000 + i % 50));
     r.set("client_time", std::to_string(i));
     r.set("minutes_to_expiry", std::to_string(43200 - i));
-    r.fields.shrink_to_fit();
     record_bytes += r.footprint();
     store.add(r, 0, static_cast<uint64_t>(i));
   }

@@ -13,6 +13,34 @@ TEST(Record, SetReplacesAndGetReturnsEmptyForMissing) {
   EXPECT_EQ(r.fields.size(), 1u);
 }
 
+TEST(FieldList, KeepsOrderLongValuesAndReplacesInPlace) {
+  Record r;
+  const std::string long_value(70000, 'x');  // lengths past one varint byte (and past 64 KiB)
+  r.fields.push_back({"a", "1"});
+  r.fields.push_back({"b", long_value});
+  r.fields.push_back({"a", "repeat"});  // readers may repeat a key; find() sees the first
+  r.set("c", "3");
+  EXPECT_EQ(r.get("a"), "1");
+  EXPECT_EQ(r.get("b"), long_value);
+  r.set("b", "short");
+  r.set("a", "one");
+  std::vector<std::string> seen;
+  for (const FieldView& f : r.fields) seen.push_back(std::string(f.key) + "=" + std::string(f.value));
+  EXPECT_EQ(seen, (std::vector<std::string>{"a=one", "b=short", "a=repeat", "c=3"}));
+  EXPECT_EQ(r.fields.size(), 4u);
+  EXPECT_FALSE(r.find("d"));
+  EXPECT_TRUE(r.has("c"));
+}
+
+TEST(FieldList, SetFromItsOwnValuesSurvivesGrowth) {
+  Record r;
+  r.set("a", std::string(40, 'a'));
+  for (int i = 0; i < 50; ++i) r.set("k" + std::to_string(i), r.get("a"));  // views into the buffer that grows
+  r.set("a", r.get("k49"));
+  EXPECT_EQ(r.get("k49"), std::string(40, 'a'));
+  EXPECT_EQ(r.get("a"), std::string(40, 'a'));
+}
+
 TEST(Record, NumbersAcceptHexAndDecimalOnly) {
   EXPECT_EQ(to_number("0xC004F074"), 3221549172.0);
   EXPECT_EQ(to_number(" 25 "), 25.0);
