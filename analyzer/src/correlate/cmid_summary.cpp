@@ -23,10 +23,10 @@ void widen(int64_t& first, int64_t& last, int64_t t) {
 // The earliest sighting of a CMID by (time, path, position), and the machine it names.
 struct Sighting {
   int64_t time_ms;
-  const SourceRef* source;
+  SourceRef source;
   std::string_view machine;
   bool operator<(const Sighting& o) const {
-    return std::tie(time_ms, source->path, source->position) < std::tie(o.time_ms, o.source->path, o.source->position);
+    return std::tie(time_ms, source.path, source.position) < std::tie(o.time_ms, o.source.path, o.source.position);
   }
 };
 
@@ -72,51 +72,70 @@ uint64_t concurrent_names(const std::map<std::string, NameActivity>& names) {
   return static_cast<uint64_t>(most);
 }
 
+// Adds what the host logs say of the CMID.
+void add_logged(CmidActivity& c, const LedgerCmid& logged) {
+  sighted(c, {logged.earliest_ms, logged.earliest_source(), logged.earliest_client});
+  widen(c.first, c.last, logged.first);
+  widen(c.first, c.last, logged.last);
+  c.requests += logged.requests;
+  for (const LedgerName& n : logged.names) named(c, n.display, n.first, n.last);
+}
+
+Record cmid_record(std::string_view cmid, const CmidActivity& c) {
+  Record r;
+  r.kind = "kms.cmid";
+  r.source = c.earliest->source;
+  r.time_ms = c.first;
+  r.machine = std::string(c.earliest->machine);
+  std::string machines;
+  for (const auto& [key, n] : c.names) machines += (machines.empty() ? "" : ",") + n.display;
+  r.set("cmid", cmid);
+  r.set("machines", machines);
+  r.set("machine_count", std::to_string(c.names.size()));
+  r.set("concurrent_names", std::to_string(concurrent_names(c.names)));
+  r.set("client_logs", std::to_string(c.client_logs.size()));
+  r.set("requests", std::to_string(c.requests));
+  r.set("first", format_time(c.first));
+  r.set("last", format_time(c.last));
+  r.fields.shrink_to_fit();
+  return r;
+}
+
 }  // namespace
 
 std::vector<Record> summarise_cmids(const std::vector<Record>& facts, const HostRequestLedger& ledger) {
-  std::map<std::string, CmidActivity> by_cmid;
+  // The clients' own facts name few CMIDs; the host logs may name fifty thousand, which are summarised
+  // one at a time in CMID order, merged with the clients' view of the same CMID.
+  std::map<std::string, CmidActivity, std::less<>> by_cmid;
   for (const auto& f : facts) {
     if (is_host_request(f)) continue;  // the ledger has every 12290
     const std::string cmid = ascii_lower(trim(f.get("cmid")));
     if (cmid.empty()) continue;
     CmidActivity& c = by_cmid[cmid];
-    sighted(c, {f.time_ms, &f.source, f.machine});
+    sighted(c, {f.time_ms, f.source, f.machine});
     widen(c.first, c.last, f.time_ms);
     c.requests += f.kind == "kms.client-request";
     c.client_logs.insert(f.source.path);
     named(c, f.machine, f.time_ms, f.time_ms);
   }
-  // A host log names the client in its `client` field.
-  for (const LedgerCmid& logged : ledger.cmids()) {
-    CmidActivity& c = by_cmid[logged.cmid];
-    sighted(c, {logged.earliest_ms, &logged.earliest_source, logged.earliest_client});
-    widen(c.first, c.last, logged.first);
-    widen(c.first, c.last, logged.last);
-    c.requests += logged.requests;
-    for (const LedgerName& n : logged.names) named(c, n.display, n.first, n.last);
-  }
 
   std::vector<Record> out;
-  out.reserve(by_cmid.size());
-  for (const auto& [cmid, c] : by_cmid) {
-    Record r;
-    r.kind = "kms.cmid";
-    r.source = *c.earliest->source;
-    r.time_ms = c.first;
-    r.machine = std::string(c.earliest->machine);
-    std::string machines;
-    for (const auto& [key, n] : c.names) machines += (machines.empty() ? "" : ",") + n.display;
-    r.set("cmid", cmid);
-    r.set("machines", machines);
-    r.set("machine_count", std::to_string(c.names.size()));
-    r.set("concurrent_names", std::to_string(concurrent_names(c.names)));
-    r.set("client_logs", std::to_string(c.client_logs.size()));
-    r.set("requests", std::to_string(c.requests));
-    r.set("first", format_time(c.first));
-    r.set("last", format_time(c.last));
-    out.push_back(std::move(r));
+  out.reserve(by_cmid.size() + ledger.cmids().size());
+  auto client = by_cmid.begin();
+  for (const LedgerCmid& logged : ledger.cmids()) {
+    for (; client != by_cmid.end() && client->first < logged.cmid; ++client)
+      out.push_back(cmid_record(client->first, client->second));
+    if (client != by_cmid.end() && client->first == logged.cmid) {
+      add_logged(client->second, logged);
+      out.push_back(cmid_record(client->first, client->second));
+      ++client;
+      continue;
+    }
+    CmidActivity c;
+    add_logged(c, logged);
+    out.push_back(cmid_record(logged.cmid, c));
   }
+  for (; client != by_cmid.end(); ++client) out.push_back(cmid_record(client->first, client->second));
   return out;
 }
 

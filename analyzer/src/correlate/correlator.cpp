@@ -6,7 +6,7 @@
 
 namespace kmsdiag {
 
-void correlate(std::vector<Record>& facts, const correlation::HostRequestLedger& ledger,
+void correlate(std::vector<Record>& facts, correlation::HostRequestLedger& ledger,
                const std::vector<InputSummary>& inputs, const Knowledge& kb) {
   using namespace correlation;
   // Every step reads only interpreted facts (plus the attempts, for the summaries that count them),
@@ -15,6 +15,7 @@ void correlate(std::vector<Record>& facts, const correlation::HostRequestLedger&
   bool host_logs = false;
   for (const auto& r : input_records) host_logs |= r.get("kms_log") == "1";
   std::vector<Record> attempts = pair_client_attempts(facts, ledger, host_logs, kb);
+  ledger.forget_times();  // 8 bytes a request, needed only to join the attempts to the host's requests
   std::vector<Record> cmids = summarise_cmids(facts, ledger);
   std::vector<Record> hosts = summarise_hosts(ledger, attempts);
   Record dataset = summarise_dataset(facts, ledger, input_records, attempts);

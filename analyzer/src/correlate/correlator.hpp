@@ -13,7 +13,7 @@ namespace kmsdiag {
 
 // Appends derived records to `facts` (existing records are left in place, possibly annotated). The host
 // logs' 12290s are in the sealed `ledger`; `facts` holds every other fact and the ledger's refusals.
-void correlate(std::vector<Record>& facts, const correlation::HostRequestLedger& ledger,
+void correlate(std::vector<Record>& facts, correlation::HostRequestLedger& ledger,
                const std::vector<InputSummary>& inputs, const Knowledge& kb);
 
 // The same for facts that still hold every kms.host-request (small callers, tests): they go through a

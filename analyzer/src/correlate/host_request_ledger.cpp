@@ -33,54 +33,45 @@ CountLine line_of(uint64_t entry) { return entry & kOffice ? kOfficeLine : kWind
 using Order = std::pair<uint64_t, uint64_t>;  // (unit, seq): input order
 constexpr Order kNoOrder{UINT64_MAX, UINT64_MAX};
 
-// Repeated names (hosts, CMIDs, clients) stored once and referred to by a 32-bit id.
-class Interner {
- public:
-  uint32_t id(const std::string& name) {
-    const auto [it, inserted] = ids_.try_emplace(name, static_cast<uint32_t>(names_.size()));
-    if (inserted) names_.push_back(&it->first);
-    return it->second;
-  }
-  const std::string& name(uint32_t id) const { return *names_[id]; }
-  size_t size() const { return names_.size(); }
-
- private:
-  std::unordered_map<std::string, uint32_t> ids_;
-  std::vector<const std::string*> names_;
-};
+using Id = StringPool::Id;
 
 struct HostAcc {
   Order first = kNoOrder;
   LedgerHost view;  // the fields known while streaming; the counts are filled in by seal()
-  std::unordered_set<uint32_t> clients;
+  std::unordered_set<Id> clients;
 };
 
+// A client name of one CMID: ids in the ledger's text pool, so a name costs 32 bytes.
 struct NameAcc {
-  uint32_t name;
+  Id key, display;
   std::tuple<int64_t, Order> display_at;  // dated before undated, then input order
-  LedgerName view;
-};
-
-struct CmidAcc {
-  bool seen = false;
-  std::vector<NameAcc> names;
-  LedgerCmid view;
+  int64_t first = kNoTime, last = kNoTime;
 };
 
 // The requests of one CMID to one host.
 struct GroupAcc {
+  uint32_t host;
   std::vector<uint64_t> dated;  // packed; sorted and unique after seal()
   uint64_t undated = 0, undated_failures = 0;
+};
+
+struct CmidAcc {
+  Id cmid;
+  int64_t earliest_ms = kNoTime;
+  Id earliest_path = 0, earliest_unit = 0, earliest_record_id = 0, earliest_client = 0;
+  uint64_t earliest_position = 0;
+  bool seen = false;
+  std::vector<NameAcc> names;
+  std::vector<GroupAcc> groups;  // by host; nearly always one
 };
 
 struct RefusalAcc {
   std::tuple<int64_t, Order> at;  // of the fact standing for them all: the first one
   LedgerRefusal refusal;
-  uint64_t group, tag;
+  uint32_t host, cmid;
+  uint64_t tag;
   uint64_t undated = 0;
 };
-
-uint64_t group_key(uint32_t host, uint32_t cmid) { return uint64_t{host} << 32 | cmid; }
 
 void widen(int64_t& first, int64_t& last, int64_t t) {
   if (t == kNoTime) return;
@@ -103,11 +94,17 @@ uint64_t max_overlap(std::vector<std::pair<int64_t, int>>& edges) {
 }  // namespace
 
 struct HostRequestLedger::State {
-  Interner host_ids, cmid_ids, client_ids;
-  std::vector<HostAcc> hosts;  // by host id
-  std::vector<CmidAcc> cmids;  // by CMID id
-  std::unordered_map<uint64_t, GroupAcc> groups;
+  std::unordered_map<Id, uint32_t> host_index, cmid_index;  // text id -> position below
+  std::vector<HostAcc> hosts;
+  std::vector<CmidAcc> cmids;
   std::unordered_map<std::string, RefusalAcc> refusals;  // by host, client, CMID, code, product
+
+  GroupAcc& group(uint32_t host, uint32_t cmid) {
+    std::vector<GroupAcc>& groups = cmids[cmid].groups;
+    for (GroupAcc& g : groups)
+      if (g.host == host) return g;
+    return groups.emplace_back(GroupAcc{host, {}, 0, 0});
+  }
 };
 
 HostRequestLedger::HostRequestLedger() : state_(std::make_unique<State>()) {}
@@ -135,8 +132,10 @@ void HostRequestLedger::add(const Record& request, uint64_t unit, uint64_t seq) 
   State& s = *state_;
   paths_.insert(request.source.path);
 
-  const uint32_t h = s.host_ids.id(host_key);
-  if (h == s.hosts.size()) s.hosts.emplace_back().view.key = host_key;
+  const Id host_text = text_.intern(host_key);
+  const auto [host_at, new_host] = s.host_index.try_emplace(host_text, static_cast<uint32_t>(s.hosts.size()));
+  const uint32_t h = host_at->second;
+  if (new_host) s.hosts.emplace_back().view.key = host_key;
   HostAcc& host = s.hosts[h];
   if (order < host.first) {
     host.first = order;
@@ -145,11 +144,14 @@ void HostRequestLedger::add(const Record& request, uint64_t unit, uint64_t seq) 
   }
   if (t != kNoTime && (host.view.last_ms == kNoTime || t > host.view.last_ms)) host.view.last_ms = t;
   if (n_policy && (!host.view.max_n_policy || *n_policy > *host.view.max_n_policy)) host.view.max_n_policy = n_policy;
-  if (!client_key.empty()) host.clients.insert(s.client_ids.id(client_key));
+  const Id client_text = text_.intern(client_key);
+  if (!client_key.empty()) host.clients.insert(client_text);
 
-  const uint32_t c = s.cmid_ids.id(cmid);
-  if (c == s.cmids.size()) s.cmids.emplace_back().view.cmid = cmid;
-  GroupAcc& group = s.groups[group_key(h, c)];
+  const Id cmid_text = text_.intern(cmid);
+  const auto [cmid_at, new_cmid] = s.cmid_index.try_emplace(cmid_text, static_cast<uint32_t>(s.cmids.size()));
+  const uint32_t c = cmid_at->second;
+  if (new_cmid) s.cmids.emplace_back().cmid = cmid_text;
+  GroupAcc& group = s.group(h, c);
   if (packable(t)) {
     group.dated.push_back(pack(t, bits));
   } else {
@@ -159,27 +161,32 @@ void HostRequestLedger::add(const Record& request, uint64_t unit, uint64_t seq) 
 
   if (!cmid.empty()) {
     CmidAcc& acc = s.cmids[c];
-    LedgerCmid& v = acc.view;
-    if (!acc.seen || std::tie(t, request.source.path, request.source.position) <
-                         std::tie(v.earliest_ms, v.earliest_source.path, v.earliest_source.position)) {
+    const Id path = text_.intern(request.source.path);
+    const auto earlier = [&] {
+      if (t != acc.earliest_ms) return t < acc.earliest_ms;
+      const std::string_view known = text_.view(acc.earliest_path);
+      return request.source.path != known ? request.source.path < known
+                                          : request.source.position < acc.earliest_position;
+    };
+    if (!acc.seen || earlier()) {
       acc.seen = true;
-      v.earliest_ms = t;
-      v.earliest_source = request.source;
-      v.earliest_client = std::string(client);
+      acc.earliest_ms = t;
+      acc.earliest_path = path;
+      acc.earliest_unit = text_.intern(request.source.unit);
+      acc.earliest_position = request.source.position;
+      acc.earliest_record_id = text_.intern(request.source.record_id);
+      acc.earliest_client = text_.intern(client);
     }
     if (!client_key.empty()) {
-      const uint32_t name = s.client_ids.id(client_key);
-      auto it = std::find_if(acc.names.begin(), acc.names.end(), [&](const NameAcc& n) { return n.name == name; });
-      if (it == acc.names.end()) {
-        it = acc.names.insert(acc.names.end(), {name, {INT64_MAX, kNoOrder}, {}});
-        it->view.key = client_key;
-      }
+      auto it =
+          std::find_if(acc.names.begin(), acc.names.end(), [&](const NameAcc& n) { return n.key == client_text; });
+      if (it == acc.names.end()) it = acc.names.insert(acc.names.end(), {client_text, 0, {INT64_MAX, kNoOrder}});
       const std::tuple<int64_t, Order> at{t == kNoTime ? INT64_MAX : t, order};
       if (at < it->display_at) {
         it->display_at = at;
-        it->view.display = std::string(client);
+        it->display = text_.intern(client);
       }
-      widen(it->view.first, it->view.last, t);
+      widen(it->first, it->last, t);
     }
   }
 
@@ -191,7 +198,8 @@ void HostRequestLedger::add(const Record& request, uint64_t unit, uint64_t seq) 
     if (inserted || at < r.at) {
       r.at = at;
       r.refusal = {request, unit, seq};
-      r.group = group_key(h, c);
+      r.host = h;
+      r.cmid = c;
       r.tag = tag;
     }
     r.undated += !packable(t);
@@ -202,14 +210,15 @@ void HostRequestLedger::seal() {
   std::lock_guard lk(m_);
   State& s = *state_;
   std::vector<std::vector<std::pair<uint32_t, GroupAcc*>>> by_host(s.hosts.size());
-  for (auto& [key, g] : s.groups) {
-    std::sort(g.dated.begin(), g.dated.end());
-    g.dated.erase(std::unique(g.dated.begin(), g.dated.end()), g.dated.end());
-    by_host[key >> 32].emplace_back(static_cast<uint32_t>(key), &g);
-  }
+  for (uint32_t c = 0; c < s.cmids.size(); ++c)
+    for (GroupAcc& g : s.cmids[c].groups) {
+      std::sort(g.dated.begin(), g.dated.end());
+      g.dated.erase(std::unique(g.dated.begin(), g.dated.end()), g.dated.end());
+      by_host[g.host].emplace_back(c, &g);
+    }
 
   for (auto& [key, acc] : s.refusals) {
-    const GroupAcc& g = s.groups.at(acc.group);
+    const GroupAcc& g = s.group(acc.host, acc.cmid);
     uint64_t n = acc.undated;
     int64_t last = kNoTime;
     for (uint64_t e : g.dated)
@@ -226,7 +235,8 @@ void HostRequestLedger::seal() {
   for (size_t h = 0; h < s.hosts.size(); ++h) {
     HostAcc& acc = s.hosts[h];
     LedgerHost& v = acc.view;
-    for (uint32_t client : acc.clients) v.clients.insert(s.client_ids.name(client));
+    for (Id client : acc.clients) v.clients.push_back(text_.view(client));
+    std::sort(v.clients.begin(), v.clients.end());
     std::array<std::vector<std::pair<int64_t, int>>, kCountLines> edges;
     const int64_t window_start = v.last_ms == kNoTime ? INT64_MAX : v.last_ms - kCountWindowMs;
     for (const auto& [c, g] : by_host[h]) {
@@ -250,7 +260,7 @@ void HostRequestLedger::seal() {
         start[line] = t;
         end[line] = t + kCountWindowMs;
       }
-      const std::string& cmid = s.cmid_ids.name(c);
+      const std::string_view cmid = text_.view(s.cmids[c].cmid);
       if (cmid.empty()) continue;  // requests without a CMID count for the host, not towards its count
       for (size_t line = 0; line < kCountLines; ++line) {
         if (start[line] != kNoTime) edges[line].insert(edges[line].end(), {{start[line], 0}, {end[line], 1}});
@@ -268,25 +278,34 @@ void HostRequestLedger::seal() {
   }
   std::sort(hosts_.begin(), hosts_.end(), [](const LedgerHost& a, const LedgerHost& b) { return a.key < b.key; });
 
-  // The request times move from the groups to their CMID (the ±10 minute join), a group at a time.
-  for (auto& [key, g] : s.groups) {
-    LedgerCmid& v = s.cmids[static_cast<uint32_t>(key)].view;
-    v.requests += g.dated.size() + g.undated;
-    v.times.reserve(v.times.size() + g.dated.size());
-    for (uint64_t e : g.dated) v.times.push_back(time_of(e));
-    std::vector<uint64_t>().swap(g.dated);
-  }
+  // Each CMID's view, with the request times of all its groups (the ±10 minute join), a CMID at a time.
+  cmids_.reserve(s.cmids.size());
   for (CmidAcc& acc : s.cmids) {
-    if (acc.view.cmid.empty()) continue;
-    LedgerCmid& v = acc.view;
+    LedgerCmid v;
+    v.cmid = text_.view(acc.cmid);
+    for (GroupAcc& g : acc.groups) {
+      v.requests += g.dated.size() + g.undated;
+      if (v.cmid.empty()) continue;
+      v.times.reserve(v.times.size() + g.dated.size());
+      for (uint64_t e : g.dated) v.times.push_back(time_of(e));
+    }
+    std::vector<GroupAcc>().swap(acc.groups);
+    if (v.cmid.empty()) continue;
     std::sort(v.times.begin(), v.times.end());
     if (!v.times.empty()) {
       v.first = v.times.front();
       v.last = v.times.back();
     }
-    std::sort(acc.names.begin(), acc.names.end(),
-              [](const NameAcc& a, const NameAcc& b) { return a.view.key < b.view.key; });
-    for (NameAcc& n : acc.names) v.names.push_back(std::move(n.view));
+    v.earliest_ms = acc.earliest_ms;
+    v.earliest_path = text_.view(acc.earliest_path);
+    v.earliest_unit = text_.view(acc.earliest_unit);
+    v.earliest_record_id = text_.view(acc.earliest_record_id);
+    v.earliest_position = acc.earliest_position;
+    v.earliest_client = text_.view(acc.earliest_client);
+    v.names.reserve(acc.names.size());
+    for (const NameAcc& n : acc.names) v.names.push_back({text_.view(n.key), text_.view(n.display), n.first, n.last});
+    std::sort(v.names.begin(), v.names.end(), [](const LedgerName& a, const LedgerName& b) { return a.key < b.key; });
+    std::vector<NameAcc>().swap(acc.names);
     cmids_.push_back(std::move(v));
   }
   std::sort(cmids_.begin(), cmids_.end(), [](const LedgerCmid& a, const LedgerCmid& b) { return a.cmid < b.cmid; });
@@ -295,11 +314,15 @@ void HostRequestLedger::seal() {
 
 const LedgerCmid* HostRequestLedger::cmid(std::string_view cmid) const {
   const std::string key = ascii_lower(trim(cmid));
-  const auto it = std::lower_bound(cmids_.begin(), cmids_.end(), key,
-                                   [](const LedgerCmid& c, const std::string& k) { return c.cmid < k; });
+  const auto it = std::lower_bound(cmids_.begin(), cmids_.end(), std::string_view(key),
+                                   [](const LedgerCmid& c, std::string_view k) { return c.cmid < k; });
   return it != cmids_.end() && it->cmid == key ? &*it : nullptr;
 }
 
 std::vector<LedgerRefusal> HostRequestLedger::take_refusals() { return std::exchange(refusals_, {}); }
+
+void HostRequestLedger::forget_times() {
+  for (LedgerCmid& c : cmids_) std::vector<int64_t>().swap(c.times);
+}
 
 }  // namespace kmsdiag::correlation

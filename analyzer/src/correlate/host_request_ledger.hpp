@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "model/record.hpp"
+#include "model/string_pool.hpp"
 
 namespace kmsdiag::correlation {
 
@@ -43,28 +44,35 @@ struct LedgerHost {
   int64_t last_ms = kNoTime;  // newest request (kNoTime: none dated)
   uint64_t requests = 0, failures = 0;
   std::optional<double> max_n_policy;
-  std::set<std::string> clients;  // machine keys of the `client` names
+  std::vector<std::string_view> clients;  // machine keys of the `client` names, sorted (the ledger's text)
   std::array<HostLineCounts, kCountLines> lines;
-  uint64_t retrying_30d = 0;       // CMIDs asking from a non-activated state in the 30 days up to last_ms
-  std::vector<std::string> stale;  // CMIDs that renewed, then went silent > 8 days before last_ms (sorted)
+  uint64_t retrying_30d = 0;            // CMIDs asking from a non-activated state in the 30 days up to last_ms
+  std::vector<std::string_view> stale;  // CMIDs that renewed, then went silent > 8 days before last_ms (sorted)
 };
 
-// A client name a CMID was logged with, and when.
+// A client name a CMID was logged with, and when. The text is the ledger's (valid while it lives).
 struct LedgerName {
-  std::string key, display;  // machine_key, and the spelling of its earliest request
+  std::string_view key, display;  // machine_key, and the spelling of its earliest request
   int64_t first = kNoTime, last = kNoTime;
 };
 
+// What the host logs say of one CMID. Fifty thousand of these are an ordinary fleet, so the text is
+// the ledger's own (one copy of each CMID and name) and the earliest request is kept as numbers.
 struct LedgerCmid {
-  std::string cmid;  // lower-case
+  std::string_view cmid;  // lower-case
   // The earliest request by (time, path, position): where the CMID first shows, and the client it named.
   int64_t earliest_ms = kNoTime;
-  SourceRef earliest_source;
-  std::string earliest_client;
+  std::string_view earliest_path, earliest_unit, earliest_record_id;
+  uint64_t earliest_position = 0;
+  std::string_view earliest_client;
   std::vector<LedgerName> names;  // by key
   uint64_t requests = 0;
   int64_t first = kNoTime, last = kNoTime;
-  std::vector<int64_t> times;  // every dated request, sorted (all hosts)
+  std::vector<int64_t> times;  // every dated request, sorted (all hosts); empty after forget_times()
+
+  SourceRef earliest_source() const {
+    return {std::string(earliest_path), std::string(earliest_unit), earliest_position, std::string(earliest_record_id)};
+  }
 };
 
 // A refused request as a fact for the rules, standing for all identical ones: their number is its
@@ -89,6 +97,8 @@ class HostRequestLedger {
   const std::vector<LedgerHost>& hosts() const { return hosts_; }  // by key
   const std::vector<LedgerCmid>& cmids() const { return cmids_; }  // by cmid
   const LedgerCmid* cmid(std::string_view cmid) const;             // any case; null when never logged
+  // Once clients' attempts are joined to the requests (HostSightings), their times are not needed.
+  void forget_times();
   // The refusals in no particular order; the ledger no longer has them afterwards.
   std::vector<LedgerRefusal> take_refusals();
   bool logged_in(const std::string& path) const { return paths_.count(path) > 0; }  // input held a 12290
@@ -99,6 +109,7 @@ class HostRequestLedger {
   struct State;  // what add() accumulates; gone after seal()
   std::mutex m_;
   std::unique_ptr<State> state_;
+  StringPool text_;  // every CMID, name and path the views refer to
   std::vector<LedgerHost> hosts_;
   std::vector<LedgerCmid> cmids_;
   std::vector<LedgerRefusal> refusals_;

@@ -13,7 +13,7 @@ struct HostActivity {
   std::string display;
   std::optional<SourceRef> first_source;
   int64_t last_ms = kNoTime;
-  std::set<std::string> clients;  // machine keys
+  std::set<std::string> clients;  // machine keys of its clients' attempts (the log's are in `log`)
   uint64_t attempts = 0, answered = 0, failures = 0;
   const Record* latest_answer = nullptr;
   std::optional<double> max_n_policy;
@@ -43,7 +43,7 @@ void set_log_counts(Record& r, const LedgerHost* log) {
   r.set("current_cmids_30d_office", count(lines[kOfficeLine].current_30d));
   if (!log) return;
   std::string list;
-  for (size_t i = 0; i < log->stale.size() && i < 20; ++i) list += (list.empty() ? "" : ",") + log->stale[i];
+  for (size_t i = 0; i < log->stale.size() && i < 20; ++i) list.append(list.empty() ? "" : ",").append(log->stale[i]);
   r.set("stale_cmids", std::to_string(log->stale.size()));
   r.set("stale_cmid_list", list);
   r.set("retrying_cmids_30d", std::to_string(log->retrying_30d));
@@ -56,7 +56,11 @@ Record host_record(const HostActivity& h) {
   r.time_ms = h.last_ms;
   r.machine = h.display;
   r.set("host", h.display);
-  r.set("clients", std::to_string(h.clients.size()));
+  // The log's clients (thousands, sorted) and the attempts' (a few) counted once each, without a copy.
+  size_t clients = h.log ? h.log->clients.size() : 0;
+  for (const std::string& key : h.clients)
+    clients += !h.log || !std::binary_search(h.log->clients.begin(), h.log->clients.end(), std::string_view(key));
+  r.set("clients", std::to_string(clients));
   r.set("attempts", std::to_string(h.attempts));
   r.set("answered", std::to_string(h.answered));
   r.set("failures", std::to_string(h.failures));
@@ -96,7 +100,6 @@ std::vector<Record> summarise_hosts(const HostRequestLedger& ledger, const std::
   for (const LedgerHost& log : ledger.hosts()) {
     HostActivity& h = hosts[log.key];
     seen(h, log.display, log.first_source, log.last_ms, log.max_n_policy);
-    h.clients.insert(log.clients.begin(), log.clients.end());
     h.log = &log;
   }
 

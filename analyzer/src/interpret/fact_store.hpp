@@ -23,7 +23,7 @@
 #include <string>
 #include <vector>
 
-#include "interpret/string_pool.hpp"
+#include "model/string_pool.hpp"
 #include "model/record.hpp"
 
 namespace kmsdiag {

@@ -1,19 +1,15 @@
 #include "model/field_list.hpp"
 
+#include <algorithm>
+#include <cstring>
 #include <functional>
+#include <stdexcept>
+#include <utility>
 
 namespace kmsdiag {
 namespace {
 
-void put_length(std::string& out, size_t n) {
-  while (n >= 0x80) {
-    out += static_cast<char>((n & 0x7F) | 0x80);
-    n >>= 7;
-  }
-  out += static_cast<char>(n);
-}
-
-size_t get_length(const std::string& in, size_t& at) {
+size_t get_length(const char* in, size_t& at) {
   size_t n = 0;
   for (int shift = 0;; shift += 7) {
     const auto byte = static_cast<unsigned char>(in[at++]);
@@ -23,25 +19,27 @@ size_t get_length(const std::string& in, size_t& at) {
 }
 
 // The field starting at `at`, and where the next one starts.
-FieldView decode_at(const std::string& buf, size_t at, size_t& next) {
+FieldView decode_at(const char* buf, size_t at, size_t& next) {
   const size_t key_size = get_length(buf, at);
   const size_t value_size = get_length(buf, at);
-  const std::string_view all(buf);
   next = at + key_size + value_size;
-  return {all.substr(at, key_size), all.substr(at + key_size, value_size)};
+  return {{buf + at, key_size}, {buf + at + key_size, value_size}};
 }
 
-void encode(std::string& out, std::string_view key, std::string_view value) {
-  put_length(out, key.size());
-  put_length(out, value.size());
-  out += key;
-  out += value;
+size_t length_bytes(size_t n) {
+  size_t bytes = 1;
+  for (; n >= 0x80; n >>= 7) ++bytes;
+  return bytes;
+}
+
+size_t entry_bytes(std::string_view key, std::string_view value) {
+  return length_bytes(key.size()) + length_bytes(value.size()) + key.size() + value.size();
 }
 
 }  // namespace
 
 void FieldList::const_iterator::decode() {
-  if (at_ < buf_->size()) view_ = decode_at(*buf_, at_, next_);
+  if (at_ < size_) view_ = decode_at(buf_, at_, next_);
 }
 
 FieldList::const_iterator& FieldList::const_iterator::operator++() {
@@ -50,33 +48,80 @@ FieldList::const_iterator& FieldList::const_iterator::operator++() {
   return *this;
 }
 
+FieldList& FieldList::operator=(const FieldList& o) {
+  if (this == &o) return *this;
+  data_.reset(o.size_ ? new char[o.size_] : nullptr);
+  if (o.size_) std::memcpy(data_.get(), o.data_.get(), o.size_);
+  size_ = capacity_ = o.size_;
+  count_ = o.count_;
+  return *this;
+}
+
+FieldList& FieldList::operator=(FieldList&& o) noexcept {
+  data_ = std::move(o.data_);
+  size_ = std::exchange(o.size_, 0);
+  capacity_ = std::exchange(o.capacity_, 0);
+  count_ = std::exchange(o.count_, 0);
+  return *this;
+}
+
+void FieldList::grow_to(size_t bytes) {
+  if (bytes <= capacity_) return;
+  if (bytes > UINT32_MAX) throw std::length_error("record fields over 4 GiB");
+  const size_t room = std::min<size_t>(UINT32_MAX, std::max<size_t>({bytes, capacity_ + capacity_ / 2, 32}));
+  std::unique_ptr<char[]> data(new char[room]);
+  if (size_) std::memcpy(data.get(), data_.get(), size_);
+  data_ = std::move(data);
+  capacity_ = static_cast<uint32_t>(room);
+}
+
+void FieldList::shrink_to_fit() {
+  if (capacity_ == size_) return;
+  std::unique_ptr<char[]> data(size_ ? new char[size_] : nullptr);
+  if (size_) std::memcpy(data.get(), data_.get(), size_);
+  data_ = std::move(data);
+  capacity_ = size_;
+}
+
+void FieldList::put(std::string_view text) {
+  if (!text.empty()) std::memcpy(data_.get() + size_, text.data(), text.size());
+  size_ += static_cast<uint32_t>(text.size());
+}
+
+void FieldList::put_length(size_t n) {
+  for (; n >= 0x80; n >>= 7) data_[size_++] = static_cast<char>((n & 0x7F) | 0x80);
+  data_[size_++] = static_cast<char>(n);
+}
+
 void FieldList::append(std::string_view key, std::string_view value) {
   // Text taken from this very list (set("a", get("b"))) would move when the buffer grows.
   const std::less<const char*> before;
   const auto inside = [&](std::string_view s) {
-    return !s.empty() && !before(s.data(), buf_.data()) && before(s.data(), buf_.data() + buf_.size());
+    return !s.empty() && !before(s.data(), data_.get()) && before(s.data(), data_.get() + size_);
   };
   if (inside(key) || inside(value)) {
-    std::string entry;
-    encode(entry, key, value);
-    buf_ += entry;
-  } else {
-    encode(buf_, key, value);
+    const std::string k(key), v(value);
+    return append(k, v);
   }
+  grow_to(size_ + entry_bytes(key, value));
+  put_length(key.size());
+  put_length(value.size());
+  put(key);
+  put(value);
   ++count_;
 }
 
 size_t FieldList::locate(std::string_view key) const {
   size_t next = 0;
-  for (size_t at = 0; at < buf_.size(); at = next)
-    if (decode_at(buf_, at, next).key == key) return at;
+  for (size_t at = 0; at < size_; at = next)
+    if (decode_at(data_.get(), at, next).key == key) return at;
   return std::string::npos;
 }
 
 std::optional<std::string_view> FieldList::find(std::string_view key) const {
   size_t next = 0;
-  for (size_t at = 0; at < buf_.size(); at = next) {
-    const FieldView f = decode_at(buf_, at, next);
+  for (size_t at = 0; at < size_; at = next) {
+    const FieldView f = decode_at(data_.get(), at, next);
     if (f.key == key) return f.value;
   }
   return std::nullopt;
@@ -86,12 +131,15 @@ void FieldList::assign(std::string_view key, std::string_view value) {
   const size_t at = locate(key);
   if (at == std::string::npos) return append(key, value);
   size_t next = 0;
-  decode_at(buf_, at, next);
-  std::string entry;
-  encode(entry, key, value);
-  buf_.replace(at, next - at, entry);
+  decode_at(data_.get(), at, next);
+  // The new entry is built aside: the value may be a view into this list.
+  FieldList entry;
+  entry.append(key, value);
+  const size_t old_bytes = next - at, new_bytes = entry.size_;
+  grow_to(size_ - old_bytes + new_bytes);
+  std::memmove(data_.get() + at + new_bytes, data_.get() + next, size_ - next);
+  std::memcpy(data_.get() + at, entry.data_.get(), new_bytes);
+  size_ = static_cast<uint32_t>(size_ - old_bytes + new_bytes);
 }
-
-size_t FieldList::heap_bytes() const { return buf_.capacity() > std::string().capacity() ? buf_.capacity() + 1 : 0; }
 
 }  // namespace kmsdiag

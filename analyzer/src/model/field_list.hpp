@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -51,15 +52,22 @@ class FieldList {
 
    private:
     friend class FieldList;
-    const_iterator(const std::string* buf, size_t at) : buf_(buf), at_(at) { decode(); }
+    const_iterator(const char* buf, size_t at, size_t size) : buf_(buf), at_(at), size_(size) { decode(); }
     void decode();
-    const std::string* buf_ = nullptr;
-    size_t at_ = 0, next_ = 0;
+    const char* buf_ = nullptr;
+    size_t at_ = 0, size_ = 0, next_ = 0;
     FieldView view_;
   };
 
-  const_iterator begin() const { return {&buf_, 0}; }
-  const_iterator end() const { return {&buf_, buf_.size()}; }
+  FieldList() = default;
+  FieldList(const FieldList& o) { *this = o; }
+  FieldList(FieldList&& o) noexcept { *this = std::move(o); }
+  FieldList& operator=(const FieldList& o);
+  FieldList& operator=(FieldList&& o) noexcept;
+  ~FieldList() = default;
+
+  const_iterator begin() const { return {data_.get(), 0, size_}; }
+  const_iterator end() const { return {data_.get(), size_, size_}; }
   size_t size() const { return count_; }
   bool empty() const { return count_ == 0; }
 
@@ -71,18 +79,22 @@ class FieldList {
   // Replaces the first field with this key, or appends one.
   void assign(std::string_view key, std::string_view value);
   // Room for about `fields` typical fields, so a reader's record grows once.
-  void reserve(size_t fields) { buf_.reserve(fields * 24); }
-  void clear() {
-    buf_.clear();
-    count_ = 0;
-  }
-  size_t heap_bytes() const;
+  void reserve(size_t fields) { grow_to(fields * 24); }
+  // Gives back the room kept for growth: for records that are kept, once complete.
+  void shrink_to_fit();
+  void clear() { size_ = count_ = 0; }
+  size_t heap_bytes() const { return capacity_; }
 
  private:
   // Where the first field with this key starts, or npos.
   size_t locate(std::string_view key) const;
-  std::string buf_;  // per field: key length, value length (LEB128 varints), key, value
-  uint32_t count_ = 0;
+  void grow_to(size_t bytes);  // capacity for at least `bytes`
+  void put(std::string_view text);
+  void put_length(size_t n);
+  // Per field: key length, value length (LEB128 varints), key, value. Not a std::string, whose growth
+  // doubles and which would spend 32 bytes of every record on a buffer for short text.
+  std::unique_ptr<char[]> data_;
+  uint32_t size_ = 0, capacity_ = 0, count_ = 0;
 };
 
 }  // namespace kmsdiag

@@ -167,7 +167,7 @@ TEST(HostRequestLedger, ClientsThatStoppedRenewing) {
   renew(kT0, "once");                                                         // a single request: no renewal seen
   ledger.seal();
   const LedgerHost& host = only_host(ledger);
-  EXPECT_EQ(host.stale, std::vector<std::string>{"gone"});
+  EXPECT_EQ(host.stale, std::vector<std::string_view>{"gone"});
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "interpret/string_pool.hpp"
+#include "model/string_pool.hpp"
 
 #include <functional>
 
