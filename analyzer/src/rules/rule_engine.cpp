@@ -32,7 +32,7 @@ RecordIndex::RecordIndex(const std::vector<Record>& records, RunKinds run_kinds)
       file.key = machine_key(name);
       file.name = std::string(name);
     } else {
-      file.several = file.several || file.key != machine_key(name);
+      file.several = file.several || (name != file.name && file.key != machine_key(name));
     }
   }
   constexpr std::string_view kDisagree = "\x1f";
@@ -169,6 +169,7 @@ class Machines {
  public:
   Machines(const std::vector<const Record*>& records, const RecordIndex& index) : index_(index) {
     std::unordered_set<std::string> names_seen;
+    std::unordered_set<std::string_view> where_seen;  // views into the index, which outlives this
     for (const Record* r : records) {
       if (const std::string_view name = own_name(*r); !name.empty()) {
         if (names_seen.insert(machine_key(name)).second) {
@@ -176,7 +177,7 @@ class Machines {
           order_.push_back({false, names_.size() - 1});
         }
       } else if (const std::string_view where = index.unnamed_where(*r); !where.empty()) {
-        if (std::find(where_.begin(), where_.end(), where) == where_.end()) {
+        if (where_seen.insert(where).second) {
           where_.emplace_back(where);
           order_.push_back({true, where_.size() - 1});
         }

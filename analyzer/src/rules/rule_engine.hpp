@@ -60,7 +60,8 @@ class RecordIndex {
 //  - a DNS domain: `domain`, `srv_domain`, compared case-insensitively without a trailing dot;
 //  - any other grouped field (`cmid`, `hresult`, `path`, ...) as itself, case-insensitively.
 // Product fields (`product`, `product_name`, `product_family`, `product_n`, `act_id`) only split a subject's
-// finding by product and are not part of the subject. A rule without group_by is about the whole run.
+// finding by product and are not part of the subject. A rule without group_by (or grouped by product fields
+// only) is about the whole run.
 std::string group_subject(const Rule& rule, const Record& first, const RecordIndex& index);
 
 // One rule's findings, one per qualifying group, in group-key order, never merged; explained_by is left
