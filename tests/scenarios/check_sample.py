@@ -5,8 +5,11 @@
     check_sample.py --kmsdiag BIN --rules DIR --all samples     # the README's `kmsdiag analyze samples/`
 
 A scenario passes when the set of causes reported at warning or worse equals `expect` exactly, every
-listed severity and explained_by matches, every `info` cause is reported at info level, and the exit
-code is 1 with findings / 0 without (2 and 3 mean an input problem: samples must read cleanly).
+listed severity and explained_by matches, an entry's `findings: N` is the number of findings of its cause
+(any severity: one cause about one subject is one finding, whichever rules and sources show it), every
+`info` cause is reported at info level, no explanation says "0 machines" or calls a machine "(unknown)"
+(command output that does not name its machine is named by where it is), and the exit code is 1 with
+findings / 0 without (2 and 3 mean an input problem: samples must read cleanly).
 An optional `inputs` flow list (`name=format`, `name=-` for a file that must be skipped) pins how every
 file is read: each input kmsdiag lists (archives aside) must end in one listed name, read ones with
 records. Python standard library only, so expected.yaml is read by the small parser below, which accepts
@@ -16,10 +19,14 @@ the subset the samples use: `description`, `expect` (list of maps or `[]`), `inf
 import argparse
 import json
 import pathlib
+import re
 import subprocess
 import sys
 
 WARNING_OR_WORSE = {"warning", "error", "critical"}
+# How an explanation used to word a machine its records do not name (slmgr output).
+UNNAMED_MACHINE_WORDING = [re.compile(p) for p in (r"\b0 machines\b", r"^\(unknown\)", r"\bon \(unknown\)",
+                                                   r"\(\(unknown\)\)", r"machines \(\)")]
 
 
 def _scalar(text):
@@ -60,9 +67,14 @@ def read_expected(path):
         if not doc["expect"]:
             raise ValueError(f"{path}:{number}: entry field before the first `- cause:`")
         key, sep, value = item.partition(":")
-        if not sep or key.strip() not in ("cause", "severity", "explained_by"):
-            raise ValueError(f"{path}:{number}: entries take cause, severity and explained_by")
-        doc["expect"][-1][key.strip()] = _scalar(value)
+        if not sep or key.strip() not in ("cause", "severity", "explained_by", "findings"):
+            raise ValueError(f"{path}:{number}: entries take cause, severity, explained_by and findings")
+        value = _scalar(value)
+        if key.strip() == "findings":
+            if not isinstance(value, str) or not value.isdigit():
+                raise ValueError(f"{path}:{number}: findings takes a number")
+            value = int(value)
+        doc["expect"][-1][key.strip()] = value
     for entry in doc["expect"]:
         if "cause" not in entry:
             raise ValueError(f"{path}: every expect entry needs a cause")
@@ -152,6 +164,17 @@ def check_sample(args, sample):
             if wanted not in seen:
                 problems.append(f"{entry['cause']}: explained_by {[sorted(s) for s in seen]}, "
                                 f"expected {sorted(wanted)}")
+    for entry in expected["expect"]:
+        if "findings" in entry and len(by_cause.get(entry["cause"], [])) != entry["findings"]:
+            found = by_cause.get(entry["cause"], [])
+            problems.append(f"{entry['cause']}: {len(found)} findings, expected {entry['findings']}: "
+                            + "; ".join(f"{'+'.join(f.get('rule_ids') or [f.get('rule_id', '')])} "
+                                        f"({f.get('machine_total')} machines)" for f in found))
+    for f in findings:
+        text = f.get("explanation", "")
+        for wording in UNNAMED_MACHINE_WORDING:
+            if wording.search(text):
+                problems.append(f"{f.get('rule_id')}: explanation says {wording.search(text).group(0)!r}: {text[:160]}")
     for cause in expected["info"]:
         if not any(f.get("severity") == "info" for f in by_cause.get(cause, [])):
             problems.append(f"missing info-level cause {cause}")

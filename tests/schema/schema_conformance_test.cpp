@@ -1,16 +1,20 @@
 // Runs the real pipeline over every sample fleet and the real corpus exports and checks every fact the
 // rules see against rules/schema.yaml: its kind declared, each field declared for that kind, each
 // non-empty value of the declared type. A violation means a rule written from records.md would silently
-// miss (or mis-compare) real data.
+// miss (or mis-compare) real data. And the other way round: every kind the schema declares is one the code
+// emits, so records.md never offers rules a kind they would wait for in vain.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <mutex>
+#include <regex>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -28,7 +32,8 @@ namespace fs = std::filesystem;
 using Violations = std::map<std::string, size_t>;
 
 // "kind" and "kind.field" seen with a non-empty value: what the schema declares but nothing here shows is
-// printed (not a failure: a kind may be declared before code emits it, and not every sample shows every field).
+// printed (not a failure: live probe kinds and rare events are in no sample, and not every sample shows every
+// field; DeclaredKindsAreEmitted checks that some code yields each kind).
 using Seen = std::set<std::string>;
 
 void check_records(const RecordSchema& schema, const std::vector<Record>& records, Violations& out, Seen& seen) {
@@ -111,6 +116,45 @@ TEST(SchemaConformance, EveryFactTheRulesSeeIsDeclaredAndTyped) {
                                   << runs.size() << " runs:\n"
                                   << report;
   EXPECT_GT(facts, 0u);
+}
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// A kind is emitted when a source file names it as a string literal ("license.state": the interpreters,
+// correlation and the live probes set Record::kind from literals) or an event layout yields it (`kind:` in
+// rules/tables/event-layouts.yaml, read by the generic event interpreter).
+TEST(SchemaConformance, DeclaredKindsAreEmitted) {
+  const fs::path source(KMSDIAG_SOURCE_DIR);
+  std::vector<RuleError> errors;
+  const std::optional<RecordSchema> schema = load_record_schema((source / "rules" / "schema.yaml").string(), errors);
+  ASSERT_TRUE(schema) << (errors.empty() ? "no schema" : errors.front().describe());
+
+  std::set<std::string> emitted;
+  const std::regex literal(R"re("([a-z]+(?:[.-][a-z]+)*)")re");
+  for (const auto& e : fs::recursive_directory_iterator(source / "analyzer" / "src")) {
+    if (e.path().extension() != ".cpp" && e.path().extension() != ".hpp") continue;
+    const std::string text = read_text(e.path());
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), literal); it != std::sregex_iterator(); ++it)
+      emitted.insert((*it)[1]);
+  }
+  const std::string layouts = read_text(source / "rules" / "tables" / "event-layouts.yaml");
+  const std::regex layout_kind(R"(\n\s*kind:\s*([a-z.-]+))");
+  for (auto it = std::sregex_iterator(layouts.begin(), layouts.end(), layout_kind); it != std::sregex_iterator(); ++it)
+    emitted.insert((*it)[1]);
+  ASSERT_TRUE(emitted.count("activation.attempt")) << "the scan found no kind literal at all";
+
+  std::string never;
+  for (const SchemaSection& section : schema->sections)
+    for (const KindSpec& k : section.kinds)
+      if (!emitted.count(k.kind)) never += " " + k.kind;
+  EXPECT_TRUE(never.empty()) << "rules/schema.yaml declares kinds that no code under analyzer/src and no event "
+                                "layout emits (remove them, then regenerate records.md):"
+                             << never;
 }
 
 }  // namespace

@@ -288,8 +288,11 @@ def zip_bytes(files):
 STORY = ("Branch office PCs get 0xC004F038: DNS still publishes the retired KMS-OLD next to KMS01, the 30 clients "
          "split 17/13 between them and neither host reaches 25 (EVTX, Japanese CSV, slmgr, nslookup and a ticket "
          "in one zip).")
-EXPECT = [ms.cause("count-split-across-hosts"), ms.cause("count-below-threshold", "count-split-across-hosts"),
-          ms.cause("never-activated", "count-below-threshold")]
+# One count finding from the clients, KMS01's log and its slmgr /dlv; never-activated once for PC-02 and once
+# for PC-JP-01 (its CSV and its slmgr /dli, in one folder).
+EXPECT = [ms.cause("count-split-across-hosts"),
+          ms.cause("count-below-threshold", "count-split-across-hosts", findings=1),
+          ms.cause("never-activated", "count-below-threshold", findings=2)]
 
 README = """# Customer bundle: branch office clients fail with 0xC004F038
 
@@ -329,7 +332,8 @@ client gets 0xC004F038. No single file shows this:
 | `screenshot.png` | a user's screenshot (1x1 PNG) | skipped: binary data in no format kmsdiag knows |
 
 Known limits this bundle shows: the Japanese CSV has no computer column, so PC-JP-01's attempts carry no
-machine name ("(unknown)"), and its JST times are read as if UTC (9 hours late); neither changes the
+machine name (the report calls it "the machine whose output is in …/PC-JP-01/", the folder of its CSV and
+slmgr output), and its JST times are read as if UTC (9 hours late); neither changes the
 findings because KMS-OLD's log, the only one that would be joined with them, was not sent.
 """
 

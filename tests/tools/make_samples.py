@@ -326,7 +326,8 @@ class Fleet:
         for rel in [log.path for log, _ in self.logs] + [rel for rel, _ in self.files]:
             name = rel.split("/", 1)[1] if rel.startswith(("host/", "clients/")) else rel
             suffix = pathlib.PurePosixPath(rel).suffix
-            fmt = formats.get(suffix) or ("slmgr-text" if "slmgr-" in rel else "pasted-event")
+            fmt = formats.get(suffix) or ("slmgr-text" if "slmgr-" in rel else
+                                          "nslookup-srv" if "nslookup" in rel else "pasted-event")
             pins.append(f"{name}={fmt}")
         return pins
 
@@ -389,11 +390,15 @@ def pc_names(fleet, dept, n, start=1):
 # Cases
 
 
-def cause(name, *explained_by):
-    """An expected finding; explained_by lists every cause found in the same run that accounts for it."""
+def cause(name, *explained_by, findings=None):
+    """An expected finding; explained_by lists every cause found in the same run that accounts for it, and
+    findings (when given) how many findings of the cause the run must report: 1 when several rules or sources
+    show one cause about one subject."""
     entry = {"cause": name}
     if explained_by:
         entry["explained_by"] = sorted(explained_by)
+    if findings is not None:
+        entry["findings"] = findings
     return entry
 
 
@@ -440,7 +445,7 @@ def case_count_below_threshold():
     first_activations(f, host, clients, start, 0.3)
     return f, ("A new branch KMS host has only 8 Windows 11 clients: the count stays at 8 of the 25 needed, "
                "every client gets 0xC004F038.",
-               [cause("count-below-threshold"), cause("never-activated", "count-below-threshold")], [])
+               [cause("count-below-threshold", findings=1), cause("never-activated", "count-below-threshold")], [])
 
 
 def case_duplicate_cmid():
@@ -544,6 +549,18 @@ def case_dns_server_failure():
         "dns-server-failure", 108, "0x8007232A",
         "Store PCs get 0x8007232A (DNS server failure) when they look up the KMS SRV record: the store's DNS "
         "forwarder is broken.", "dns-server-failure")
+
+
+def case_dns_server_failure_nslookup():
+    f, (_, _, info) = case_dns_lookup_failure("dns-server-failure-nslookup", 142, "0x8007232A", "", "")
+    # The support engineer asked one of the PCs for the lookup itself: the forwarder fails it.
+    server = f"dc01.{f.domain}"
+    f.files.append(("clients/nslookup.txt", crlf([
+        f"Server:  {server}", "Address:  10.50.0.10", "",
+        f"*** {server} can't find _vlmcs._tcp.{f.domain}: Server failed"])))
+    return f, ("The dns-server-failure story with the ticket's `nslookup -type=srv` output (Server failed) next to the "
+               "store PCs' logs: the clients' 0x8007232A and the failed lookup are one finding.",
+               [cause("dns-server-failure", findings=1)], info)
 
 
 def case_time_skew():
@@ -976,7 +993,7 @@ def case_notification_other_reason():
         after_status=["Notification Reason: 0xC004F009."], trusted=f.end,
         kms_client=kms_client_block(cmid, "DNS auto-discovery: KMS name not available")))))
     return f, ("`slmgr /dlv` of a KMS client in Notification mode with reason 0xC004F009: its grace period ended "
-               "without an activation.", [cause("never-activated")], [])
+               "without an activation.", [cause("never-activated", findings=1)], [])
 
 
 def case_registered_host_unresolvable():
@@ -1007,7 +1024,7 @@ def case_retail_media_dns_error():
             epid="00330-80000-00000-AA000-03-1033-22621.0000-0742024"))),
     ]
     return f, ("A PC installed from retail media (RETAIL channel) fails `slmgr /ato` with 0x8007007B: it cannot use "
-               "KMS at all; no SRV record is missing.", [cause("not-volume-channel")], [])
+               "KMS at all; no SRV record is missing.", [cause("not-volume-channel", findings=1)], [])
 
 
 def folder_log_with_8198(f, name, sku_key, hr, *, sku=None):
@@ -1046,7 +1063,8 @@ def case_retail_media_dns_error_8198():
         key_channel="Retail", after_status=[minutes_line("Time remaining", 41470)], trusted=f.end,
         epid="00330-80000-00000-AA000-03-1033-22621.0000-0742024"))))
     return f, ("The same story as retail-media-dns-error, told by the PC's Application log (8198 with 0x8007007B) "
-               "next to its `slmgr /dlv` (RETAIL channel) in one folder.", [cause("not-volume-channel")], [])
+               "next to its `slmgr /dlv` (RETAIL channel) in one folder.",
+               [cause("not-volume-channel", findings=1)], [])
 
 
 def case_mak_rejected():
@@ -1070,7 +1088,8 @@ def case_adba_no_activation_object():
         after_status=["Notification Reason: 0xC004F056."], trusted=f.end, activation_type="AD"))))
     return f, ("`slmgr /dlv` of a PC set to Active Directory activation only (Configured Activation Type: AD), in "
                "Notification and with no AD activation object.",
-               [cause("adba-misconfigured"), cause("never-activated", "adba-misconfigured")], [])
+               [cause("adba-misconfigured", findings=1), cause("never-activated", "adba-misconfigured", findings=1)],
+               [])
 
 
 def case_adba_error_code():
@@ -1261,6 +1280,7 @@ NEW_CASES = [
     case_avma_failed, case_license_store_damaged, case_evaluation_edition, case_host_failed_requests,
     case_duplicate_log_copies, case_host_log_only_low_count, case_host_log_clients_stopped_renewing,
     case_pasted_kb_style_event, case_registered_host_unresolvable_8198, case_retail_media_dns_error_8198,
+    case_dns_server_failure_nslookup,
 ]
 
 
@@ -1282,6 +1302,8 @@ def expected_yaml(description, expect, info, inputs=()):
             lines.append(f"    severity: {e['severity']}")
         if "explained_by" in e:
             lines.append(f"    explained_by: [{', '.join(e['explained_by'])}]")
+        if "findings" in e:
+            lines.append(f"    findings: {e['findings']}")
     if info:
         lines.append(f"info: [{', '.join(info)}]")
     if inputs:
@@ -1298,8 +1320,10 @@ elements) or an Event Viewer "Save as XML" file (`<Events>` root, newest first, 
 Command output (`slmgr /ato`, `/dli`, `/dlv`, as `cscript //nologo slmgr.vbs ... > file` saves it) sits in
 `clients/<machine>/`: slmgr prints no computer name, so kmsdiag joins one machine's files by their folder.
 A case without `host/` and `clients/` is a ticket text on its own. `expected.yaml` lists
-the causes `kmsdiag analyze <folder>` must report at warning or worse (`expect`, exact set) and
-info-level causes that must also appear (`info`); `ctest -R scenario` checks them.
+the causes `kmsdiag analyze <folder>` must report at warning or worse (`expect`, exact set; an entry's
+`findings: N` says how many findings of the cause there must be, e.g. 1 where several rules or sources show
+one cause about one subject) and info-level causes that must also appear (`info`); `ctest -R scenario`
+checks them.
 
 Everything here is written by `tests/tools/make_samples.py` (deterministic); edit the generator, not
 the files. Names, CMIDs and times are invented.

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "correlate/correlation_steps.hpp"
+#include "model/machine_place.hpp"
 
 namespace kmsdiag::correlation {
 namespace {
@@ -13,18 +14,11 @@ namespace {
 constexpr std::string_view kAttempt = "activation.attempt";
 constexpr std::string_view kLicenseState = "license.state";
 
-// Where evidence about one machine is gathered. slmgr and ospp do not print the computer name, so
-// their output is placed by its folder: a bundle keeps each machine's files in a folder of its own.
-std::string folder_of(const Record& r) {
-  const std::string& path = r.source.path;
-  const size_t slash = path.find_last_of("/\\!");
-  return "folder:" + (slash == std::string::npos ? std::string() : path.substr(0, slash));
-}
+// Where evidence about one machine is gathered (model/machine_place.hpp). slmgr and ospp do not print the
+// computer name, so their output is placed by its folder: a bundle keeps each machine's files in a folder of its own.
+std::string folder_of(const Record& r) { return "folder:" + std::string(input_folder(r.source.path)); }
 
-std::string place_of(const Record& r) {
-  if (!trim(r.machine).empty()) return "machine:" + machine_key(r.machine);
-  return folder_of(r);
-}
+std::string place_of(const Record& r) { return place_key(r); }
 
 struct MachineContext {
   std::string kms_host;         // host:port the machine uses, when its license state names one

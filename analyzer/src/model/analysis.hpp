@@ -36,9 +36,12 @@ struct Evidence {
   std::string summary;  // one line: what this record shows ("12288 0xC004F074 via kms1:1688")
 };
 
+// One root cause (or symptom) for one subject, with all its evidence: the rules that share a cause and
+// find it for the same subject (machine, host, domain, ...) contribute to one finding (rules/rule_engine.hpp).
 struct Finding {
-  std::string rule_id;
-  std::string cause;  // stable catalog id, e.g. "duplicate-cmid"
+  std::string rule_id;                // the primary rule: the most severe contributor (then by id)
+  std::vector<std::string> rule_ids;  // every rule that contributed, rule_id first
+  std::string cause;                  // stable catalog id, e.g. "duplicate-cmid"
   Severity severity = Severity::info;
   std::string title;
   std::string explanation;                // rendered template
@@ -48,8 +51,11 @@ struct Finding {
   std::vector<std::string> explained_by;  // causes found in this run that account for this one
   std::vector<Evidence> evidence;         // capped sample, in time order
   uint64_t evidence_total = 0;            // how many records matched in all
-  std::vector<std::string> machines;      // distinct machines involved (capped)
-  uint64_t machine_total = 0;
+  std::vector<std::string> machines;      // distinct machine names involved (capped)
+  // Machines the records do not name (command output), each as the file holding its output, or the folder
+  // (with its trailing separator) holding several of its files (capped; model/machine_place.hpp).
+  std::vector<std::string> unnamed_machines;
+  uint64_t machine_total = 0;  // distinct machines in all, named and unnamed
   int64_t first_ms = kNoTime, last_ms = kNoTime;
   std::map<std::string, std::string> facts;  // group key and aggregate values, for JSON consumers
 };

@@ -60,6 +60,7 @@ Json fact_json(const RecordSchema* schema, const std::string& name, const std::s
 Json finding_json(const Finding& f, bool root_cause) {
   Json j;
   j["rule_id"] = f.rule_id;
+  j["rule_ids"] = f.rule_ids.empty() ? std::vector<std::string>{f.rule_id} : f.rule_ids;
   j["cause"] = f.cause;
   j["severity"] = std::string(to_string(f.severity));
   j["root_cause"] = root_cause;
@@ -71,7 +72,8 @@ Json finding_json(const Finding& f, bool root_cause) {
   for (const auto& e : f.evidence) j["evidence"].push_back(evidence_json(e));
   j["evidence_total"] = std::max<uint64_t>(f.evidence_total, f.evidence.size());
   j["machines"] = f.machines;
-  j["machine_total"] = std::max<uint64_t>(f.machine_total, f.machines.size());
+  j["unnamed_machines"] = f.unnamed_machines;
+  j["machine_total"] = std::max<uint64_t>(f.machine_total, f.machines.size() + f.unnamed_machines.size());
   j["remediation"] = f.remediation;
   j["references"] = f.references;
   j["first_time"] = time_or_null(f.first_ms);

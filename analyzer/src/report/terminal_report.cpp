@@ -4,6 +4,7 @@
 #include <cctype>
 #include <string>
 
+#include "model/machine_place.hpp"
 #include "report/finding_outline.hpp"
 #include "report/report.hpp"
 #include "report/terminal_inputs.hpp"
@@ -34,7 +35,7 @@ class FindingWriter {
   FindingWriter(std::ostream& out, const TerminalOptions& options, const Palette& palette)
       : out_(out), options_(options), palette_(palette) {}
 
-  // `sibling`: the previous finding at this depth came from the same rule, so the steps and references
+  // `sibling`: the previous finding at this depth came from the same rules, so the steps and references
   // were just printed; say so instead of repeating them (a rule grouped per machine can yield dozens).
   void write(const Finding& f, size_t depth, bool repeat, bool sibling) {
     const std::string pad(2 + depth * 4, ' ');
@@ -49,8 +50,13 @@ class FindingWriter {
     }
     if (!f.explanation.empty()) out_ << pad << f.explanation << "\n";
     write_evidence(f, pad);
-    if (!f.machines.empty())
-      out_ << pad << summarise_list(f.machines, f.machine_total, options_.sample, "machine", "machines") << "\n";
+    std::vector<std::string> machines = f.machines;
+    for (const std::string& where : f.unnamed_machines) machines.push_back(unnamed_machine_label(where));
+    if (!machines.empty())
+      out_ << pad
+           << summarise_list(machines, std::max<uint64_t>(f.machine_total, machines.size()), options_.sample, "machine",
+                             "machines")
+           << "\n";
     if (f.first_ms != kNoTime)
       out_ << pad << "Seen "
            << (f.last_ms != kNoTime && f.last_ms != f.first_ms
@@ -135,8 +141,10 @@ void render_terminal(const Analysis& analysis, std::ostream& out, const Terminal
   const OutlineEntry* previous = nullptr;
   for (const auto& entry : outline) {
     const Finding& f = analysis.findings[entry.index];
+    const Finding& before = previous ? analysis.findings[previous->index] : f;
     const bool sibling = previous && previous->depth == entry.depth && !previous->repeat && !entry.repeat &&
-                         analysis.findings[previous->index].rule_id == f.rule_id;
+                         before.rule_id == f.rule_id && before.remediation == f.remediation &&
+                         before.references == f.references;
     writer.write(f, entry.depth, entry.repeat, sibling);
     previous = &entry;
   }

@@ -91,15 +91,22 @@ std::vector<FieldSpec> SchemaReader::field_map(const YAML::Node& map, std::strin
 std::optional<KindSpec> SchemaReader::kind(const std::string& name, const YAML::Node& n) {
   if (!kinds_seen_.insert(name).second) error(n, fmt::format("kind '{}' is declared twice", name));
   if (!n.IsMap()) {
-    error(n, fmt::format("kind '{}' must be a map (from, machine, include, fields)", name));
+    error(n, fmt::format("kind '{}' must be a map (from, machine, per_machine, include, fields)", name));
     return std::nullopt;
   }
   KindSpec k;
   k.kind = name;
   k.from = text_of(n["from"]);
   k.machine = text_of(n["machine"]);
+  if (const YAML::Node per_machine = n["per_machine"]) {
+    const std::string v = text_of(per_machine);
+    if (v != "true" && v != "false")
+      error(per_machine, fmt::format("'per_machine' of kind '{}' must be true or false", name));
+    k.per_machine = v != "false";
+  }
   for (auto key = n.begin(); key != n.end(); ++key)
-    if (const std::string s = key->first.Scalar(); s != "from" && s != "machine" && s != "include" && s != "fields")
+    if (const std::string s = key->first.Scalar();
+        s != "from" && s != "machine" && s != "per_machine" && s != "include" && s != "fields")
       error(key->first, fmt::format("unknown key '{}' in kind '{}'", s, name));
   if (n["fields"]) k.fields = field_map(n["fields"], fmt::format("kind '{}'", name));
   // Group fields come after the kind's own, and only where the kind does not declare the name itself.

@@ -31,6 +31,9 @@ struct KindSpec {
   std::string kind;
   std::string from;
   std::string machine;
+  // false (`per_machine: false`): a record of this kind is about the whole run or one input, never one machine,
+  // so an empty `machine` is no unnamed machine (the rule engine counts and names the machines of a finding).
+  bool per_machine = true;
   std::vector<FieldSpec> fields;  // groups already merged in, in declaration order
   const FieldSpec* field(std::string_view name) const;
 };

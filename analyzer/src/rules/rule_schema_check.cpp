@@ -135,7 +135,7 @@ void Checker::condition(const Condition& c, const Decls& decls, bool in_having) 
 void Checker::placeholders(const TextTemplate& t, int line, bool explain) {
   for (const std::string& name : t.placeholders()) {
     if (explain) {
-      if (name == "count" || name == "first_time" || name == "last_time") continue;
+      if (name == "count" || name == "first_time" || name == "last_time" || name == "machine_list") continue;
       if (const auto agg = parse_aggregate_name(name)) {
         aggregate(*agg, name, line);
         continue;

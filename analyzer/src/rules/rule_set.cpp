@@ -70,12 +70,15 @@ size_t RuleSet::size() const { return rules_.size(); }
 
 std::vector<Finding> RuleSet::evaluate(const std::vector<Record>& records) const {
   if (observer_) observer_(records);
-  const RecordIndex index(records);
-  std::vector<Finding> findings;
-  for (const auto& rule : rules_) {
-    std::vector<Finding> found = evaluate_rule(*rule, index);
-    std::move(found.begin(), found.end(), std::back_inserter(findings));
-  }
+  RunKinds run_kinds;
+  if (schema_)
+    for (const SchemaSection& section : schema_->sections)
+      for (const KindSpec& kind : section.kinds)
+        if (!kind.per_machine) run_kinds.insert(kind.kind);
+  const RecordIndex index(records, std::move(run_kinds));
+  std::vector<const Rule*> rules;
+  for (const auto& rule : rules_) rules.push_back(rule.get());
+  std::vector<Finding> findings = evaluate_rules(rules, index);
   link_findings(findings);
   return findings;
 }

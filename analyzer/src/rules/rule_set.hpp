@@ -44,8 +44,9 @@ class RuleSet {
   const RecordSchema* schema() const { return schema_.get(); }
   const std::vector<std::unique_ptr<Rule>>& rules() const { return rules_; }
 
-  // Findings for these records, root causes linked to the symptoms they explain, sorted root
-  // causes first and then by severity.
+  // Findings for these records, those of one cause about one subject merged (evaluate_rules in
+  // rules/rule_engine.hpp), root causes linked to the symptoms they explain, sorted root causes first and
+  // then by severity.
   std::vector<Finding> evaluate(const std::vector<Record>& records) const;
 
   // Runs every rule's embedded positive and negative examples; each failure is one error.

@@ -48,7 +48,11 @@ std::string records_markdown(const RecordSchema& schema) {
     paragraph(out, s.intro);
     for (const KindSpec& k : s.kinds) {
       out += fmt::format("### `{}`\n\n", k.kind);
-      paragraph(out, fmt::format("From: {}. Machine: {}.", k.from, k.machine));
+      paragraph(out, fmt::format(
+                         "From: {}. Machine: {}{}.", k.from, k.machine,
+                         k.per_machine
+                             ? ""
+                             : " (`per_machine: false`: never about one machine, so findings do not count it as one)"));
       field_table(out, k.fields);
     }
     paragraph(out, s.outro);

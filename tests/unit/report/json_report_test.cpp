@@ -23,8 +23,8 @@ std::vector<std::string> keys(const nlohmann::ordered_json& j) {
 
 using Keys = std::vector<std::string>;
 
-// These lists are the documented schema (analyzer/src/report/output-format.md), in order: a change
-// here is a schema change and needs a schema_version bump.
+// These lists are the documented schema (analyzer/src/report/output-format.md), in order: removing,
+// renaming or retyping a key needs a schema_version bump; a new key is added here and documented there.
 TEST(JsonReport, TopLevelKeysAreStable) {
   const auto j = render(clone_analysis());
   EXPECT_EQ(keys(j),
@@ -45,9 +45,12 @@ TEST(JsonReport, FindingsRootCauseFirstWithEveryDocumentedKey) {
   const auto j = render(clone_analysis());
   ASSERT_EQ(j["findings"].size(), 3u);
   const auto& root = j["findings"][0];
-  EXPECT_EQ(keys(root), (Keys{"rule_id", "cause", "severity", "root_cause", "title", "explanation", "explained_by",
-                              "explains", "evidence", "evidence_total", "machines", "machine_total", "remediation",
-                              "references", "first_time", "last_time", "facts"}));
+  EXPECT_EQ(keys(root), (Keys{"rule_id", "rule_ids", "cause", "severity", "root_cause", "title", "explanation",
+                              "explained_by", "explains", "evidence", "evidence_total", "machines", "unnamed_machines",
+                              "machine_total", "remediation", "references", "first_time", "last_time", "facts"}));
+  EXPECT_EQ(root["rule_ids"],
+            nlohmann::ordered_json::array({"duplicate-cmid-rule"}));  // a finding of one rule lists it alone
+  EXPECT_TRUE(root["unnamed_machines"].empty());
   EXPECT_EQ(root["cause"], "duplicate-cmid");
   EXPECT_EQ(root["severity"], "critical");
   EXPECT_EQ(root["root_cause"], true);
@@ -79,6 +82,26 @@ TEST(JsonReport, InputsCarryProblemsWithPositionsAndSkips) {
   EXPECT_EQ(j["inputs"][1]["problems"].size(), 7u);
   EXPECT_EQ(j["inputs"][2]["skipped"], "unrecognized format");
   EXPECT_TRUE(j["inputs"][2]["format"].is_null());
+}
+
+TEST(JsonReport, MergedFindingListsEveryRuleAndItsUnnamedMachines) {
+  Analysis a = healthy_analysis();
+  Finding f = finding("never-activated", Severity::error, "Activation grace ended without activation");
+  f.rule_id = "never-activated-grace-expired";
+  f.rule_ids = {"never-activated-grace-expired", "never-activated-slmgr"};
+  f.machines = {"PC1"};
+  f.unnamed_machines = {"bundle/PC-OPS-077/slmgr-dlv.txt"};
+  f.machine_total = 2;
+  a.findings.push_back(f);
+  const auto j = render(a);
+  ASSERT_EQ(j["findings"].size(), 1u);
+  const auto& merged = j["findings"][0];
+  EXPECT_EQ(merged["rule_id"], "never-activated-grace-expired");
+  EXPECT_EQ(merged["rule_ids"],
+            nlohmann::ordered_json::array({"never-activated-grace-expired", "never-activated-slmgr"}));
+  EXPECT_EQ(merged["machines"], nlohmann::ordered_json::array({"PC1"}));
+  EXPECT_EQ(merged["unnamed_machines"], nlohmann::ordered_json::array({"bundle/PC-OPS-077/slmgr-dlv.txt"}));
+  EXPECT_EQ(merged["machine_total"], 2);
 }
 
 TEST(JsonReport, HealthyDocument) {

@@ -113,5 +113,40 @@ TEST(TerminalReport, FindingExplainedByTwoCausesIsShownOnceInFull) {
   EXPECT_NE(text.find("(shown in full above)"), std::string::npos);
 }
 
+TEST(TerminalReport, NamesAMachineItsOutputDoesNotNameByWhereTheOutputIs) {
+  Analysis a = healthy_analysis();
+  Finding f = finding("never-activated", Severity::error, "Activation grace ended without activation");
+  f.unnamed_machines = {"bundle/PC-OPS-077/slmgr-dlv.txt"};
+  f.machine_total = 1;
+  Finding two = finding("renewal-overdue", Severity::warning, "Renewal overdue");
+  two.machines = {"PC1"};
+  two.unnamed_machines = {"bundle/PC-7/"};
+  two.machine_total = 2;
+  a.findings = {f, two};
+  const std::string text = render(a);
+  EXPECT_NE(text.find("  1 machine: the machine whose output is in bundle/PC-OPS-077/slmgr-dlv.txt\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("  2 machines: PC1, the machine whose output is in bundle/PC-7/\n"), std::string::npos) << text;
+  EXPECT_EQ(text.find("0 machines"), std::string::npos);
+}
+
+TEST(TerminalReport, StepsAreSaidOnceOnlyForSiblingsWithTheSameSteps) {
+  Analysis a = healthy_analysis();
+  Finding one = finding("never-activated", Severity::warning, "Never activated");
+  one.remediation = {"slmgr /ato"};
+  Finding same = one;
+  Finding merged = one;
+  merged.remediation = {"slmgr /ato", "slmgr /dlv"};  // same primary rule, more rules merged in
+  a.findings = {one, same, merged};
+  const std::string text = render(a);
+  size_t as_above = 0;
+  for (size_t p = text.find("What to do: as above"); p != std::string::npos;
+       p = text.find("What to do: as above", p + 1))
+    ++as_above;
+  EXPECT_EQ(as_above, 1u) << text;
+  EXPECT_NE(text.find("  - slmgr /dlv"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace kmsdiag::testing
