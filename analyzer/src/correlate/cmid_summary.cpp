@@ -24,7 +24,7 @@ void widen(int64_t& first, int64_t& last, int64_t t) {
 struct Sighting {
   int64_t time_ms;
   SourceRef source;
-  std::string_view machine;
+  std::string machine;
   bool operator<(const Sighting& o) const {
     return std::tie(time_ms, source.path, source.position) < std::tie(o.time_ms, o.source.path, o.source.position);
   }
@@ -33,7 +33,7 @@ struct Sighting {
 struct CmidActivity {
   std::optional<Sighting> earliest;
   std::map<std::string, NameActivity> names;  // by machine_key
-  std::set<std::string_view> client_logs;
+  std::set<std::string> client_logs;
   uint64_t requests = 0;
   int64_t first = kNoTime, last = kNoTime;
 };
@@ -74,7 +74,7 @@ uint64_t concurrent_names(const std::map<std::string, NameActivity>& names) {
 
 // Adds what the host logs say of the CMID.
 void add_logged(CmidActivity& c, const LedgerCmid& logged) {
-  sighted(c, {logged.earliest_ms, logged.earliest_source(), logged.earliest_client});
+  sighted(c, {logged.earliest_ms, logged.earliest_source(), std::string(logged.earliest_client)});
   widen(c.first, c.last, logged.first);
   widen(c.first, c.last, logged.last);
   c.requests += logged.requests;
@@ -86,7 +86,7 @@ Record cmid_record(std::string_view cmid, const CmidActivity& c) {
   r.kind = "kms.cmid";
   r.source = c.earliest->source;
   r.time_ms = c.first;
-  r.machine = std::string(c.earliest->machine);
+  r.machine = c.earliest->machine;
   std::string machines;
   for (const auto& [key, n] : c.names) machines += (machines.empty() ? "" : ",") + n.display;
   r.set("cmid", cmid);
@@ -103,7 +103,7 @@ Record cmid_record(std::string_view cmid, const CmidActivity& c) {
 
 }  // namespace
 
-std::vector<Record> summarise_cmids(const std::vector<Record>& facts, const HostRequestLedger& ledger) {
+void summarise_cmids(std::vector<Record>& facts, const HostRequestLedger& ledger, size_t room_after) {
   // The clients' own facts name few CMIDs; the host logs may name fifty thousand, which are summarised
   // one at a time in CMID order, merged with the clients' view of the same CMID.
   std::map<std::string, CmidActivity, std::less<>> by_cmid;
@@ -112,15 +112,15 @@ std::vector<Record> summarise_cmids(const std::vector<Record>& facts, const Host
     const std::string cmid = ascii_lower(trim(f.get("cmid")));
     if (cmid.empty()) continue;
     CmidActivity& c = by_cmid[cmid];
-    sighted(c, {f.time_ms, f.source, f.machine});
+    sighted(c, {f.time_ms, f.source, f.machine});  // copies: `facts` grows below
     widen(c.first, c.last, f.time_ms);
     c.requests += f.kind == "kms.client-request";
     c.client_logs.insert(f.source.path);
     named(c, f.machine, f.time_ms, f.time_ms);
   }
 
-  std::vector<Record> out;
-  out.reserve(by_cmid.size() + ledger.cmids().size());
+  std::vector<Record>& out = facts;  // appended in place: two arrays of 50,000 records would be 10 MB more
+  out.reserve(facts.size() + by_cmid.size() + ledger.cmids().size() + room_after);
   auto client = by_cmid.begin();
   for (const LedgerCmid& logged : ledger.cmids()) {
     for (; client != by_cmid.end() && client->first < logged.cmid; ++client)
@@ -136,7 +136,6 @@ std::vector<Record> summarise_cmids(const std::vector<Record>& facts, const Host
     out.push_back(cmid_record(logged.cmid, c));
   }
   for (; client != by_cmid.end(); ++client) out.push_back(cmid_record(client->first, client->second));
-  return out;
 }
 
 }  // namespace kmsdiag::correlation

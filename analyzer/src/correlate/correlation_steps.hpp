@@ -67,8 +67,9 @@ void annotate_key_groups(std::vector<Record>& facts, const Knowledge& kb);
 // taken when the export was made) are current by definition.
 void mark_superseded_states(std::vector<Record>& facts);
 
-// One `kms.cmid` per CMID reported by any fact or 12290.
-std::vector<Record> summarise_cmids(const std::vector<Record>& facts, const HostRequestLedger& ledger);
+// Appends to `facts` one `kms.cmid` per CMID reported by any of them or by a 12290, leaving room for
+// `room_after` more records, so that neither these nor those copy the array.
+void summarise_cmids(std::vector<Record>& facts, const HostRequestLedger& ledger, size_t room_after);
 
 // One `kms.host` per KMS host, then the single `kms.hosts` record.
 std::vector<Record> summarise_hosts(const HostRequestLedger& ledger, const std::vector<Record>& attempts);

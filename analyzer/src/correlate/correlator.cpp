@@ -16,17 +16,24 @@ void correlate(std::vector<Record>& facts, correlation::HostRequestLedger& ledge
   for (const auto& r : input_records) host_logs |= r.get("kms_log") == "1";
   std::vector<Record> attempts = pair_client_attempts(facts, ledger, host_logs, kb);
   ledger.forget_times();  // 8 bytes a request, needed only to join the attempts to the host's requests
-  std::vector<Record> cmids = summarise_cmids(facts, ledger);
   std::vector<Record> hosts = summarise_hosts(ledger, attempts);
   Record dataset = summarise_dataset(facts, ledger, input_records, attempts);
   // The host's refusals are attempts too, but the summaries above count the clients' own view only.
   std::vector<Record> refused = host_side_attempts(facts);
   std::vector<Record> states = client_log_states(attempts);
+  // The kms.cmid records (one per CMID: 50,000 for a big host log) are built in place, after the facts
+  // they summarise, and the small groups are moved in before them.
+  const size_t interpreted = facts.size();
+  summarise_cmids(facts, ledger,
+                  attempts.size() + refused.size() + states.size() + hosts.size() + input_records.size() + 1);
+  const size_t cmids = facts.size() - interpreted;
   fold_echoed_attempts(facts, attempts);
 
-  facts.reserve(facts.size() + attempts.size() + refused.size() + states.size() + cmids.size() + hosts.size() +
-                input_records.size() + 1);
-  for (auto* group : {&attempts, &refused, &states, &cmids, &hosts, &input_records})
+  const auto in_front = static_cast<std::ptrdiff_t>(facts.size() - cmids);
+  for (auto* group : {&attempts, &refused, &states})
+    for (auto& r : *group) facts.push_back(std::move(r));
+  std::rotate(facts.begin() + in_front, facts.begin() + in_front + static_cast<std::ptrdiff_t>(cmids), facts.end());
+  for (auto* group : {&hosts, &input_records})
     for (auto& r : *group) facts.push_back(std::move(r));
   facts.push_back(std::move(dataset));
   annotate_machine_context(facts);
