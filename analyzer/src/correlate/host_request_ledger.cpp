@@ -98,6 +98,7 @@ struct HostRequestLedger::State {
   std::vector<HostAcc> hosts;
   std::vector<CmidAcc> cmids;
   std::unordered_map<std::string, RefusalAcc> refusals;  // by host, client, CMID, code, product
+  std::string last_path;
 
   GroupAcc& group(uint32_t host, uint32_t cmid) {
     std::vector<GroupAcc>& groups = cmids[cmid].groups;
@@ -130,7 +131,10 @@ void HostRequestLedger::add(const Record& request, uint64_t unit, uint64_t seq) 
 
   std::lock_guard lk(m_);
   State& s = *state_;
-  paths_.insert(request.source.path);
+  if (request.source.path != s.last_path) {  // a log's requests come one after another
+    paths_.insert(request.source.path);
+    s.last_path = request.source.path;
+  }
 
   const Id host_text = text_.intern(host_key);
   const auto [host_at, new_host] = s.host_index.try_emplace(host_text, static_cast<uint32_t>(s.hosts.size()));
@@ -161,7 +165,6 @@ void HostRequestLedger::add(const Record& request, uint64_t unit, uint64_t seq) 
 
   if (!cmid.empty()) {
     CmidAcc& acc = s.cmids[c];
-    const Id path = text_.intern(request.source.path);
     const auto earlier = [&] {
       if (t != acc.earliest_ms) return t < acc.earliest_ms;
       const std::string_view known = text_.view(acc.earliest_path);
@@ -171,7 +174,7 @@ void HostRequestLedger::add(const Record& request, uint64_t unit, uint64_t seq) 
     if (!acc.seen || earlier()) {
       acc.seen = true;
       acc.earliest_ms = t;
-      acc.earliest_path = path;
+      acc.earliest_path = text_.intern(request.source.path);
       acc.earliest_unit = text_.intern(request.source.unit);
       acc.earliest_position = request.source.position;
       acc.earliest_record_id = text_.intern(request.source.record_id);
