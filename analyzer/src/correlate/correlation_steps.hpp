@@ -70,8 +70,10 @@ void mark_superseded_states(std::vector<Record>& facts);
 // One `kms.cmid` per CMID reported by any fact or 12290.
 std::vector<Record> summarise_cmids(const std::vector<Record>& facts, const HostRequestLedger& ledger);
 
-// One `kms.host` per KMS host, then the single `kms.hosts` record.
-std::vector<Record> summarise_hosts(const HostRequestLedger& ledger, const std::vector<Record>& attempts);
+// One `kms.host` per KMS host, each followed by one `kms.host-line` per count line of its (dated) log, then
+// the single `kms.hosts` record. Line names and caps come from rules/tables/count-lines.yaml.
+std::vector<Record> summarise_hosts(const HostRequestLedger& ledger, const std::vector<Record>& attempts,
+                                    const Knowledge& kb);
 
 // The single `dataset` record.
 Record summarise_dataset(const std::vector<Record>& facts, const HostRequestLedger& ledger,

@@ -1,6 +1,8 @@
 #include "correlate/host_request_ledger.hpp"
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <functional>
 #include <tuple>
 #include <unordered_set>
@@ -14,21 +16,23 @@ namespace {
 constexpr int64_t kRenewalSlackMs = 8 * kDayMs;  // renewals come every 7 days
 
 // One dated request in 8 bytes: its time (43 bits, ±139 years around 1970), whether the host refused it,
-// whether the client asked from a non-activated state, its count line, and 18 bits of a hash of its
-// client, code and product. Two requests of one CMID to one host at the same millisecond with the same
-// bits are the same request read twice; a hash collision among requests of one CMID at one millisecond
-// would merge two, a case real logs do not have.
-constexpr int kTimeShift = 21;
-constexpr uint64_t kFailing = uint64_t{1} << 20, kUnlicensed = uint64_t{1} << 19, kOffice = uint64_t{1} << 18;
-constexpr uint64_t kTagMask = (uint64_t{1} << 18) - 1;
+// whether the client asked from a non-activated state, its count line (5 bits: an index into the ledger's
+// lines), and 14 bits of a hash of its client, code and product. Two requests of one CMID to one host at
+// the same millisecond with the same bits are the same request read twice; a hash collision among
+// requests of one CMID and count line at one millisecond would merge two, a case real logs do not have.
+constexpr int kTimeShift = 21, kLineShift = 14;
+constexpr uint64_t kFailing = uint64_t{1} << 20, kUnlicensed = uint64_t{1} << 19;
+constexpr uint64_t kLineMask = uint64_t{kMaxCountLines - 1} << kLineShift;
+constexpr uint64_t kTagMask = (uint64_t{1} << kLineShift) - 1;
 constexpr int64_t kTimeBias = int64_t{1} << 42;
+static_assert(kMaxCountLines == (uint64_t{1} << (19 - kLineShift)), "the line index fills bits 14..18");
 
 bool packable(int64_t time_ms) { return time_ms != kNoTime && time_ms >= -kTimeBias && time_ms < kTimeBias; }
 uint64_t pack(int64_t time_ms, uint64_t bits) {
   return static_cast<uint64_t>(time_ms + kTimeBias) << kTimeShift | bits;
 }
 int64_t time_of(uint64_t entry) { return static_cast<int64_t>(entry >> kTimeShift) - kTimeBias; }
-CountLine line_of(uint64_t entry) { return entry & kOffice ? kOfficeLine : kWindowsLine; }
+size_t line_of(uint64_t entry) { return static_cast<size_t>((entry & kLineMask) >> kLineShift); }
 
 using Order = std::pair<uint64_t, uint64_t>;  // (unit, seq): input order
 constexpr Order kNoOrder{UINT64_MAX, UINT64_MAX};
@@ -49,10 +53,17 @@ class Interner {
   std::vector<const std::string*> names_;
 };
 
+// What a host's requests of one count line say outside their packed entries.
+struct LineAcc {
+  std::optional<double> threshold;  // highest product threshold asked for
+  uint64_t undated = 0;             // requests without a usable time (not packed)
+};
+
 struct HostAcc {
   Order first = kNoOrder;
   LedgerHost view;  // the fields known while streaming; the counts are filled in by seal()
   std::unordered_set<uint32_t> clients;
+  std::vector<LineAcc> lines;  // by line index
 };
 
 struct NameAcc {
@@ -76,7 +87,7 @@ struct GroupAcc {
 struct RefusalAcc {
   std::tuple<int64_t, Order> at;  // of the fact standing for them all: the first one
   LedgerRefusal refusal;
-  uint64_t group, tag;
+  uint64_t group, tag;  // tag: its line and hash bits
   uint64_t undated = 0;
 };
 
@@ -104,10 +115,20 @@ uint64_t max_overlap(std::vector<std::pair<int64_t, int>>& edges) {
 
 struct HostRequestLedger::State {
   Interner host_ids, cmid_ids, client_ids;
-  std::vector<HostAcc> hosts;  // by host id
-  std::vector<CmidAcc> cmids;  // by CMID id
+  std::vector<std::string> lines;  // count lines by index, as first met (at most kMaxCountLines)
+  std::vector<HostAcc> hosts;      // by host id
+  std::vector<CmidAcc> cmids;      // by CMID id
   std::unordered_map<uint64_t, GroupAcc> groups;
   std::unordered_map<std::string, RefusalAcc> refusals;  // by host, client, CMID, code, product
+
+  // The index of a count line; a line beyond kMaxCountLines (the tables allow no more) shares the last.
+  uint64_t line_index(std::string_view line) {
+    const auto it = std::find(lines.begin(), lines.end(), line);
+    if (it != lines.end()) return static_cast<uint64_t>(it - lines.begin());
+    if (lines.size() == kMaxCountLines) return kMaxCountLines - 1;
+    lines.emplace_back(line);
+    return lines.size() - 1;
+  }
 };
 
 HostRequestLedger::HostRequestLedger() : state_(std::make_unique<State>()) {}
@@ -125,9 +146,11 @@ void HostRequestLedger::add(const Record& request, uint64_t unit, uint64_t seq) 
   const std::string_view status = trim(request.get("license_status"));
   const std::string variant = client_key + '\x1f' + hresult + '\x1f' + act_id;
   const uint64_t tag = std::hash<std::string>{}(variant)&kTagMask;
-  const uint64_t bits = (failing ? kFailing : 0) | (!status.empty() && status != "1" ? kUnlicensed : 0) |
-                        (request.get("product_family") == "office" ? kOffice : 0) | tag;
+  const std::string_view line = trim(request.get("count_line"));
   const auto n_policy = to_number(request.get("n_policy"));
+  // The threshold the product needs: the products table's, else what the host logged.
+  const auto product_n = to_number(request.get("product_n"));
+  const std::optional<double> threshold = product_n ? product_n : n_policy;
   const int64_t t = request.time_ms;
   const Order order{unit, seq};
 
@@ -135,9 +158,17 @@ void HostRequestLedger::add(const Record& request, uint64_t unit, uint64_t seq) 
   State& s = *state_;
   paths_.insert(request.source.path);
 
+  const uint64_t line_index = s.line_index(line);
+  const uint64_t line_tag = line_index << kLineShift | tag;
+  const uint64_t bits = (failing ? kFailing : 0) | (!status.empty() && status != "1" ? kUnlicensed : 0) | line_tag;
+
   const uint32_t h = s.host_ids.id(host_key);
   if (h == s.hosts.size()) s.hosts.emplace_back().view.key = host_key;
   HostAcc& host = s.hosts[h];
+  if (host.lines.size() <= line_index) host.lines.resize(line_index + 1);
+  LineAcc& host_line = host.lines[line_index];
+  if (threshold && (!host_line.threshold || *threshold > *host_line.threshold)) host_line.threshold = threshold;
+  host_line.undated += !packable(t);
   if (order < host.first) {
     host.first = order;
     host.view.first_source = request.source;
@@ -192,7 +223,7 @@ void HostRequestLedger::add(const Record& request, uint64_t unit, uint64_t seq) 
       r.at = at;
       r.refusal = {request, unit, seq};
       r.group = group_key(h, c);
-      r.tag = tag;
+      r.tag = line_tag;
     }
     r.undated += !packable(t);
   }
@@ -213,7 +244,7 @@ void HostRequestLedger::seal() {
     uint64_t n = acc.undated;
     int64_t last = kNoTime;
     for (uint64_t e : g.dated)
-      if ((e & kFailing) && (e & kTagMask) == acc.tag) {
+      if ((e & kFailing) && (e & (kLineMask | kTagMask)) == acc.tag) {
         ++n;
         last = time_of(e);
       }
@@ -223,44 +254,72 @@ void HostRequestLedger::seal() {
   }
   s.refusals.clear();
 
+  const size_t line_count = s.lines.size();
   for (size_t h = 0; h < s.hosts.size(); ++h) {
     HostAcc& acc = s.hosts[h];
     LedgerHost& v = acc.view;
     for (uint32_t client : acc.clients) v.clients.insert(s.client_ids.name(client));
-    std::array<std::vector<std::pair<int64_t, int>>, kCountLines> edges;
+    std::vector<HostLineCounts> lines(line_count);
+    std::vector<std::vector<std::pair<int64_t, int>>> edges(line_count);
     const int64_t window_start = v.last_ms == kNoTime ? INT64_MAX : v.last_ms - kCountWindowMs;
     for (const auto& [c, g] : by_host[h]) {
       v.requests += g->dated.size() + g->undated;
       v.failures += g->undated_failures;
+      const std::string& cmid = s.cmid_ids.name(c);
+      const bool counted = !cmid.empty();  // requests without a CMID count for the host, not towards its count
       int64_t last = kNoTime, last_unlicensed = kNoTime;
-      std::array<int64_t, kCountLines> start{kNoTime, kNoTime}, end{}, line_last{kNoTime, kNoTime};
+      // Per count line this CMID asked on (`used`): the stretch of overlapping 30-day windows being merged,
+      // its last request, and its last one from a non-activated state.
+      std::array<int64_t, kMaxCountLines> start, end, line_last, line_unlicensed;
+      uint32_t used = 0;
       for (uint64_t e : g->dated) {
         const int64_t t = time_of(e);
+        const size_t line = line_of(e);
+        const uint32_t bit = uint32_t{1} << line;
         v.failures += (e & kFailing) != 0;
+        ++lines[line].requests;
         last = t;
         if (e & kUnlicensed) last_unlicensed = t;
-        const CountLine line = line_of(e);
-        line_last[line] = t;
-        // This CMID counts for 30 days after each request: merge the overlapping stretches.
-        if (start[line] != kNoTime && t <= end[line]) {
+        if (!(used & bit)) {
+          used |= bit;
+          line_unlicensed[line] = kNoTime;
+        } else if (t <= end[line]) {
+          // This CMID counts for 30 days after each request: merge the overlapping stretches.
           end[line] = t + kCountWindowMs;
+          line_last[line] = t;
+          if (e & kUnlicensed) line_unlicensed[line] = t;
           continue;
+        } else if (counted) {
+          edges[line].insert(edges[line].end(), {{start[line], 0}, {end[line], 1}});
         }
-        if (start[line] != kNoTime) edges[line].insert(edges[line].end(), {{start[line], 0}, {end[line], 1}});
         start[line] = t;
         end[line] = t + kCountWindowMs;
+        line_last[line] = t;
+        if (e & kUnlicensed) line_unlicensed[line] = t;
       }
-      const std::string& cmid = s.cmid_ids.name(c);
-      if (cmid.empty()) continue;  // requests without a CMID count for the host, not towards its count
-      for (size_t line = 0; line < kCountLines; ++line) {
-        if (start[line] != kNoTime) edges[line].insert(edges[line].end(), {{start[line], 0}, {end[line], 1}});
-        v.lines[line].current_30d += line_last[line] != kNoTime && line_last[line] >= window_start;
+      if (!counted) continue;
+      for (uint32_t rest = used; rest != 0; rest &= rest - 1) {
+        const int line = std::countr_zero(rest);
+        edges[line].insert(edges[line].end(), {{start[line], 0}, {end[line], 1}});
+        lines[line].current_30d += line_last[line] >= window_start;
+        lines[line].retrying_30d += line_unlicensed[line] != kNoTime && line_unlicensed[line] >= window_start;
       }
       v.retrying_30d += last_unlicensed != kNoTime && last_unlicensed >= window_start;
       if (g->dated.size() + g->undated >= 2 && last != kNoTime && last < v.last_ms - kRenewalSlackMs)
         v.stale.push_back(cmid);
     }
-    for (size_t line = 0; line < kCountLines; ++line) v.lines[line].max_30d = max_overlap(edges[line]);
+    for (size_t line = 0; line < line_count; ++line) {
+      const LineAcc seen = line < acc.lines.size() ? acc.lines[line] : LineAcc{};
+      HostLineCounts& counts = lines[line];
+      counts.requests += seen.undated;
+      if (counts.requests == 0) continue;  // none of this host's requests named the line
+      counts.line = s.lines[line];
+      counts.max_30d = max_overlap(edges[line]);
+      counts.threshold = seen.threshold;
+      v.lines.push_back(std::move(counts));
+    }
+    std::sort(v.lines.begin(), v.lines.end(),
+              [](const HostLineCounts& a, const HostLineCounts& b) { return a.line < b.line; });
     std::sort(v.stale.begin(), v.stale.end());
     requests_ += v.requests;
     if (v.last_ms != kNoTime && (latest_ms_ == kNoTime || v.last_ms > latest_ms_)) latest_ms_ = v.last_ms;
@@ -291,6 +350,11 @@ void HostRequestLedger::seal() {
   }
   std::sort(cmids_.begin(), cmids_.end(), [](const LedgerCmid& a, const LedgerCmid& b) { return a.cmid < b.cmid; });
   state_.reset();
+}
+
+const HostLineCounts* LedgerHost::line(std::string_view id) const {
+  const auto it = std::find_if(lines.begin(), lines.end(), [&](const HostLineCounts& l) { return l.line == id; });
+  return it == lines.end() ? nullptr : &*it;
 }
 
 const LedgerCmid* HostRequestLedger::cmid(std::string_view cmid) const {
