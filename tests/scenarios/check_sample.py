@@ -5,12 +5,14 @@
     check_sample.py --kmsdiag BIN --rules DIR --all samples     # the README's `kmsdiag analyze samples/`
 
 A scenario passes when the set of causes reported at warning or worse equals `expect` exactly, every
-listed severity and explained_by matches, every `info` cause is reported at info level, and the exit
+listed severity and explained_by matches, every text an entry `says` is in the explanation of one of its
+cause's findings, every `info` cause is reported at info level, and the exit
 code is 1 with findings / 0 without (2 and 3 mean an input problem: samples must read cleanly).
 An optional `inputs` flow list (`name=format`, `name=-` for a file that must be skipped) pins how every
 file is read: each input kmsdiag lists (archives aside) must end in one listed name, read ones with
 records. Python standard library only, so expected.yaml is read by the small parser below, which accepts
-the subset the samples use: `description`, `expect` (list of maps or `[]`), `info` and `inputs` (flow lists).
+the subset the samples use: `description`, `expect` (list of maps or `[]`), `info` and `inputs` (flow lists);
+`says` is a flow list of JSON strings (they may hold commas).
 """
 
 import argparse
@@ -30,6 +32,8 @@ def _scalar(text):
         return ""
     if " #" in text:
         text = text[:text.index(" #")].rstrip()
+    if text.startswith("[\"") and text.endswith("]"):
+        return json.loads(text)
     if text.startswith("[") and text.endswith("]"):
         return [item.strip() for item in text[1:-1].split(",") if item.strip()]
     return text
@@ -60,8 +64,8 @@ def read_expected(path):
         if not doc["expect"]:
             raise ValueError(f"{path}:{number}: entry field before the first `- cause:`")
         key, sep, value = item.partition(":")
-        if not sep or key.strip() not in ("cause", "severity", "explained_by"):
-            raise ValueError(f"{path}:{number}: entries take cause, severity and explained_by")
+        if not sep or key.strip() not in ("cause", "severity", "explained_by", "says"):
+            raise ValueError(f"{path}:{number}: entries take cause, severity, explained_by and says")
         doc["expect"][-1][key.strip()] = _scalar(value)
     for entry in doc["expect"]:
         if "cause" not in entry:
@@ -152,6 +156,10 @@ def check_sample(args, sample):
             if wanted not in seen:
                 problems.append(f"{entry['cause']}: explained_by {[sorted(s) for s in seen]}, "
                                 f"expected {sorted(wanted)}")
+        for text in entry.get("says", []):
+            if not any(text in f.get("explanation", "") for f in serious):
+                problems.append(f"{entry['cause']}: no explanation says {text!r}: "
+                                + " | ".join(f.get("explanation", "") for f in serious))
     for cause in expected["info"]:
         if not any(f.get("severity") == "info" for f in by_cause.get(cause, [])):
             problems.append(f"missing info-level cause {cause}")
