@@ -6,14 +6,16 @@
 
 A scenario passes when the set of causes reported at warning or worse equals `expect` exactly, every
 listed severity and explained_by matches, an entry's `findings: N` is the number of findings of its cause
-(any severity: one cause about one subject is one finding, whichever rules and sources show it), every
-`info` cause is reported at info level, no explanation says "0 machines" or calls a machine "(unknown)"
-(command output that does not name its machine is named by where it is), and the exit code is 1 with
-findings / 0 without (2 and 3 mean an input problem: samples must read cleanly).
+(any severity: one cause about one subject is one finding, whichever rules and sources show it), every text an
+entry `says` is in the explanation of one of its cause's findings, every `info` cause is reported at info
+level, no explanation says "0 machines" or calls a machine "(unknown)" (command output that does not name its
+machine is named by where it is), and the exit code is 1 with findings / 0 without (2 and 3 mean an input
+problem: samples must read cleanly).
 An optional `inputs` flow list (`name=format`, `name=-` for a file that must be skipped) pins how every
 file is read: each input kmsdiag lists (archives aside) must end in one listed name, read ones with
 records. Python standard library only, so expected.yaml is read by the small parser below, which accepts
-the subset the samples use: `description`, `expect` (list of maps or `[]`), `info` and `inputs` (flow lists).
+the subset the samples use: `description`, `expect` (list of maps or `[]`), `info` and `inputs` (flow lists);
+`says` is a flow list of JSON strings (they may hold commas).
 """
 
 import argparse
@@ -37,6 +39,8 @@ def _scalar(text):
         return ""
     if " #" in text:
         text = text[:text.index(" #")].rstrip()
+    if text.startswith("[\"") and text.endswith("]"):
+        return json.loads(text)
     if text.startswith("[") and text.endswith("]"):
         return [item.strip() for item in text[1:-1].split(",") if item.strip()]
     return text
@@ -67,8 +71,8 @@ def read_expected(path):
         if not doc["expect"]:
             raise ValueError(f"{path}:{number}: entry field before the first `- cause:`")
         key, sep, value = item.partition(":")
-        if not sep or key.strip() not in ("cause", "severity", "explained_by", "findings"):
-            raise ValueError(f"{path}:{number}: entries take cause, severity, explained_by and findings")
+        if not sep or key.strip() not in ("cause", "severity", "explained_by", "findings", "says"):
+            raise ValueError(f"{path}:{number}: entries take cause, severity, explained_by, findings and says")
         value = _scalar(value)
         if key.strip() == "findings":
             if not isinstance(value, str) or not value.isdigit():
@@ -164,6 +168,10 @@ def check_sample(args, sample):
             if wanted not in seen:
                 problems.append(f"{entry['cause']}: explained_by {[sorted(s) for s in seen]}, "
                                 f"expected {sorted(wanted)}")
+        for text in entry.get("says", []):
+            if not any(text in f.get("explanation", "") for f in serious):
+                problems.append(f"{entry['cause']}: no explanation says {text!r}: "
+                                + " | ".join(f.get("explanation", "") for f in serious))
     for entry in expected["expect"]:
         if "findings" in entry and len(by_cause.get(entry["cause"], [])) != entry["findings"]:
             found = by_cause.get(entry["cause"], [])

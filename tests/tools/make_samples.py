@@ -48,11 +48,18 @@ SKU = {
     "ws2019-dc": "34e1ae55-27f8-4950-8877-7a03be5fb181",
     "ws2012r2-std": "b3ca044e-a358-4d68-9883-aaa2941aca99",
     "office2016-kms-host": "98ebfe73-2084-4c97-932c-c0cd1643bea7",
+    "office2016": "d450596f-894d-49e0-966a-fd39ed4c4c64",  # Office 2016 Professional Plus
+    "office2019": "85dd8b5f-eaa4-4af3-a628-cce9e77c9a03",  # Office 2019 Professional Plus
+    "office2021": "fbdb3e18-a8ef-4fb3-9183-dffd60bd0984",  # Office LTSC 2021 Professional Plus
     # Retail/OEM Windows SKU ids seen in real 8198 events (kms-reference.md P1, P2): not KMS products.
     "win-retail-a": "4de7cb65-cdf1-4de9-8ae8-e3cce27b9f2c",
     "win-retail-b": "c1a197b6-ba5e-4394-b9bf-b659a6c1b873",
 }
-N_POLICY = {"win": 25, "ws": 5}
+N_POLICY = {"win": 25, "ws": 5, "office": 5}
+# A KMS host keeps one count for Windows (client and server) and one per Office version, and caches
+# twice the threshold: the count it reports stops at 50 (Windows) or 10 (each Office version).
+COUNT_CAP = {"windows": 50}
+OFFICE_CAP = 10
 
 MIN = dt.timedelta(minutes=1)
 GRACE_MIN = 43200  # 30-day initial grace
@@ -62,7 +69,19 @@ RETRY = dt.timedelta(hours=2)
 
 
 def n_policy(sku_key):
-    return N_POLICY["ws" if sku_key.startswith("ws") else "win"]
+    return N_POLICY["ws" if sku_key.startswith("ws") else "office" if is_office(sku_key) else "win"]
+
+
+def is_office(sku_key):
+    return sku_key.startswith("office") and sku_key in COUNT_LINE
+
+
+def count_line(sku_key):
+    """The count a KMS host keeps for this product: one for Windows, one per Office version."""
+    return COUNT_LINE.get(sku_key, "windows")
+
+
+COUNT_LINE = {"office2016": "office2016", "office2019": "office2019", "office2021": "office2021"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -156,6 +175,8 @@ class Client:
         self.cmid = cmid or fleet.uuid()
         self.act_id = SKU[sku_key]
         self.n_policy = n_policy(sku_key)
+        self.line = count_line(sku_key)
+        self.app_id = OFFICE_APP_ID if is_office(sku_key) else WINDOWS_APP_ID
         self.installed = installed  # start of the initial grace period
         self.activated = activated  # last successful (re)activation
         self.vm = vm if vm is not None else (1 if sku_key.startswith("ws") else 0)
@@ -176,11 +197,16 @@ class Host:
         self.name, self.fqdn = name, f"{name}.{fleet.domain}"
         self.positional = positional
         self.log = Log(f"host/{KMS_CHANNEL}.xml", self.fqdn, KMS_CHANNEL, fleet.rng.randint(2000, 90000)) if log else None
-        self.cmids = {}  # cmid -> last accepted request time: the host's count window
+        self.cmids = {}  # cmid -> last accepted request time: the host's Windows count window
+        self.line_cmids = {}  # the same for each Office version: count line -> {cmid: time}
 
-    def count(self, t):
+    def seen(self, client, t):
+        (self.cmids if client.line == "windows" else self.line_cmids.setdefault(client.line, {}))[client.cmid] = t
+
+    def count(self, t, line="windows"):
         window = t - dt.timedelta(days=30)
-        return min(50, sum(1 for seen in self.cmids.values() if seen > window))
+        cmids = self.cmids if line == "windows" else self.line_cmids.get(line, {})
+        return min(COUNT_CAP.get(line, OFFICE_CAP), sum(1 for seen in cmids.values() if seen > window))
 
     def log_request(self, t, hr, client, status, left):
         fields = [hr, str(client.n_policy), client.fqdn, client.cmid, fmt_host_time(t + client.skew), str(client.vm),
@@ -215,13 +241,13 @@ def exchange(client, host, t, *, host_hr=OK, reached=True, client_hr=None, slui_
     answered = reached and host_hr == OK
     if reached and host is not None:
         if host_hr == OK:
-            host.cmids[client.cmid] = t
+            host.seen(client, t)
         if host.log is not None:
             host.log_request(t + dt.timedelta(milliseconds=180), host_hr, client, status, left)
     activated = False
     count = 0
     if answered:
-        count = host.count(t)
+        count = host.count(t, client.line)
         activated = count >= client.n_policy
     req_hr = client_hr or (OK if answered else host_hr)
     if client.log is not None:
@@ -238,7 +264,7 @@ def exchange(client, host, t, *, host_hr=OK, reached=True, client_hr=None, slui_
                               "machine.\nInfo:\n" + resp)
         if not activated:
             failure = slui_hr or ("0xC004F038" if answered else req_hr)
-            slui_failure(client, ct + dt.timedelta(seconds=1, milliseconds=130), failure)
+            slui_failure(client, ct + dt.timedelta(seconds=1, milliseconds=130), failure, app_id=client.app_id)
     if activated:
         client.activated = t
     return activated
@@ -1235,6 +1261,45 @@ def case_host_log_clients_stopped_renewing():
                "3 weeks before the log ends.", [cause("renewal-overdue") | {"severity": "warning"}], [])
 
 
+def case_office_versions_count_separately():
+    f = Fleet("office-versions-count-separately", 142, domain="design.contoso.com")
+    host = Host(f, "KMS-OFF")
+    f.host_log(host)
+    start = f.end - dt.timedelta(days=2, hours=4)
+    # Three new PCs get Office 2016, three Office 2019: six Office clients, but each version is its own
+    # count on the host (one Office host key per version), so both stay at 3 of the 5 needed.
+    for version, dept in (("office2016", "ARC"), ("office2019", "ENG")):
+        clients = [Client(f, n, version) for n in pc_names(f, dept, 3)]
+        first_activations(f, host, clients, start, 0.4)
+    return f, ("Only the Key Management Service log of KMS-OFF, an Office host with the 2016 and 2019 host keys: 3 new "
+               "PCs with Office 2016 and 3 with Office 2019 keep asking every 2 hours. Six Office clients, but each "
+               "version counts on its own and stays at 3 of 5.",
+               [cause("count-below-threshold") | {"says": ["Office 2016, Office 2019 never reached the threshold",
+                                                          "Office 2016 3/5", "Office 2019 3/5"]}], [])
+
+
+def case_windows_count_capped_office_below():
+    f = Fleet("windows-count-capped-office-below", 143)
+    host = Host(f, "KMS01")
+    f.host_log(host)
+    start = f.end - dt.timedelta(days=14)
+    names = pc_names(f, "FIN", 20) + pc_names(f, "HR", 15) + pc_names(f, "OPS", 25)
+    clients = [Client(f, n, f.rng.choice(["win-ent", "win-ent", "win-pro"])) for n in names]
+    for c in clients[:2]:
+        f.client_log(c)
+        f.noise(c.log, start, f.end, 10)
+    renewing_fleet(f, host, clients, start)
+    # The design team's 3 new PCs got Office LTSC 2021: its own count on KMS01, 3 of the 5 it needs.
+    office = [Client(f, n, "office2021") for n in pc_names(f, "DES", 3)]
+    first_activations(f, host, office, f.end - dt.timedelta(days=1, hours=6), 0.3)
+    return f, ("KMS01 serves 60 Windows 10/11 PCs that renew weekly (the host reports 50, its cap for Windows; their "
+               "12289s say 50) and 3 new design PCs with Office LTSC 2021, which keep asking: the Windows count does "
+               "not help them, their version's count stays at 3 of 5.",
+               [cause("count-below-threshold") | {"says": ["Office LTSC 2021 never reached the threshold",
+                                                          "Windows 50/25 (capped: 60 CMIDs)",
+                                                          "Office LTSC 2021 3/5"]}], [])
+
+
 def case_pasted_kb_style_event():
     f = Fleet("pasted-kb-style-event", 141)
     t = dt.datetime(2024, 3, 15, 9, 12, 44)
@@ -1281,6 +1346,7 @@ NEW_CASES = [
     case_duplicate_log_copies, case_host_log_only_low_count, case_host_log_clients_stopped_renewing,
     case_pasted_kb_style_event, case_registered_host_unresolvable_8198, case_retail_media_dns_error_8198,
     case_dns_server_failure_nslookup,
+    case_office_versions_count_separately, case_windows_count_capped_office_below,
 ]
 
 
@@ -1304,6 +1370,8 @@ def expected_yaml(description, expect, info, inputs=()):
             lines.append(f"    explained_by: [{', '.join(e['explained_by'])}]")
         if "findings" in e:
             lines.append(f"    findings: {e['findings']}")
+        if "says" in e:
+            lines.append(f"    says: [{', '.join(json.dumps(text) for text in e['says'])}]")
     if info:
         lines.append(f"info: [{', '.join(info)}]")
     if inputs:
@@ -1322,8 +1390,8 @@ Command output (`slmgr /ato`, `/dli`, `/dlv`, as `cscript //nologo slmgr.vbs ...
 A case without `host/` and `clients/` is a ticket text on its own. `expected.yaml` lists
 the causes `kmsdiag analyze <folder>` must report at warning or worse (`expect`, exact set; an entry's
 `findings: N` says how many findings of the cause there must be, e.g. 1 where several rules or sources show
-one cause about one subject) and info-level causes that must also appear (`info`); `ctest -R scenario`
-checks them.
+one cause about one subject; `says` lists texts its explanation must contain) and info-level causes that must
+also appear (`info`); `ctest -R scenario` checks them.
 
 Everything here is written by `tests/tools/make_samples.py` (deterministic); edit the generator, not
 the files. Names, CMIDs and times are invented.

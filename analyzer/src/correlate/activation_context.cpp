@@ -95,7 +95,8 @@ std::vector<Record> client_log_states(const std::vector<Record>& attempts) {
     s.machine = a->machine;
     s.set("via", "kms-client-log");
     s.set("channel", "VOLUME_KMSCLIENT");  // only a KMS client sends 12288
-    for (std::string_view field : {"act_id", "product", "product_family", "product_n", "cmid", "kms_host"})
+    for (std::string_view field :
+         {"act_id", "product", "product_family", "product_n", "count_line", "cmid", "kms_host"})
       if (const auto v = a->get(field); !v.empty()) s.set(field, std::string(v));
     if (a->get("activated") == "1") {
       s.set("license_status", "1");

@@ -88,7 +88,7 @@ Record make_attempt(const Record& request, const Record* response, const std::st
   a.machine = request.machine;
   copy_fields(request, a,
               {"cmid", "kms_host", "kms_host_name", "kms_port", "act_id", "product", "product_family", "product_n",
-               "license_status", "license_status_name", "minutes_to_expiry", "vm", "client_time"});
+               "count_line", "license_status", "license_status_name", "minutes_to_expiry", "vm", "client_time"});
   const std::string n_policy = policy_for(request, kb);
   a.set("n_policy", n_policy);
   a.set("request_hresult", std::string(request.get("hresult")));

@@ -71,8 +71,10 @@ void mark_superseded_states(std::vector<Record>& facts);
 // `room_after` more records, so that neither these nor those copy the array.
 void summarise_cmids(std::vector<Record>& facts, const HostRequestLedger& ledger, size_t room_after);
 
-// One `kms.host` per KMS host, then the single `kms.hosts` record.
-std::vector<Record> summarise_hosts(const HostRequestLedger& ledger, const std::vector<Record>& attempts);
+// One `kms.host` per KMS host, each followed by one `kms.host-line` per count line of its (dated) log, then
+// the single `kms.hosts` record. Line names and caps come from rules/tables/count-lines.yaml.
+std::vector<Record> summarise_hosts(const HostRequestLedger& ledger, const std::vector<Record>& attempts,
+                                    const Knowledge& kb);
 
 // The single `dataset` record.
 Record summarise_dataset(const std::vector<Record>& facts, const HostRequestLedger& ledger,

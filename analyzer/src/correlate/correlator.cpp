@@ -16,7 +16,7 @@ void correlate(std::vector<Record>& facts, correlation::HostRequestLedger& ledge
   for (const auto& r : input_records) host_logs |= r.get("kms_log") == "1";
   std::vector<Record> attempts = pair_client_attempts(facts, ledger, host_logs, kb);
   ledger.forget_times();  // 8 bytes a request, needed only to join the attempts to the host's requests
-  std::vector<Record> hosts = summarise_hosts(ledger, attempts);
+  std::vector<Record> hosts = summarise_hosts(ledger, attempts, kb);
   Record dataset = summarise_dataset(facts, ledger, input_records, attempts);
   // The host's refusals are attempts too, but the summaries above count the clients' own view only.
   std::vector<Record> refused = host_side_attempts(facts);

@@ -1,6 +1,8 @@
 #include "correlate/host_request_ledger.hpp"
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <functional>
 #include <tuple>
 #include <unordered_set>
@@ -14,31 +16,42 @@ namespace {
 constexpr int64_t kRenewalSlackMs = 8 * kDayMs;  // renewals come every 7 days
 
 // One dated request in 8 bytes: its time (43 bits, ±139 years around 1970), whether the host refused it,
-// whether the client asked from a non-activated state, its count line, and 18 bits of a hash of its
-// client, code and product. Two requests of one CMID to one host at the same millisecond with the same
-// bits are the same request read twice; a hash collision among requests of one CMID at one millisecond
-// would merge two, a case real logs do not have.
-constexpr int kTimeShift = 21;
-constexpr uint64_t kFailing = uint64_t{1} << 20, kUnlicensed = uint64_t{1} << 19, kOffice = uint64_t{1} << 18;
-constexpr uint64_t kTagMask = (uint64_t{1} << 18) - 1;
+// whether the client asked from a non-activated state, its count line (5 bits: an index into the ledger's
+// lines), and 14 bits of a hash of its client, code and product. Two requests of one CMID to one host at
+// the same millisecond with the same bits are the same request read twice; a hash collision among
+// requests of one CMID and count line at one millisecond would merge two, a case real logs do not have.
+constexpr int kTimeShift = 21, kLineShift = 14;
+constexpr uint64_t kFailing = uint64_t{1} << 20, kUnlicensed = uint64_t{1} << 19;
+constexpr uint64_t kLineMask = uint64_t{kMaxCountLines - 1} << kLineShift;
+constexpr uint64_t kTagMask = (uint64_t{1} << kLineShift) - 1;
 constexpr int64_t kTimeBias = int64_t{1} << 42;
+static_assert(kMaxCountLines == (uint64_t{1} << (19 - kLineShift)), "the line index fills bits 14..18");
 
 bool packable(int64_t time_ms) { return time_ms != kNoTime && time_ms >= -kTimeBias && time_ms < kTimeBias; }
 uint64_t pack(int64_t time_ms, uint64_t bits) {
   return static_cast<uint64_t>(time_ms + kTimeBias) << kTimeShift | bits;
 }
 int64_t time_of(uint64_t entry) { return static_cast<int64_t>(entry >> kTimeShift) - kTimeBias; }
-CountLine line_of(uint64_t entry) { return entry & kOffice ? kOfficeLine : kWindowsLine; }
+size_t line_of(uint64_t entry) { return static_cast<size_t>((entry & kLineMask) >> kLineShift); }
 
 using Order = std::pair<uint64_t, uint64_t>;  // (unit, seq): input order
 constexpr Order kNoOrder{UINT64_MAX, UINT64_MAX};
 
 using Id = StringPool::Id;
 
+// What a host's requests of one count line say outside their packed entries.
+struct LineAcc {
+  std::optional<double> threshold;  // highest product threshold asked for
+  uint64_t undated = 0;             // requests without a usable time (not packed)
+  Order first = kNoOrder;
+  SourceRef first_source;
+};
+
 struct HostAcc {
   Order first = kNoOrder;
   LedgerHost view;  // the fields known while streaming; the counts are filled in by seal()
   std::unordered_set<Id> clients;
+  std::vector<LineAcc> lines;  // by line index
 };
 
 // A client name of one CMID: ids in the ledger's text pool, so a name costs 32 bytes.
@@ -69,7 +82,7 @@ struct RefusalAcc {
   std::tuple<int64_t, Order> at;  // of the fact standing for them all: the first one
   LedgerRefusal refusal;
   uint32_t host, cmid;
-  uint64_t tag;
+  uint64_t tag;  // its line and hash bits
   uint64_t undated = 0;
 };
 
@@ -95,6 +108,7 @@ uint64_t max_overlap(std::vector<std::pair<int64_t, int>>& edges) {
 
 struct HostRequestLedger::State {
   std::unordered_map<Id, uint32_t> host_index, cmid_index;  // text id -> position below
+  std::vector<std::string> lines;                          // count lines by index, as first met (at most kMaxCountLines)
   std::vector<HostAcc> hosts;
   std::vector<CmidAcc> cmids;
   std::unordered_map<std::string, RefusalAcc> refusals;  // by host, client, CMID, code, product
@@ -105,6 +119,15 @@ struct HostRequestLedger::State {
     for (GroupAcc& g : groups)
       if (g.host == host) return g;
     return groups.emplace_back(GroupAcc{host, {}, 0, 0});
+  }
+
+  // The index of a count line; a line beyond kMaxCountLines (the tables allow no more) shares the last.
+  uint64_t line_index(std::string_view line) {
+    const auto it = std::find(lines.begin(), lines.end(), line);
+    if (it != lines.end()) return static_cast<uint64_t>(it - lines.begin());
+    if (lines.size() == kMaxCountLines) return kMaxCountLines - 1;
+    lines.emplace_back(line);
+    return lines.size() - 1;
   }
 };
 
@@ -123,9 +146,11 @@ void HostRequestLedger::add(const Record& request, uint64_t unit, uint64_t seq) 
   const std::string_view status = trim(request.get("license_status"));
   const std::string variant = client_key + '\x1f' + hresult + '\x1f' + act_id;
   const uint64_t tag = std::hash<std::string>{}(variant)&kTagMask;
-  const uint64_t bits = (failing ? kFailing : 0) | (!status.empty() && status != "1" ? kUnlicensed : 0) |
-                        (request.get("product_family") == "office" ? kOffice : 0) | tag;
+  const std::string_view line = trim(request.get("count_line"));
   const auto n_policy = to_number(request.get("n_policy"));
+  // The threshold the product needs: the products table's, else what the host logged.
+  const auto product_n = to_number(request.get("product_n"));
+  const std::optional<double> threshold = product_n ? product_n : n_policy;
   const int64_t t = request.time_ms;
   const Order order{unit, seq};
 
@@ -136,11 +161,23 @@ void HostRequestLedger::add(const Record& request, uint64_t unit, uint64_t seq) 
     s.last_path = request.source.path;
   }
 
+  const uint64_t line_index = s.line_index(line);
+  const uint64_t line_tag = line_index << kLineShift | tag;
+  const uint64_t bits = (failing ? kFailing : 0) | (!status.empty() && status != "1" ? kUnlicensed : 0) | line_tag;
+
   const Id host_text = text_.intern(host_key);
   const auto [host_at, new_host] = s.host_index.try_emplace(host_text, static_cast<uint32_t>(s.hosts.size()));
   const uint32_t h = host_at->second;
   if (new_host) s.hosts.emplace_back().view.key = host_key;
   HostAcc& host = s.hosts[h];
+  if (host.lines.size() <= line_index) host.lines.resize(line_index + 1);
+  LineAcc& host_line = host.lines[line_index];
+  if (threshold && (!host_line.threshold || *threshold > *host_line.threshold)) host_line.threshold = threshold;
+  host_line.undated += !packable(t);
+  if (order < host_line.first) {
+    host_line.first = order;
+    host_line.first_source = request.source;
+  }
   if (order < host.first) {
     host.first = order;
     host.view.first_source = request.source;
@@ -203,7 +240,7 @@ void HostRequestLedger::add(const Record& request, uint64_t unit, uint64_t seq) 
       r.refusal = {request, unit, seq};
       r.host = h;
       r.cmid = c;
-      r.tag = tag;
+      r.tag = line_tag;
     }
     r.undated += !packable(t);
   }
@@ -225,7 +262,7 @@ void HostRequestLedger::seal() {
     uint64_t n = acc.undated;
     int64_t last = kNoTime;
     for (uint64_t e : g.dated)
-      if ((e & kFailing) && (e & kTagMask) == acc.tag) {
+      if ((e & kFailing) && (e & (kLineMask | kTagMask)) == acc.tag) {
         ++n;
         last = time_of(e);
       }
@@ -235,45 +272,74 @@ void HostRequestLedger::seal() {
   }
   s.refusals.clear();
 
+  const size_t line_count = s.lines.size();
   for (size_t h = 0; h < s.hosts.size(); ++h) {
     HostAcc& acc = s.hosts[h];
     LedgerHost& v = acc.view;
     for (Id client : acc.clients) v.clients.push_back(text_.view(client));
     std::sort(v.clients.begin(), v.clients.end());
-    std::array<std::vector<std::pair<int64_t, int>>, kCountLines> edges;
+    std::vector<HostLineCounts> lines(line_count);
+    std::vector<std::vector<std::pair<int64_t, int>>> edges(line_count);
     const int64_t window_start = v.last_ms == kNoTime ? INT64_MAX : v.last_ms - kCountWindowMs;
     for (const auto& [c, g] : by_host[h]) {
       v.requests += g->dated.size() + g->undated;
       v.failures += g->undated_failures;
+      const std::string_view cmid = text_.view(s.cmids[c].cmid);
+      const bool counted = !cmid.empty();  // requests without a CMID count for the host, not towards its count
       int64_t last = kNoTime, last_unlicensed = kNoTime;
-      std::array<int64_t, kCountLines> start{kNoTime, kNoTime}, end{}, line_last{kNoTime, kNoTime};
+      // Per count line this CMID asked on (`used`): the stretch of overlapping 30-day windows being merged,
+      // its last request, and its last one from a non-activated state.
+      std::array<int64_t, kMaxCountLines> start, end, line_last, line_unlicensed;
+      uint32_t used = 0;
       for (uint64_t e : g->dated) {
         const int64_t t = time_of(e);
+        const size_t line = line_of(e);
+        const uint32_t bit = uint32_t{1} << line;
         v.failures += (e & kFailing) != 0;
+        ++lines[line].requests;
         last = t;
         if (e & kUnlicensed) last_unlicensed = t;
-        const CountLine line = line_of(e);
-        line_last[line] = t;
-        // This CMID counts for 30 days after each request: merge the overlapping stretches.
-        if (start[line] != kNoTime && t <= end[line]) {
+        if (!(used & bit)) {
+          used |= bit;
+          line_unlicensed[line] = kNoTime;
+        } else if (t <= end[line]) {
+          // This CMID counts for 30 days after each request: merge the overlapping stretches.
           end[line] = t + kCountWindowMs;
+          line_last[line] = t;
+          if (e & kUnlicensed) line_unlicensed[line] = t;
           continue;
+        } else if (counted) {
+          edges[line].insert(edges[line].end(), {{start[line], 0}, {end[line], 1}});
         }
-        if (start[line] != kNoTime) edges[line].insert(edges[line].end(), {{start[line], 0}, {end[line], 1}});
         start[line] = t;
         end[line] = t + kCountWindowMs;
+        line_last[line] = t;
+        if (e & kUnlicensed) line_unlicensed[line] = t;
       }
-      const std::string_view cmid = text_.view(s.cmids[c].cmid);
-      if (cmid.empty()) continue;  // requests without a CMID count for the host, not towards its count
-      for (size_t line = 0; line < kCountLines; ++line) {
-        if (start[line] != kNoTime) edges[line].insert(edges[line].end(), {{start[line], 0}, {end[line], 1}});
-        v.lines[line].current_30d += line_last[line] != kNoTime && line_last[line] >= window_start;
+      if (!counted) continue;
+      for (uint32_t rest = used; rest != 0; rest &= rest - 1) {
+        const int line = std::countr_zero(rest);
+        edges[line].insert(edges[line].end(), {{start[line], 0}, {end[line], 1}});
+        lines[line].current_30d += line_last[line] >= window_start;
+        lines[line].retrying_30d += line_unlicensed[line] != kNoTime && line_unlicensed[line] >= window_start;
       }
       v.retrying_30d += last_unlicensed != kNoTime && last_unlicensed >= window_start;
       if (g->dated.size() + g->undated >= 2 && last != kNoTime && last < v.last_ms - kRenewalSlackMs)
         v.stale.push_back(cmid);
     }
-    for (size_t line = 0; line < kCountLines; ++line) v.lines[line].max_30d = max_overlap(edges[line]);
+    for (size_t line = 0; line < line_count; ++line) {
+      LineAcc seen = line < acc.lines.size() ? std::move(acc.lines[line]) : LineAcc{};
+      HostLineCounts& counts = lines[line];
+      counts.requests += seen.undated;
+      if (counts.requests == 0) continue;  // none of this host's requests named the line
+      counts.line = s.lines[line];
+      counts.max_30d = max_overlap(edges[line]);
+      counts.threshold = seen.threshold;
+      counts.first_source = std::move(seen.first_source);
+      v.lines.push_back(std::move(counts));
+    }
+    std::sort(v.lines.begin(), v.lines.end(),
+              [](const HostLineCounts& a, const HostLineCounts& b) { return a.line < b.line; });
     std::sort(v.stale.begin(), v.stale.end());
     requests_ += v.requests;
     if (v.last_ms != kNoTime && (latest_ms_ == kNoTime || v.last_ms > latest_ms_)) latest_ms_ = v.last_ms;
@@ -313,6 +379,11 @@ void HostRequestLedger::seal() {
   }
   std::sort(cmids_.begin(), cmids_.end(), [](const LedgerCmid& a, const LedgerCmid& b) { return a.cmid < b.cmid; });
   state_.reset();
+}
+
+const HostLineCounts* LedgerHost::line(std::string_view id) const {
+  const auto it = std::find_if(lines.begin(), lines.end(), [&](const HostLineCounts& l) { return l.line == id; });
+  return it == lines.end() ? nullptr : &*it;
 }
 
 const LedgerCmid* HostRequestLedger::cmid(std::string_view cmid) const {

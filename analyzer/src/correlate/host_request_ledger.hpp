@@ -10,7 +10,6 @@
 // identical to one already logged (host, CMID, client, time, code, product, state) counts once.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -29,12 +28,19 @@ namespace kmsdiag::correlation {
 
 inline constexpr std::string_view kHostRequestKind = "kms.host-request";
 
-// The counts a KMS host keeps: Windows (client and server share one) and Office.
-enum CountLine : size_t { kWindowsLine = 0, kOfficeLine = 1, kCountLines = 2 };
+// The counts a KMS host keeps, one per count line (rules/tables/count-lines.yaml: Windows, client and
+// server sharing one, and each Office version): the requests' `count_line` field says which. At most
+// kMaxCountLines distinct lines per ledger (the table allows no more); further ones count with the last.
+inline constexpr size_t kMaxCountLines = 32;
 
 struct HostLineCounts {
-  uint64_t max_30d = 0;      // most distinct CMIDs in any 30-day window of its log
-  uint64_t current_30d = 0;  // distinct CMIDs in the 30 days up to its newest request
+  std::string line;                 // count_line of its requests ("windows", "office2016"; "" when they named none)
+  uint64_t requests = 0;            // its 12290s (a request read twice counts once)
+  uint64_t max_30d = 0;             // most distinct CMIDs in any 30-day window of its log (uncapped)
+  uint64_t current_30d = 0;         // distinct CMIDs in the 30 days up to the host's newest request (uncapped)
+  uint64_t retrying_30d = 0;        // of those, CMIDs that asked from a non-activated state
+  std::optional<double> threshold;  // highest threshold of its requests' products (product_n, else n_policy)
+  SourceRef first_source;           // its first request in input order: what evidence about the line cites
 };
 
 struct LedgerHost {
@@ -45,7 +51,9 @@ struct LedgerHost {
   uint64_t requests = 0, failures = 0;
   std::optional<double> max_n_policy;
   std::vector<std::string_view> clients;  // machine keys of the `client` names, sorted (the ledger's text)
-  std::array<HostLineCounts, kCountLines> lines;
+  std::vector<HostLineCounts> lines;      // one per count line its requests named, by line
+
+  const HostLineCounts* line(std::string_view id) const;  // null when none of its requests named it
   uint64_t retrying_30d = 0;            // CMIDs asking from a non-activated state in the 30 days up to last_ms
   std::vector<std::string_view> stale;  // CMIDs that renewed, then went silent > 8 days before last_ms (sorted)
 };

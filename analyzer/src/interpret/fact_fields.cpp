@@ -43,6 +43,8 @@ void set_product(Record& fact, std::string_view act_id, const Knowledge& kb) {
     fact.set("product_family", p->family);
     if (!p->kms_host) fact.set("product_n", std::to_string(p->n_policy));
   }
+  // The count a KMS host keeps for it (an unlisted Activation ID counts on the table's `unlisted` line).
+  if (const CountLine* line = kb.count_line_of(act_id)) fact.set("count_line", line->id);
 }
 
 void set_license_status(Record& fact, std::string_view status, const Knowledge& kb) {

@@ -19,7 +19,8 @@ Record new_fact(const Record& event, std::string kind);
 // code.
 bool set_hresult(Record& fact, std::string_view raw, const Knowledge& kb, std::string_view field = "hresult");
 
-// Sets act_id (lower-case GUID, raw text when not a GUID) and product/product_family/product_n when known.
+// Sets act_id (lower-case GUID, raw text when not a GUID), product/product_family/product_n when known, and
+// count_line (rules/tables/count-lines.yaml) whenever the tables define count lines.
 void set_product(Record& fact, std::string_view act_id, const Knowledge& kb);
 
 // Sets license_status and license_status_name (when the table knows the number).

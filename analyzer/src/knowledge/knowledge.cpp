@@ -110,6 +110,16 @@ std::optional<bool> Knowledge::activates(std::string_view key_group_id, std::str
   return host->rank >= needed->rank;
 }
 
+const CountLine* Knowledge::count_line(std::string_view id) const {
+  const auto it = count_lines.find(std::string(trim(id)));
+  return it == count_lines.end() ? nullptr : &it->second;
+}
+
+const CountLine* Knowledge::count_line_of(std::string_view act_id) const {
+  const ProductInfo* p = product(act_id);
+  return count_line(p ? std::string_view(p->count_line) : std::string_view(unlisted_line));
+}
+
 const std::map<std::string, std::string>* Knowledge::labels(std::string_view table) const {
   const auto it = label_tables.find(std::string(table));
   return it == label_tables.end() ? nullptr : &it->second;

@@ -30,6 +30,16 @@ struct ProductInfo {
   int n_policy = 0;           // activation threshold the product needs (25 / 5)
   std::string min_key_group;  // oldest host key group that can activate it ("ws2016", "win10", ...)
   bool kms_host = false;      // a KMS host's own license (CSVLK SKU): n_policy and min_key_group are unset
+  std::string count_line;     // the count it counts on (resolved at load: own, key group's, or its family's)
+};
+
+// One of the counts a KMS host keeps (count-lines.yaml): Windows, or one Office version.
+struct CountLine {
+  std::string id;      // "windows", "office2016"
+  std::string name;    // "Office 2016"
+  int cap = 0;         // the most the host counts on it (it caches twice the threshold: 50, 10)
+  std::string source;  // where the row was checked
+  size_t order = 0;    // position in the table
 };
 
 struct KeyGroup {
@@ -40,6 +50,7 @@ struct KeyGroup {
   bool servers = true;     // false: a client CSVLK that activates client OSes only
   int server_rank = 0;     // rank that applies to server products (below `rank` for client-only key upgrades)
   bool cumulative = true;  // the line's newer keys also activate older products (false: exact group only)
+  std::string count_line;  // the count its products count on (count-lines.yaml); "" when not named
 };
 
 struct LoadError : std::runtime_error {
@@ -57,6 +68,10 @@ class Knowledge {
   const KeyGroup* key_group(std::string_view id) const;
   // Can a host with this key group activate that product? nullopt when either is unknown.
   std::optional<bool> activates(std::string_view key_group, std::string_view act_id) const;
+  // The count a host keeps for this product: its own / its key group's / its family's count line, or the
+  // table's `unlisted` line for an Activation ID the products table does not list. Null without tables.
+  const CountLine* count_line_of(std::string_view act_id) const;
+  const CountLine* count_line(std::string_view id) const;  // by id; null when unknown
   // Localized label table (e.g. "slmgr"): label text -> canonical key, for every language.
   const std::map<std::string, std::string>* labels(std::string_view table) const;
 
@@ -73,6 +88,9 @@ class Knowledge {
   std::map<std::string, ErrorInfo> errors;
   std::map<std::string, ProductInfo> products;
   std::map<std::string, KeyGroup> key_groups;
+  std::map<std::string, CountLine> count_lines;     // by id
+  std::map<std::string, std::string> family_lines;  // product family -> count line id
+  std::string unlisted_line;                        // count line id of an unlisted Activation ID
   std::map<std::string, std::map<std::string, std::string>> label_tables;
   std::map<std::string, std::string> license_status_names;  // "0".."6" -> "Unlicensed", ...
   std::vector<std::string> causes;                          // catalog cause ids error codes may point to

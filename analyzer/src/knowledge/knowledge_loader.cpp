@@ -1,5 +1,5 @@
 // Knowledge::load: reads each table under rules/tables/ strictly (see yaml_table.hpp) and checks the
-// references between them (error code -> cause id, product -> key group).
+// references between them (error code -> cause id, product -> key group, key group / product -> count line).
 #include <algorithm>
 #include <filesystem>
 
@@ -14,6 +14,9 @@ namespace kmsdiag {
 namespace {
 
 namespace fs = std::filesystem;
+
+const std::vector<std::string> kFamilies = {"windows-client", "windows-server", "office"};
+constexpr size_t kMaxCountLines = 32;  // the host request ledger packs a line index in 5 bits
 
 bool contains(const std::vector<std::string>& list, std::string_view item) {
   return std::find(list.begin(), list.end(), item) != list.end();
@@ -56,6 +59,45 @@ void load_error_codes(const YamlTable& t, Knowledge& kb) {
   }
 }
 
+// count-lines.yaml: {families: {family: line}, unlisted: line, lines: [{id, name, cap, source}]}.
+void load_count_lines(const YamlTable& t, Knowledge& kb) {
+  t.expect_keys(t.root(), {"families", "unlisted", "lines"});
+  const YAML::Node lines = t.root()["lines"];
+  t.expect_sequence(lines, "lines");
+  for (const auto& entry : lines) {
+    t.expect_keys(entry, {"id", "name", "cap", "source"});
+    CountLine line;
+    line.id = t.text(entry, "id");
+    line.name = t.text(entry, "name");
+    line.cap = t.integer(entry, "cap");
+    line.source = t.text(entry, "source");
+    line.order = kb.count_lines.size();
+    if (line.id.empty() || line.name.empty()) t.fail(entry, "id and name must not be empty");
+    if (line.cap < 1) t.fail(entry["cap"], "cap must be at least 1");
+    if (kb.count_lines.count(line.id)) t.fail(entry["id"], fmt::format("count line '{}' listed twice", line.id));
+    if (kb.count_lines.size() == kMaxCountLines) {
+      t.fail(entry,
+             fmt::format("more than {} count lines (the host request ledger packs a line in 5 bits)", kMaxCountLines));
+    }
+    kb.count_lines.emplace(line.id, std::move(line));
+  }
+  const auto known = [&](const YAML::Node& node) {
+    std::string id = t.text(node);
+    if (!kb.count_lines.count(id)) t.fail(node, fmt::format("unknown count line '{}' (not in lines)", id));
+    return id;
+  };
+  const YAML::Node families = t.root()["families"];
+  t.expect_map(families, "families");
+  for (const auto& kv : families) {
+    const std::string family = t.text(kv.first);
+    if (!contains(kFamilies, family)) t.fail(kv.first, fmt::format("unknown family '{}'", family));
+    kb.family_lines[family] = known(kv.second);
+  }
+  for (const auto& family : kFamilies)
+    if (!kb.family_lines.count(family)) t.fail(families, fmt::format("families: no line for '{}'", family));
+  kb.unlisted_line = known(t.root()["unlisted"]);
+}
+
 void load_key_groups(const YamlTable& t, Knowledge& kb) {
   t.expect_keys(t.root(), {"lines", "groups"});
   const YAML::Node lines = t.root()["lines"];
@@ -68,7 +110,7 @@ void load_key_groups(const YamlTable& t, Knowledge& kb) {
   const YAML::Node groups = t.root()["groups"];
   t.expect_sequence(groups, "groups");
   for (const auto& entry : groups) {
-    t.expect_keys(entry, {"id", "name", "line", "rank"}, {"servers", "server_rank"});
+    t.expect_keys(entry, {"id", "name", "line", "rank"}, {"servers", "server_rank", "count_line"});
     KeyGroup g;
     g.id = t.text(entry, "id");
     g.name = t.text(entry, "name");
@@ -76,6 +118,9 @@ void load_key_groups(const YamlTable& t, Knowledge& kb) {
     g.rank = t.integer(entry, "rank");
     g.servers = t.boolean_or(entry, "servers", true);
     g.server_rank = t.integer_or(entry, "server_rank", g.rank);
+    g.count_line = t.text_or(entry, "count_line", "");
+    if (!g.count_line.empty() && !kb.count_lines.count(g.count_line))
+      t.fail(entry["count_line"], fmt::format("unknown count line '{}' (count-lines.yaml)", g.count_line));
     const auto line = cumulative.find(g.line);
     if (line == cumulative.end()) t.fail(entry["line"], fmt::format("unknown line '{}' (not in lines)", g.line));
     g.cumulative = line->second;
@@ -88,7 +133,6 @@ void load_products(const YamlTable& t, Knowledge& kb) {
   t.expect_keys(t.root(), {"products"});
   const YAML::Node products = t.root()["products"];
   t.expect_map(products, "products");
-  static const std::vector<std::string> kFamilies = {"windows-client", "windows-server", "office"};
   for (const auto& kv : products) {
     const YAML::Node& entry = kv.second;
     t.expect_map(entry, "product");
@@ -97,9 +141,9 @@ void load_products(const YamlTable& t, Knowledge& kb) {
     if (p.act_id.empty()) t.fail(kv.first, fmt::format("'{}' is not a GUID", t.text(kv.first)));
     p.kms_host = t.boolean_or(entry, "kms_host", false);
     if (p.kms_host) {
-      t.expect_keys(entry, {"name", "family", "kms_host"});
+      t.expect_keys(entry, {"name", "family", "kms_host"}, {"count_line"});
     } else {
-      t.expect_keys(entry, {"name", "family", "n_policy", "min_key_group"});
+      t.expect_keys(entry, {"name", "family", "n_policy", "min_key_group"}, {"count_line"});
       p.n_policy = t.integer(entry, "n_policy");
       p.min_key_group = t.text(entry, "min_key_group");
       if (!kb.key_groups.count(p.min_key_group)) {
@@ -109,6 +153,12 @@ void load_products(const YamlTable& t, Knowledge& kb) {
     p.name = t.text(entry, "name");
     p.family = t.text(entry, "family");
     if (!contains(kFamilies, p.family)) t.fail(entry["family"], fmt::format("unknown family '{}'", p.family));
+    // The count it counts on: its own, else its key group's, else its family's.
+    p.count_line = t.text_or(entry, "count_line", "");
+    if (!p.count_line.empty() && !kb.count_lines.count(p.count_line))
+      t.fail(entry["count_line"], fmt::format("unknown count line '{}' (count-lines.yaml)", p.count_line));
+    if (p.count_line.empty() && !p.min_key_group.empty()) p.count_line = kb.key_groups.at(p.min_key_group).count_line;
+    if (p.count_line.empty()) p.count_line = kb.family_lines.at(p.family);
     if (kb.products.count(p.act_id)) t.fail(kv.first, fmt::format("product {} listed twice", p.act_id));
     kb.products.emplace(p.act_id, std::move(p));
   }
@@ -173,8 +223,9 @@ Knowledge Knowledge::load(const std::string& dir) {
     if (!fs::exists(path)) throw LoadError(fmt::format("{}:0: required table is missing", path.string()));
     read_table(path, read, kb);
   };
-  // Key groups before products: products name a key group.
+  // Count lines before key groups, key groups before products: each names the one before.
   table("error-codes.yaml", load_error_codes);
+  table("count-lines.yaml", load_count_lines);
   table("key-groups.yaml", load_key_groups);
   table("products.yaml", load_products);
   table("license-status.yaml", load_license_status);

@@ -19,14 +19,29 @@ using correlation::HostRequestLedger;
 using correlation::kCountWindowMs;
 using correlation::LedgerHost;
 
+// A 12290 of a Windows 10/11 Enterprise client, or (line "office2016" / "office2019") of Office Professional Plus,
+// with the product fields the interpreter sets from the tables.
 Record request(uint64_t pos, int64_t time, std::string host, std::string client, std::string cmid,
-               std::string hresult = "0x0", std::string status = "1", std::string family = "windows-client") {
+               std::string hresult = "0x0", std::string status = "1", std::string line = "windows") {
   Record r =
       host_request("kms.evtx", pos, time, std::move(host), std::move(client), std::move(cmid), std::move(hresult));
   r.set("license_status", std::move(status));
-  r.set("act_id", family == "office" ? "85dd8b5f-eaa4-4af3-a628-cce9e77c9a03" : "73111121-5638-40f6-bc11-f1d7b0d64300");
-  r.set("product_family", std::move(family));
+  const bool office = line.rfind("office", 0) == 0;
+  r.set("act_id", line == "office2016"   ? "d450596f-894d-49e0-966a-fd39ed4c4c64"
+                  : line == "office2019" ? "85dd8b5f-eaa4-4af3-a628-cce9e77c9a03"
+                                         : "73111121-5638-40f6-bc11-f1d7b0d64300");
+  r.set("product_family", office ? "office" : "windows-client");
+  r.set("product_n", office ? "5" : "25");
+  r.set("n_policy", office ? "5" : "25");
+  r.set("count_line", std::move(line));
   return r;
+}
+
+const correlation::HostLineCounts& line_of(const LedgerHost& host, std::string_view line) {
+  static const correlation::HostLineCounts kNone;
+  const auto* counts = host.line(line);
+  EXPECT_NE(counts, nullptr) << line;
+  return counts ? *counts : kNone;
 }
 
 // Adds a request numbered in input order by its position in the log.
@@ -81,24 +96,106 @@ TEST(HostRequestLedger, DistinctCmidsIn30DaysAreExactFromTwoThreadsInAnyOrder) {
     other.join();
     ledger.seal();
     const LedgerHost& host = only_host(ledger);
-    EXPECT_EQ(host.lines[correlation::kWindowsLine].max_30d, truth.max_30d) << round;
-    EXPECT_EQ(host.lines[correlation::kWindowsLine].current_30d, truth.current_30d) << round;
+    ASSERT_EQ(host.lines.size(), 1u);
+    EXPECT_EQ(line_of(host, "windows").max_30d, truth.max_30d) << round;
+    EXPECT_EQ(line_of(host, "windows").current_30d, truth.current_30d) << round;
+    EXPECT_EQ(line_of(host, "windows").requests, requests.size());
     EXPECT_EQ(host.requests, requests.size());
     EXPECT_EQ(host.first_source.position, 1u);  // the first in input order, whichever thread added it
   }
 }
 
-TEST(HostRequestLedger, WindowAndOfficeCountSeparately) {
+TEST(HostRequestLedger, WindowsAndEachOfficeVersionCountSeparately) {
   HostRequestLedger ledger;
   uint64_t pos = 0;
   for (int k = 0; k < 6; ++k) add(ledger, request(++pos, kT0 + k * kMin, "KMS1", "pc", "w" + std::to_string(k)));
-  for (int k = 0; k < 4; ++k)
-    add(ledger, request(++pos, kT0 + k * kMin, "KMS1", "pc", "o" + std::to_string(k), "0x0", "1", "office"));
+  // Office 2016 and 2019 on three machines each: six together, but each version is its own count. One
+  // machine runs both, under one CMID: it counts once on each line.
+  for (int k = 0; k < 3; ++k) {
+    add(ledger, request(++pos, kT0 + k * kMin, "KMS1", "pc", "a" + std::to_string(k), "0x0", "2", "office2016"));
+    add(ledger, request(++pos, kT0 + k * kMin, "KMS1", "pc", "b" + std::to_string(k), "0x0", "2", "office2019"));
+  }
+  add(ledger, request(++pos, kT0 + 60 * kMin, "KMS1", "pc", "w0", "0x0", "2", "office2019"));
   ledger.seal();
   const LedgerHost& host = only_host(ledger);
-  EXPECT_EQ(host.lines[correlation::kWindowsLine].max_30d, 6u);
-  EXPECT_EQ(host.lines[correlation::kOfficeLine].max_30d, 4u);
-  EXPECT_EQ(host.lines[correlation::kOfficeLine].current_30d, 4u);
+  ASSERT_EQ(host.lines.size(), 3u);
+  EXPECT_EQ(host.lines[0].line, "office2016");  // by line id
+  EXPECT_EQ(line_of(host, "windows").max_30d, 6u);
+  EXPECT_EQ(line_of(host, "windows").threshold, 25.0);
+  EXPECT_EQ(line_of(host, "windows").retrying_30d, 0u);
+  EXPECT_EQ(line_of(host, "office2016").max_30d, 3u);
+  EXPECT_EQ(line_of(host, "office2016").current_30d, 3u);
+  EXPECT_EQ(line_of(host, "office2016").retrying_30d, 3u);
+  EXPECT_EQ(line_of(host, "office2016").threshold, 5.0);
+  EXPECT_EQ(line_of(host, "office2019").max_30d, 4u);
+  EXPECT_EQ(line_of(host, "office2019").requests, 4u);
+  EXPECT_EQ(line_of(host, "office2019").retrying_30d, 4u);
+  EXPECT_EQ(host.retrying_30d, 7u);  // CMIDs, whatever the line
+  EXPECT_EQ(host.requests, 13u);
+}
+
+TEST(HostRequestLedger, LineCountsAreExactPerLineOverSlidingWindows) {
+  // Random clients on three lines, each asking on one or two lines in bursts: every line's counts equal
+  // the brute force over its own requests.
+  std::mt19937 rng(23);
+  const std::vector<std::string> lines = {"windows", "office2016", "office2019"};
+  std::vector<Record> requests;
+  for (int k = 0; k < 40; ++k) {
+    const size_t first = rng() % lines.size(), second = rng() % lines.size();
+    int64_t t = kT0 + static_cast<int64_t>(rng() % (90 * kDay));
+    for (int n = 1 + static_cast<int>(rng() % 6); n > 0; --n) {
+      const std::string& line = lines[n % 2 ? first : second];
+      requests.push_back(
+          request(requests.size() + 1, t, "KMS1", "pc" + std::to_string(k), "c" + std::to_string(k), "0x0", "1", line));
+      t += static_cast<int64_t>(rng() % (35 * kDay));
+    }
+  }
+  HostRequestLedger ledger;
+  for (const Record& r : requests) add(ledger, r);
+  ledger.seal();
+  const LedgerHost& host = only_host(ledger);
+  int64_t newest = kNoTime;
+  for (const Record& r : requests) newest = std::max(newest, r.time_ms);
+  for (const std::string& line : lines) {
+    std::vector<Record> own;
+    for (const Record& r : requests)
+      if (r.get("count_line") == line) own.push_back(r);
+    if (own.empty()) continue;
+    const Truth truth = brute_force(own);
+    EXPECT_EQ(line_of(host, line).max_30d, truth.max_30d) << line;
+    // The count now is at the host's newest request, which may be on another line.
+    std::set<std::string> now;
+    for (const Record& r : own)
+      if (r.time_ms >= newest - kCountWindowMs) now.insert(std::string(r.get("cmid")));
+    EXPECT_EQ(line_of(host, line).current_30d, now.size()) << line;
+    EXPECT_EQ(line_of(host, line).requests, own.size()) << line;
+  }
+}
+
+TEST(HostRequestLedger, RequestsWithoutACmidNeverCount) {
+  // Blank CMIDs (a damaged payload) months apart: requests of the host, never part of a count.
+  HostRequestLedger ledger;
+  for (int k = 0; k < 4; ++k) add(ledger, request(k + 1, kT0 + k * 40 * kDay, "KMS1", "pc", ""));
+  add(ledger, request(5, kT0 + 120 * kDay, "KMS1", "pc", "c1"));
+  ledger.seal();
+  const LedgerHost& host = only_host(ledger);
+  EXPECT_EQ(host.requests, 5u);
+  EXPECT_EQ(line_of(host, "windows").max_30d, 1u);
+  EXPECT_EQ(line_of(host, "windows").requests, 5u);
+}
+
+TEST(HostRequestLedger, ALineBeyondTheLastSharesIt) {
+  // The tables allow at most kMaxCountLines lines; a hand-made request naming more counts with the last.
+  HostRequestLedger ledger;
+  const size_t n = correlation::kMaxCountLines + 2;
+  for (size_t k = 0; k < n; ++k)
+    add(ledger, request(k + 1, kT0 + static_cast<int64_t>(k) * kMin, "KMS1", "pc", "c" + std::to_string(k), "0x0", "1",
+                        "line" + std::to_string(100 + k)));
+  ledger.seal();
+  const LedgerHost& host = only_host(ledger);
+  ASSERT_EQ(host.lines.size(), correlation::kMaxCountLines);
+  EXPECT_EQ(line_of(host, "line" + std::to_string(100 + correlation::kMaxCountLines - 1)).max_30d, 3u);
+  EXPECT_EQ(host.requests, n);
 }
 
 TEST(HostRequestLedger, TheSameRequestReadTwiceCountsOnce) {

@@ -1,14 +1,20 @@
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "correlate/correlator.hpp"
 #include "fact_builders.hpp"
 
 namespace kmsdiag::testing {
 namespace {
 
-std::vector<Record> run(std::vector<Record> facts, std::vector<InputSummary> inputs) {
-  correlate(facts, inputs, Knowledge{});
+std::vector<Record> correlate_with(std::vector<Record> facts, std::vector<InputSummary> inputs, const Knowledge& kb) {
+  correlate(facts, inputs, kb);
   return facts;
+}
+
+std::vector<Record> run(std::vector<Record> facts, std::vector<InputSummary> inputs) {
+  return correlate_with(std::move(facts), std::move(inputs), Knowledge{});
 }
 
 const Record& only(const std::vector<Record>& out, std::string_view kind) {
@@ -60,13 +66,128 @@ TEST(HostCounts, SlidingThirtyDayWindow) {
   EXPECT_TRUE(of_kind(out, "kms.host-request").empty());  // accepted requests live in the ledger only
   const Record& host = only(out, "kms.host");
   EXPECT_EQ(host.get("distinct_cmids_30d"), "4");
-  EXPECT_EQ(host.get("distinct_cmids_30d_windows"), "4");
-  EXPECT_EQ(host.get("distinct_cmids_30d_office"), "0");
   EXPECT_EQ(host.get("current_cmids_30d"), "3");  // c2, c3, c9
+  // Without tables the requests name no count line: one line, uncapped.
+  const Record& line = only(out, "kms.host-line");
+  EXPECT_EQ(line.get("count"), "4");
+  EXPECT_EQ(line.get("current_count"), "3");
+  EXPECT_EQ(line.get("cap"), "");
+  EXPECT_EQ(line.get("threshold"), "25");
   EXPECT_EQ(host.get("host_requests"), "6");
   EXPECT_EQ(host.get("host_log"), "1");
   EXPECT_EQ(host.get("clients"), "5");
   EXPECT_EQ(host.get("stale_cmids"), "0");
+}
+
+// Real tables: the interpreter's product fields on hand-built 12290s and client attempts.
+const Knowledge& tables() {
+  static const Knowledge kb = Knowledge::load(KMSDIAG_SOURCE_DIR "/rules/tables");
+  return kb;
+}
+
+Record office_or_windows(Record r, const std::string& act_id) {
+  const ProductInfo* p = tables().product(act_id);
+  r.set("act_id", act_id);
+  r.set("product", p->name);
+  r.set("product_family", p->family);
+  r.set("product_n", std::to_string(p->n_policy));
+  r.set("n_policy", std::to_string(p->n_policy));
+  r.set("count_line", tables().count_line_of(act_id)->id);
+  return r;
+}
+
+const char* const kWin = "73111121-5638-40f6-bc11-f1d7b0d64300";         // Windows 10/11 Enterprise
+const char* const kOffice2016 = "d450596f-894d-49e0-966a-fd39ed4c4c64";  // Office 2016 Professional Plus
+const char* const kOffice2019 = "85dd8b5f-eaa4-4af3-a628-cce9e77c9a03";  // Office 2019 Professional Plus
+
+std::map<std::string, const Record*> lines_by_id(const std::vector<Record>& out) {
+  std::map<std::string, const Record*> lines;
+  for (const Record* r : of_kind(out, "kms.host-line")) lines[std::string(r->get("line"))] = r;
+  return lines;
+}
+
+TEST(HostLines, EachOfficeVersionCountsOnItsOwnAndCountsStopAtTheCap) {
+  std::vector<Record> facts;
+  uint64_t pos = 0;
+  // 60 Windows clients renew within a week: 60 distinct CMIDs, the host reports 50.
+  for (int k = 0; k < 60; ++k)
+    facts.push_back(office_or_windows(
+        host_request("kms.evtx", ++pos, kT0 + k * 10 * kMin, "KMS1", "pc" + std::to_string(k), "w" + std::to_string(k)),
+        kWin));
+  // Office 2016 and Office 2019 on three PCs each, in their grace period: 6 together, 3 on each line.
+  for (int k = 0; k < 3; ++k)
+    for (const char* act : {kOffice2016, kOffice2019}) {
+      Record r =
+          office_or_windows(host_request("kms.evtx", ++pos, kT0 + kDay + k * kMin, "KMS1", "of" + std::to_string(k),
+                                         std::string(act).substr(0, 4) + std::to_string(k)),
+                            act);
+      r.set("license_status", "2");
+      facts.push_back(std::move(r));
+    }
+  auto out = correlate_with(facts, {input("kms.evtx", pos)}, tables());
+  const Record& host = only(out, "kms.host");
+  EXPECT_EQ(host.get("count_lines"), "windows,office2016,office2019");  // table order
+  EXPECT_EQ(host.get("line_counts"), "Windows 50/25 (capped: 60 CMIDs),Office 2016 3/5,Office 2019 3/5");
+  EXPECT_EQ(host.get("distinct_cmids_30d"), "60");  // uncapped, the busiest line
+  const auto lines = lines_by_id(out);
+  ASSERT_EQ(lines.size(), 3u);
+  const Record& windows = *lines.at("windows");
+  EXPECT_EQ(windows.get("line_name"), "Windows");
+  EXPECT_EQ(windows.get("count"), "50");
+  EXPECT_EQ(windows.get("distinct_cmids_30d"), "60");
+  EXPECT_EQ(windows.get("current_count"), "50");
+  EXPECT_EQ(windows.get("current_cmids_30d"), "60");
+  EXPECT_EQ(windows.get("cap"), "50");
+  EXPECT_EQ(windows.get("threshold"), "25");
+  EXPECT_EQ(windows.get("requests"), "60");
+  EXPECT_EQ(windows.get("retrying_cmids_30d"), "0");
+  EXPECT_EQ(windows.get("host"), "KMS1");
+  const Record& office2016 = *lines.at("office2016");
+  EXPECT_EQ(office2016.get("line_name"), "Office 2016");
+  EXPECT_EQ(office2016.get("count"), "3");
+  EXPECT_EQ(office2016.get("cap"), "10");
+  EXPECT_EQ(office2016.get("threshold"), "5");
+  EXPECT_EQ(office2016.get("retrying_cmids_30d"), "3");
+  EXPECT_EQ(office2016.get("host_counts"), host.get("line_counts"));
+  EXPECT_EQ(lines.at("office2019")->get("count"), "3");
+}
+
+TEST(HostLines, AnOfficeVersionStopsAtTen) {
+  std::vector<Record> facts;
+  for (int k = 0; k < 12; ++k)
+    facts.push_back(office_or_windows(
+        host_request("kms.evtx", k + 1, kT0 + k * kMin, "KMS1", "pc" + std::to_string(k), "c" + std::to_string(k)),
+        kOffice2019));
+  auto out = correlate_with(facts, {input("kms.evtx", 12)}, tables());
+  const Record& line = only(out, "kms.host-line");
+  EXPECT_EQ(line.get("count"), "10");
+  EXPECT_EQ(line.get("distinct_cmids_30d"), "12");
+  EXPECT_EQ(line.get("threshold"), "5");
+  EXPECT_EQ(only(out, "kms.host").get("line_counts"), "Office 2019 10/5 (capped: 12 CMIDs)");
+}
+
+TEST(HostLines, ClientFailuresCountOnTheirProductsLine) {
+  // Two Office 2016 PCs refused for a low count (their own logs), one Windows PC activated; the host log
+  // has a request of each.
+  std::vector<Record> facts;
+  for (int k = 0; k < 2; ++k) {
+    const std::string pc = "PC" + std::to_string(k), path = pc + ".evtx";
+    facts.push_back(
+        office_or_windows(client_request(path, 1, kT0 + k * kMin, pc, "o" + std::to_string(k)), kOffice2016));
+    facts.push_back(client_response(path, 2, kT0 + k * kMin + 1000, pc, "0x00000000", "0", "2"));
+    facts.push_back(office_or_windows(
+        host_request("kms.evtx", k + 1, kT0 + k * kMin, "kms1.contoso.com", pc, "o" + std::to_string(k)), kOffice2016));
+  }
+  facts.push_back(office_or_windows(client_request("PC9.evtx", 1, kT0, "PC9", "w9"), kWin));
+  facts.push_back(client_response("PC9.evtx", 2, kT0 + 1000, "PC9", "0x00000000", "1", "30"));
+  facts.push_back(office_or_windows(host_request("kms.evtx", 3, kT0, "kms1.contoso.com", "PC9", "w9"), kWin));
+  auto out = correlate_with(
+      facts, {input("PC0.evtx", 2), input("PC1.evtx", 2), input("PC9.evtx", 2), input("kms.evtx", 3)}, tables());
+  const auto lines = lines_by_id(out);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines.at("office2016")->get("failures"), "2");
+  EXPECT_EQ(lines.at("windows")->get("failures"), "0");
+  EXPECT_EQ(only(out, "kms.host").get("failures"), "2");
 }
 
 TEST(HostCounts, RefusalsStayAsFactsOncePerKindWithTheirCount) {

@@ -165,6 +165,37 @@ TEST(ShippedTables, KeyGroupsDecideWhatAHostActivates) {
   EXPECT_EQ(kb.activates("ws2019", "00000000-0000-0000-0000-000000000000"), std::nullopt);
 }
 
+TEST(ShippedTables, CountLinesWindowsSharesOneEachOfficeVersionHasItsOwn) {
+  const Knowledge& kb = shipped();
+  const auto line = [&](const char* act_id) {
+    const CountLine* l = kb.count_line_of(act_id);
+    return l ? l->id : std::string("(none)");
+  };
+  EXPECT_EQ(line("2de67392-b7a7-462a-b1ca-108dd189f588"), "windows");  // Windows 10/11 Pro
+  EXPECT_EQ(line("68531fb9-5511-4989-97be-d11a0f55633f"), "windows");  // Windows Server 2008 R2 Standard
+  EXPECT_EQ(line("ef6cfc9f-8c5d-44ac-9aad-de6a2ea0ae03"), "windows");  // Windows Server 2022 Datacenter
+  EXPECT_EQ(line("6f327760-8c5c-417c-9b61-836a98287e0c"), "office2010");
+  EXPECT_EQ(line("b322da9c-a2e2-4058-9e4e-f59a6970bd69"), "office2013");
+  EXPECT_EQ(line("d450596f-894d-49e0-966a-fd39ed4c4c64"), "office2016");
+  EXPECT_EQ(line("85dd8b5f-eaa4-4af3-a628-cce9e77c9a03"), "office2019");
+  EXPECT_EQ(line("fbdb3e18-a8ef-4fb3-9183-dffd60bd0984"), "office2021");
+  EXPECT_EQ(line("8d368fc1-9470-4be2-8d66-90e836cbb051"), "office2024");
+  EXPECT_EQ(line("98ebfe73-2084-4c97-932c-c0cd1643bea7"), "office2016");  // the Office 2016 host key's own SKU
+  EXPECT_EQ(line("47f3b983-7c53-4d45-abc6-bcd91e2dd90a"), "office2021");  // the Office LTSC 2021 host key's
+  EXPECT_EQ(line("00000000-0000-0000-0000-000000000000"), "windows");     // unlisted
+  EXPECT_EQ(line(""), "windows");
+  // Caps: twice the threshold (Windows clients 25, Office 5).
+  EXPECT_EQ(kb.count_line("windows")->cap, 50);
+  EXPECT_EQ(kb.count_line("windows")->name, "Windows");
+  for (const char* office :
+       {"office2010", "office2013", "office2016", "office2019", "office2021", "office2024", "office"})
+    EXPECT_EQ(kb.count_line(office)->cap, 10) << office;
+  EXPECT_EQ(kb.count_line("office2021")->name, "Office LTSC 2021");
+  EXPECT_LT(kb.count_line("windows")->order, kb.count_line("office2010")->order);
+  EXPECT_EQ(kb.count_line("nonsense"), nullptr);
+  for (const auto& [id, l] : kb.count_lines) EXPECT_EQ(l.source.rfind("http", 0), 0u) << id;
+}
+
 TEST(ShippedTables, LicenseStatusAndEventSources) {
   const Knowledge& kb = shipped();
   EXPECT_EQ(kb.license_status_name("1"), "Licensed");
@@ -267,6 +298,46 @@ TEST_F(BrokenTables, ProductNamingAnUnknownKeyGroup) {
         "  2de67392-b7a7-462a-b1ca-108dd189f588: {name: Pro, family: windows-client, n_policy: 25, "
         "min_key_group: ws2015}\n");
   EXPECT_NE(load_error().find("products.yaml:2: unknown key group 'ws2015'"), std::string::npos) << load_error();
+}
+
+TEST_F(BrokenTables, CountLinesAreCheckedWhereverNamed) {
+  const std::string lines =
+      "families: {windows-client: windows, windows-server: windows, office: office}\n"
+      "unlisted: windows\n"
+      "lines:\n"
+      "  - {id: windows, name: Windows, cap: 50, source: s}\n"
+      "  - {id: office, name: Office, cap: 10, source: s}\n";
+  write("count-lines.yaml", lines + "  - {id: office, name: Office again, cap: 10, source: s}\n");
+  EXPECT_NE(load_error().find("count-lines.yaml:6: count line 'office' listed twice"), std::string::npos)
+      << load_error();
+  write("count-lines.yaml", lines + "  - {id: office2016, name: Office 2016, cap: 0, source: s}\n");
+  EXPECT_NE(load_error().find("count-lines.yaml:6: cap must be at least 1"), std::string::npos) << load_error();
+  write("count-lines.yaml",
+        "families: {windows-client: windows, windows-server: windows}\nunlisted: windows\nlines:\n"
+        "  - {id: windows, name: Windows, cap: 50, source: s}\n");
+  EXPECT_NE(load_error().find("count-lines.yaml:1: families: no line for 'office'"), std::string::npos) << load_error();
+  write("count-lines.yaml",
+        "families: {windows-client: windows, windows-server: windows, office: offfice}\nunlisted: windows\n"
+        "lines:\n  - {id: windows, name: Windows, cap: 50, source: s}\n");
+  EXPECT_NE(load_error().find("count-lines.yaml:1: unknown count line 'offfice' (not in lines)"), std::string::npos)
+      << load_error();
+  // The shipped key groups and products name office2016 and others, which this table lacks.
+  write("count-lines.yaml", lines);
+  EXPECT_NE(load_error().find("key-groups.yaml:"), std::string::npos) << load_error();
+  EXPECT_NE(load_error().find("unknown count line 'office2010' (count-lines.yaml)"), std::string::npos) << load_error();
+  std::string many = "families: {windows-client: l0, windows-server: l0, office: l0}\nunlisted: l0\nlines:\n";
+  for (int i = 0; i < 33; ++i) many += "  - {id: l" + std::to_string(i) + ", name: L, cap: 10, source: s}\n";
+  write("count-lines.yaml", many);
+  EXPECT_NE(load_error().find("count-lines.yaml:36: more than 32 count lines"), std::string::npos) << load_error();
+}
+
+TEST_F(BrokenTables, ProductNamingAnUnknownCountLine) {
+  write("products.yaml",
+        "products:\n"
+        "  2de67392-b7a7-462a-b1ca-108dd189f588: {name: Pro, family: windows-client, n_policy: 25, "
+        "min_key_group: ws2016, count_line: windowz}\n");
+  EXPECT_NE(load_error().find("products.yaml:2: unknown count line 'windowz' (count-lines.yaml)"), std::string::npos)
+      << load_error();
 }
 
 TEST_F(BrokenTables, MissingTableIsNamed) {
