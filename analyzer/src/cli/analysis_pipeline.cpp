@@ -62,10 +62,12 @@ class InterpretingSink final : public IngestSink {
     progress_.record(input_);
     kms_in_input_ += interpreter_.interpret(r, facts_) ? 1 : 0;
     for (const Record& f : facts_) {
-      if (correlation::is_host_request(f))
+      if (correlation::is_host_request(f)) {
         sinks_.ledger.add(f, unit_, seq_++);
-      else
+      } else {
+        sinks_.ledger.note_client_fact(f);
         sinks_.store.add(f, unit_, seq_++);
+      }
     }
     facts_.clear();
     for (Problem& p : interpreter_.take_problems()) {

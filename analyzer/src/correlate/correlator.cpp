@@ -27,6 +27,7 @@ void correlate(std::vector<Record>& facts, correlation::HostRequestLedger& ledge
   summarise_cmids(facts, ledger,
                   attempts.size() + refused.size() + states.size() + hosts.size() + input_records.size() + 1);
   const size_t cmids = facts.size() - interpreted;
+  ledger.release();
   fold_echoed_attempts(facts, attempts);
 
   const auto in_front = static_cast<std::ptrdiff_t>(facts.size() - cmids);
@@ -44,7 +45,10 @@ void correlate(std::vector<Record>& facts, correlation::HostRequestLedger& ledge
 void correlate(std::vector<Record>& facts, const std::vector<InputSummary>& inputs, const Knowledge& kb) {
   correlation::HostRequestLedger ledger;
   for (size_t i = 0; i < facts.size(); ++i)
-    if (correlation::is_host_request(facts[i])) ledger.add(facts[i], 0, i);
+    if (correlation::is_host_request(facts[i]))
+      ledger.add(facts[i], 0, i);
+    else
+      ledger.note_client_fact(facts[i]);
   ledger.seal();
   std::vector<correlation::LedgerRefusal> refusals = ledger.take_refusals();
   std::sort(refusals.begin(), refusals.end(), [](const auto& a, const auto& b) { return a.seq < b.seq; });

@@ -13,6 +13,7 @@ namespace kmsdiag {
 
 // Appends derived records to `facts` (existing records are left in place, possibly annotated). The host
 // logs' 12290s are in the sealed `ledger`; `facts` holds every other fact and the ledger's refusals.
+// The ledger's views are released once summarised (its counts and paths stay).
 void correlate(std::vector<Record>& facts, correlation::HostRequestLedger& ledger,
                const std::vector<InputSummary>& inputs, const Knowledge& kb);
 

@@ -20,19 +20,22 @@ constexpr int64_t kRenewalSlackMs = 8 * kDayMs;  // renewals come every 7 days
 // lines), and 14 bits of a hash of its client, code and product. Two requests of one CMID to one host at
 // the same millisecond with the same bits are the same request read twice; a hash collision among
 // requests of one CMID and count line at one millisecond would merge two, a case real logs do not have.
+// An entry is time * 2^21 + bits, signed, so entries sort by time and an entry shifted right by 21 is its
+// time: seal() turns a CMID's entries into its request times in place, without a second array.
 constexpr int kTimeShift = 21, kLineShift = 14;
 constexpr uint64_t kFailing = uint64_t{1} << 20, kUnlicensed = uint64_t{1} << 19;
 constexpr uint64_t kLineMask = uint64_t{kMaxCountLines - 1} << kLineShift;
 constexpr uint64_t kTagMask = (uint64_t{1} << kLineShift) - 1;
-constexpr int64_t kTimeBias = int64_t{1} << 42;
+constexpr int64_t kTimeLimit = int64_t{1} << 42;
 static_assert(kMaxCountLines == (uint64_t{1} << (19 - kLineShift)), "the line index fills bits 14..18");
 
-bool packable(int64_t time_ms) { return time_ms != kNoTime && time_ms >= -kTimeBias && time_ms < kTimeBias; }
-uint64_t pack(int64_t time_ms, uint64_t bits) {
-  return static_cast<uint64_t>(time_ms + kTimeBias) << kTimeShift | bits;
+bool packable(int64_t time_ms) { return time_ms != kNoTime && time_ms >= -kTimeLimit && time_ms < kTimeLimit; }
+int64_t pack(int64_t time_ms, uint64_t bits) {
+  return time_ms * (int64_t{1} << kTimeShift) + static_cast<int64_t>(bits);
 }
-int64_t time_of(uint64_t entry) { return static_cast<int64_t>(entry >> kTimeShift) - kTimeBias; }
-size_t line_of(uint64_t entry) { return static_cast<size_t>((entry & kLineMask) >> kLineShift); }
+int64_t time_of(int64_t entry) { return entry >> kTimeShift; }  // arithmetic shift: floor, as bits >= 0
+uint64_t bits_of(int64_t entry) { return static_cast<uint64_t>(entry) & ((uint64_t{1} << kTimeShift) - 1); }
+size_t line_of(int64_t entry) { return static_cast<size_t>((bits_of(entry) & kLineMask) >> kLineShift); }
 
 using Order = std::pair<uint64_t, uint64_t>;  // (unit, seq): input order
 constexpr Order kNoOrder{UINT64_MAX, UINT64_MAX};
@@ -64,7 +67,7 @@ struct NameAcc {
 // The requests of one CMID to one host.
 struct GroupAcc {
   uint32_t host;
-  std::vector<uint64_t> dated;  // packed; sorted and unique after seal()
+  std::vector<int64_t> dated;  // packed; sorted and unique after seal()
   uint64_t undated = 0, undated_failures = 0;
 };
 
@@ -108,11 +111,12 @@ uint64_t max_overlap(std::vector<std::pair<int64_t, int>>& edges) {
 
 struct HostRequestLedger::State {
   std::unordered_map<Id, uint32_t> host_index, cmid_index;  // text id -> position below
-  std::vector<std::string> lines;                          // count lines by index, as first met (at most kMaxCountLines)
+  std::vector<std::string> lines;  // count lines by index, as first met (at most kMaxCountLines)
   std::vector<HostAcc> hosts;
   std::vector<CmidAcc> cmids;
   std::unordered_map<std::string, RefusalAcc> refusals;  // by host, client, CMID, code, product
   std::string last_path;
+  std::unordered_set<Id> client_cmids;  // CMIDs a client's own log asked with: their times are kept
 
   GroupAcc& group(uint32_t host, uint32_t cmid) {
     std::vector<GroupAcc>& groups = cmids[cmid].groups;
@@ -246,6 +250,14 @@ void HostRequestLedger::add(const Record& request, uint64_t unit, uint64_t seq) 
   }
 }
 
+void HostRequestLedger::note_client_fact(const Record& fact) {
+  if (fact.kind != "kms.client-request") return;
+  const std::string cmid = ascii_lower(trim(fact.get("cmid")));
+  if (cmid.empty()) return;
+  std::lock_guard lk(m_);
+  state_->client_cmids.insert(text_.intern(cmid));
+}
+
 void HostRequestLedger::seal() {
   std::lock_guard lk(m_);
   State& s = *state_;
@@ -261,8 +273,8 @@ void HostRequestLedger::seal() {
     const GroupAcc& g = s.group(acc.host, acc.cmid);
     uint64_t n = acc.undated;
     int64_t last = kNoTime;
-    for (uint64_t e : g.dated)
-      if ((e & kFailing) && (e & (kLineMask | kTagMask)) == acc.tag) {
+    for (int64_t e : g.dated)
+      if ((bits_of(e) & kFailing) && (bits_of(e) & (kLineMask | kTagMask)) == acc.tag) {
         ++n;
         last = time_of(e);
       }
@@ -291,14 +303,15 @@ void HostRequestLedger::seal() {
       // its last request, and its last one from a non-activated state.
       std::array<int64_t, kMaxCountLines> start, end, line_last, line_unlicensed;
       uint32_t used = 0;
-      for (uint64_t e : g->dated) {
+      for (int64_t e : g->dated) {
         const int64_t t = time_of(e);
+        const uint64_t b = bits_of(e);
         const size_t line = line_of(e);
         const uint32_t bit = uint32_t{1} << line;
-        v.failures += (e & kFailing) != 0;
+        v.failures += (b & kFailing) != 0;
         ++lines[line].requests;
         last = t;
-        if (e & kUnlicensed) last_unlicensed = t;
+        if (b & kUnlicensed) last_unlicensed = t;
         if (!(used & bit)) {
           used |= bit;
           line_unlicensed[line] = kNoTime;
@@ -306,7 +319,7 @@ void HostRequestLedger::seal() {
           // This CMID counts for 30 days after each request: merge the overlapping stretches.
           end[line] = t + kCountWindowMs;
           line_last[line] = t;
-          if (e & kUnlicensed) line_unlicensed[line] = t;
+          if (b & kUnlicensed) line_unlicensed[line] = t;
           continue;
         } else if (counted) {
           edges[line].insert(edges[line].end(), {{start[line], 0}, {end[line], 1}});
@@ -314,7 +327,7 @@ void HostRequestLedger::seal() {
         start[line] = t;
         end[line] = t + kCountWindowMs;
         line_last[line] = t;
-        if (e & kUnlicensed) line_unlicensed[line] = t;
+        if (b & kUnlicensed) line_unlicensed[line] = t;
       }
       if (!counted) continue;
       for (uint32_t rest = used; rest != 0; rest &= rest - 1) {
@@ -352,19 +365,22 @@ void HostRequestLedger::seal() {
   for (CmidAcc& acc : s.cmids) {
     LedgerCmid v;
     v.cmid = text_.view(acc.cmid);
+    const bool keep_times = s.client_cmids.count(acc.cmid) > 0;
     for (GroupAcc& g : acc.groups) {
       v.requests += g.dated.size() + g.undated;
-      if (v.cmid.empty()) continue;
-      v.times.reserve(v.times.size() + g.dated.size());
-      for (uint64_t e : g.dated) v.times.push_back(time_of(e));
+      if (v.cmid.empty() || g.dated.empty()) continue;
+      widen(v.first, v.last, time_of(g.dated.front()));
+      widen(v.first, v.last, time_of(g.dated.back()));
+      if (!keep_times) continue;
+      for (int64_t& e : g.dated) e = time_of(e);  // in place: no second array of times
+      if (v.times.empty())
+        v.times = std::move(g.dated);
+      else
+        v.times.insert(v.times.end(), g.dated.begin(), g.dated.end());
     }
     std::vector<GroupAcc>().swap(acc.groups);
     if (v.cmid.empty()) continue;
     std::sort(v.times.begin(), v.times.end());
-    if (!v.times.empty()) {
-      v.first = v.times.front();
-      v.last = v.times.back();
-    }
     v.earliest_ms = acc.earliest_ms;
     v.earliest_path = text_.view(acc.earliest_path);
     v.earliest_unit = text_.view(acc.earliest_unit);
@@ -391,6 +407,12 @@ const LedgerCmid* HostRequestLedger::cmid(std::string_view cmid) const {
   const auto it = std::lower_bound(cmids_.begin(), cmids_.end(), std::string_view(key),
                                    [](const LedgerCmid& c, std::string_view k) { return c.cmid < k; });
   return it != cmids_.end() && it->cmid == key ? &*it : nullptr;
+}
+
+void HostRequestLedger::release() {
+  std::vector<LedgerCmid>().swap(cmids_);
+  std::vector<LedgerHost>().swap(hosts_);
+  text_ = StringPool{};
 }
 
 std::vector<LedgerRefusal> HostRequestLedger::take_refusals() { return std::exchange(refusals_, {}); }

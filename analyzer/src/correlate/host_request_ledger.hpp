@@ -76,7 +76,9 @@ struct LedgerCmid {
   std::vector<LedgerName> names;  // by key
   uint64_t requests = 0;
   int64_t first = kNoTime, last = kNoTime;
-  std::vector<int64_t> times;  // every dated request, sorted (all hosts); empty after forget_times()
+  // Every dated request, sorted (all hosts), kept only for a CMID a client's own log asked with (the
+  // join with its attempts is their only reader; see note_client_fact); empty after forget_times().
+  std::vector<int64_t> times;
 
   SourceRef earliest_source() const {
     return {std::string(earliest_path), std::string(earliest_unit), earliest_position, std::string(earliest_record_id)};
@@ -99,6 +101,10 @@ class HostRequestLedger {
 
   // Thread-safe. A kms.host-request fact, numbered like FactStore::add (input unit, position in it).
   void add(const Record& request, uint64_t unit, uint64_t seq);
+  // Thread-safe. Any fact that is not a 12290: a client's request (kms.client-request) marks its CMID
+  // as one whose request times seal() keeps, to join the attempt to the host's requests. A host log
+  // alone needs no times, which would cost 8 bytes a request.
+  void note_client_fact(const Record& fact);
   // After the last add() and before reading: drops duplicates, computes the views below.
   void seal();
 
@@ -107,6 +113,9 @@ class HostRequestLedger {
   const LedgerCmid* cmid(std::string_view cmid) const;             // any case; null when never logged
   // Once clients' attempts are joined to the requests (HostSightings), their times are not needed.
   void forget_times();
+  // Once every summary is built nothing reads the views: frees them and their text (a big host log's
+  // CMIDs are most of what is left when the rules run). Counts and paths stay.
+  void release();
   // The refusals in no particular order; the ledger no longer has them afterwards.
   std::vector<LedgerRefusal> take_refusals();
   bool logged_in(const std::string& path) const { return paths_.count(path) > 0; }  // input held a 12290

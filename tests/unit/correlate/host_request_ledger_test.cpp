@@ -210,6 +210,7 @@ TEST(HostRequestLedger, TheSameRequestReadTwiceCountsOnce) {
   });
   for (size_t i = 0; i < log.size(); ++i) ledger.add(log[i], 0, i);
   copy.join();
+  ledger.note_client_fact(client_request("pc1.evtx", 1, kT0, "pc1", "C1"));
   ledger.seal();
   const LedgerHost& host = only_host(ledger);
   EXPECT_EQ(host.requests, 50u);
@@ -222,6 +223,27 @@ TEST(HostRequestLedger, TheSameRequestReadTwiceCountsOnce) {
     EXPECT_EQ(r.unit, 0u);  // the original's, not the copy's
   }
   EXPECT_EQ(refused, 25u);
+}
+
+TEST(HostRequestLedger, KeepsRequestTimesOnlyForCmidsAClientLogged) {
+  // The times serve only the join with clients' own attempts: a host log alone keeps none.
+  HostRequestLedger ledger;
+  for (int i = 0; i < 6; ++i)
+    ledger.add(request(i + 1, kT0 - 3 * kDay + i * 3'600'000, "KMS1", "pc" + std::to_string(i % 2),
+                       "c" + std::to_string(i % 2)),
+               0, i);
+  ledger.note_client_fact(client_request("pc0.evtx", 1, kT0, "pc0", " C0 "));
+  ledger.note_client_fact(host_request("kms.evtx", 9, kT0, "KMS1", "pc1", "c1"));  // not a client's own log
+  ledger.seal();
+  const correlation::LedgerCmid* joined = ledger.cmid("c0");
+  const correlation::LedgerCmid* host_only = ledger.cmid("c1");
+  ASSERT_TRUE(joined && host_only);
+  EXPECT_EQ(joined->times,
+            (std::vector<int64_t>{kT0 - 3 * kDay, kT0 - 3 * kDay + 2 * 3'600'000, kT0 - 3 * kDay + 4 * 3'600'000}));
+  EXPECT_TRUE(host_only->times.empty());
+  EXPECT_EQ(host_only->first, kT0 - 3 * kDay + 3'600'000);
+  EXPECT_EQ(host_only->last, kT0 - 3 * kDay + 5 * 3'600'000);
+  EXPECT_EQ(host_only->requests, 3u);
 }
 
 TEST(HostRequestLedger, IdenticalRefusalsCollapseWithTheirCountAndLastTime) {
