@@ -60,6 +60,7 @@ class InterpretingSink final : public IngestSink {
   }
   void on_record(Record&& r) override {
     progress_.record(input_);
+    if (r.time_ms != kNoTime && !plausible_time(r.time_ms)) undate(r);
     kms_in_input_ += interpreter_.interpret(r, facts_) ? 1 : 0;
     for (const Record& f : facts_) {
       if (correlation::is_host_request(f))
@@ -92,6 +93,20 @@ class InterpretingSink final : public IngestSink {
   uint64_t problems_not_kept = 0;
 
  private:
+  // Every record's time enters here: one outside the plausible range is read as undated, and said so.
+  void undate(Record& r) {
+    // The extremes of int64 are beyond what format_time can count; a century-wide margin is not.
+    constexpr int64_t kFormattable = int64_t{1} << 60;
+    const std::string when = r.time_ms > -kFormattable && r.time_ms < kFormattable
+                                 ? format_time(r.time_ms)
+                                 : std::to_string(r.time_ms) + " ms from 1970";
+    Problem p{r.source, fmt::format("date/time {} is not between {} and {}: read as undated", when,
+                                    format_time(kEarliestTimeMs), format_time(kLatestTimeMs))};
+    r.time_ms = kNoTime;
+    if (pending_.size() < 100) pending_.push_back(p);
+    on_problem(std::move(p));
+  }
+
   Interpreter interpreter_;
   Progress& progress_;
   FactSinks sinks_;
@@ -99,7 +114,7 @@ class InterpretingSink final : public IngestSink {
   std::vector<Record> facts_;  // of the current record
   uint64_t kms_in_input_ = 0;
   std::string input_;
-  std::vector<Problem> pending_;  // undecodable KMS events of the current input
+  std::vector<Problem> pending_;  // of the current input's records: undecodable KMS events, implausible times
 };
 
 // Opens one sink per unit, numbered in input order, and closes them in that order: their problems go
