@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <malloc.h>
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -169,7 +170,8 @@ Analysis run_analysis(const PipelineOptions& options, const Knowledge& kb, const
   uint64_t interpreted = 0;
   {
     InterpretingSinks sinks(options, kb, {store, ledger});
-    analysis.inputs = ingest_paths(options.paths, kb, sinks, options.jobs ? options.jobs : default_jobs());
+    analysis.inputs =
+        ingest_paths(options.paths, kb, sinks, options.jobs ? std::min(options.jobs, kMaxJobs) : default_jobs());
     analysis.ignored_events = std::move(sinks.ignored);
     interpreted = sinks.facts;
   }

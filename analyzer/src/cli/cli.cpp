@@ -74,7 +74,9 @@ int run_cli(int argc, char** argv) {
   analyze->add_flag("--no-color", no_color, "Never colour the output (NO_COLOR is honoured too)");
   analyze->add_flag("-v,--verbose", verbose, "List every input file, not only those with problems");
   unsigned jobs = 0;
-  analyze->add_option("-j,--jobs", jobs, "Inputs read at the same time (default: one per core, at most 8)");
+  analyze->add_option(
+      "-j,--jobs", jobs,
+      fmt::format("Inputs read at the same time, at most {} (default: one per core, at most 8)", kMaxJobs));
 
   LiveCommands live(app, *analyze);
 
@@ -119,6 +121,9 @@ int run_cli(int argc, char** argv) {
 
   PipelineOptions options;
   options.paths = paths;
+  if (jobs > kMaxJobs)
+    std::cerr << fmt::format("kmsdiag: --jobs {}: at most {} inputs are read at once; using {}\n", jobs, kMaxJobs,
+                             kMaxJobs);
   options.jobs = jobs;
   live.attach(options);
   ProgressLine progress;
