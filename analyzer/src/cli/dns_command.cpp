@@ -116,6 +116,8 @@ LiveCommands::LiveCommands(CLI::App& app, CLI::App& analyze) {
 
 bool LiveCommands::selected() const { return dns_->parsed() || check_->parsed(); }
 
+bool LiveCommands::health_check() const { return check_->parsed(); }
+
 int LiveCommands::run() const { return dns_->parsed() ? run_dns() : run_check(); }
 
 int LiveCommands::run_dns() const {
