@@ -99,7 +99,7 @@ int run_command(int argc, char** argv, bool& health_check) {
   std::vector<std::string> paths;
   std::string format = "text";
   bool no_color = false, verbose = false;
-  analyze->add_option("paths", paths, "Files, folders or zip archives to analyse")->required();
+  analyze->add_option("paths", paths, "Files, folders or zip archives to analyse (- for standard input)")->required();
   analyze->add_option("--format", format, "Output format")->check(CLI::IsMember({"text", "json"}));
   analyze->add_flag("--no-color", no_color, "Never colour the output (NO_COLOR is honoured too)");
   analyze->add_flag("-v,--verbose", verbose, "List every input file, not only those with problems");
