@@ -45,6 +45,7 @@ struct LineAcc {
   uint64_t undated = 0;             // requests without a usable time (not packed)
   Order first = kNoOrder;
   SourceRef first_source;
+  int64_t first_ms = kNoTime;
 };
 
 struct HostAcc {
@@ -108,7 +109,7 @@ uint64_t max_overlap(std::vector<std::pair<int64_t, int>>& edges) {
 
 struct HostRequestLedger::State {
   std::unordered_map<Id, uint32_t> host_index, cmid_index;  // text id -> position below
-  std::vector<std::string> lines;                          // count lines by index, as first met (at most kMaxCountLines)
+  std::vector<std::string> lines;  // count lines by index, as first met (at most kMaxCountLines)
   std::vector<HostAcc> hosts;
   std::vector<CmidAcc> cmids;
   std::unordered_map<std::string, RefusalAcc> refusals;  // by host, client, CMID, code, product
@@ -177,13 +178,15 @@ void HostRequestLedger::add(const Record& request, uint64_t unit, uint64_t seq) 
   if (order < host_line.first) {
     host_line.first = order;
     host_line.first_source = request.source;
+    host_line.first_ms = packable(t) ? t : kNoTime;
   }
   if (order < host.first) {
     host.first = order;
     host.view.first_source = request.source;
+    host.view.first_ms = packable(t) ? t : kNoTime;
     host.view.display = std::string(trim(request.machine));
   }
-  if (t != kNoTime && (host.view.last_ms == kNoTime || t > host.view.last_ms)) host.view.last_ms = t;
+  if (packable(t) && (host.view.last_ms == kNoTime || t > host.view.last_ms)) host.view.last_ms = t;
   if (n_policy && (!host.view.max_n_policy || *n_policy > *host.view.max_n_policy)) host.view.max_n_policy = n_policy;
   const Id client_text = text_.intern(client_key);
   if (!client_key.empty()) host.clients.insert(client_text);
@@ -336,6 +339,7 @@ void HostRequestLedger::seal() {
       counts.max_30d = max_overlap(edges[line]);
       counts.threshold = seen.threshold;
       counts.first_source = std::move(seen.first_source);
+      counts.first_ms = seen.first_ms;
       v.lines.push_back(std::move(counts));
     }
     std::sort(v.lines.begin(), v.lines.end(),
