@@ -188,10 +188,7 @@ Analysis run_analysis(const PipelineOptions& options, const Knowledge& kb, const
   // Reading freed millions of short-lived event records, scattered between the facts in every
   // thread's heap; give those pages back before correlation builds its own records.
   malloc_trim(0);
-  if (options.add_live_facts) {
-    options.add_live_facts(facts);
-    analysis.live = true;
-  }
+  analysis.live = options.add_live_facts && options.add_live_facts(facts);
   correlate(facts, ledger, analysis.inputs, kb);
   mark_copies(facts, store.duplicates());
   analysis.findings = rules.evaluate(facts);

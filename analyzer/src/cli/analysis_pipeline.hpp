@@ -15,8 +15,9 @@ namespace kmsdiag {
 
 struct PipelineOptions {
   std::vector<std::string> paths;
-  // Extra facts from live probes (kmsdiag analyze --live); appended before correlation.
-  std::function<void(std::vector<Record>& facts)> add_live_facts;
+  // Extra facts from live probes (kmsdiag analyze --live); appended before correlation. Returns whether a
+  // probe ran (false: it said why).
+  std::function<bool(std::vector<Record>& facts)> add_live_facts;
   // Called with each input problem as it happens (the CLI prints them to stderr).
   std::function<void(const Problem&)> on_problem;
   // Called when an input starts and every few thousand records: input path, inputs finished, records read.
