@@ -3,7 +3,8 @@
 
 The behaviour comes from the first label after `_vlmcs._tcp.` in the query name (`servfail.fault.test`
 -> SERVFAIL). Unknown labels answer one SRV record. A queries for `kms1.*` answer 127.77.0.1.
-Labels: ok servfail refused notimp formerr nxdomain nodata tc slow300 slow700 garbage badid drop malformed.
+Labels: ok servfail refused notimp formerr nxdomain nodata tc slow300 slow700 garbage badid drop malformed
+otherowner (an SRV record owned by _vlmcs._tcp.elsewhere.test).
 """
 import argparse
 import os
@@ -56,6 +57,11 @@ def srv_rr(prio, weight, port, target):
     return b"\xc0\x0c" + struct.pack(">HHIH", 33, 1, 0, len(rdata)) + rdata
 
 
+def srv_rr_of(owner, prio, weight, port, target):
+    rdata = struct.pack(">HHH", prio, weight, port) + name(target)
+    return name(owner) + struct.pack(">HHIH", 33, 1, 0, len(rdata)) + rdata
+
+
 def a_rr(addr):
     return b"\xc0\x0c" + struct.pack(">HHIH", 1, 1, 0, 4) + socket.inet_aton(addr)
 
@@ -88,6 +94,8 @@ def answer(msg, over_tcp):
         return 0, reply(msg, answers=ok, qid_shift=1)
     if label == "drop":
         return 0, None
+    if label == "otherowner":  # the record of another domain, not the one asked for
+        return 0, reply(msg, answers=[srv_rr_of("_vlmcs._tcp.elsewhere.test", 0, 100, 1688, "kms1." + zone)])
     if label == "malformed":
         return 0, reply(msg, answers=[ok[0][:-6]])  # record cut short inside its rdata
     return 0, reply(msg, answers=ok)

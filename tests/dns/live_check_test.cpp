@@ -273,6 +273,60 @@ TEST_F(LiveCheck, CheckIsUnknownWhenItCannotRun) {
   }
 }
 
+// Issue 10 item 17: a domain that is not a domain name is a bad argument (UNKNOWN), not a failed lookup.
+TEST_F(LiveCheck, MalformedDomainsAreUnknownNotCritical) {
+  for (const std::string& domain :
+       std::vector<std::string>{"a..b.example", "foo-.corp.example", "corp.-foo.example", ".", "corp example",
+                                std::string(64, 'a') + ".example", std::string(250, 'a') + ".example"}) {
+    const CliRun r = run({"check", domain, "--server", kDns, "--timeout-ms", "300"});
+    EXPECT_EQ(r.rc, 3) << domain << ": " << r.out;
+    EXPECT_TRUE(r.out.starts_with("KMS UNKNOWN - not a DNS domain name: " + domain)) << r.out;
+  }
+  EXPECT_EQ(run({"check", "corp.example.", "--server", kDns, "--timeout-ms", "300"}).rc, 0);  // a final dot is fine
+}
+
+// RFC 2782: the target "." says the service is decidedly not available; it is no stale record to probe.
+TEST_F(LiveCheck, TargetDotIsServiceNotAvailable) {
+  const LiveResult r = check({"declined.corp.example"}, {kDns});
+  ASSERT_EQ(r.lookups.size(), 1u);
+  EXPECT_EQ(r.lookups[0].answer.status, "unavailable");
+  EXPECT_TRUE(r.targets.empty());
+  const CliRun c = run({"check", "declined.corp.example", "--server", kDns, "--timeout-ms", "300"});
+  EXPECT_EQ(c.rc, 2);
+  EXPECT_NE(c.out.find("no reachable KMS host (unavailable from "), std::string::npos) << c.out;
+  EXPECT_EQ(c.out.find("stale"), std::string::npos) << c.out;
+  const CliRun a = run({"analyze", KMSDIAG_SOURCE_DIR "/samples/README.md", "--live", "--live-domain",
+                        "declined.corp.example", "--server", kDns, "--format", "json"});
+  const auto report = nlohmann::json::parse(a.out);
+  std::vector<std::string> rules;
+  for (const auto& f : report.at("findings")) rules.push_back(f.at("rule_id"));
+  EXPECT_EQ(rules, std::vector<std::string>{"srv-service-declined-lookup"}) << a.out;
+}
+
+// An SRV record whose owner is another name than the question is not this domain's record.
+TEST_F(LiveCheck, AnAnswerForAnotherNameIsIgnoredWithANote) {
+  const LiveResult r = check({"otherowner.fault.test"}, {kFake});
+  ASSERT_EQ(r.lookups.size(), 1u);
+  EXPECT_EQ(r.lookups[0].answer.status, "nodata");
+  EXPECT_EQ(r.lookups[0].answer.detail,
+            "ignored 1 SRV record(s) of another name than the question (_vlmcs._tcp.elsewhere.test)");
+  EXPECT_TRUE(r.targets.empty());
+}
+
+// `analyze --live` with no domain to probe says that no probe ran, and the report does not claim one.
+TEST_F(LiveCheck, LiveWithoutADomainSaysNoProbeRan) {
+  if (!read_resolv_conf("/etc/resolv.conf").search.empty()) GTEST_SKIP() << "this machine has a search list";
+  std::ostringstream err;
+  auto* old = std::cerr.rdbuf(err.rdbuf());
+  const CliRun r =
+      run({"analyze", KMSDIAG_SOURCE_DIR "/samples/README.md", "--live", "--server", kDns, "--format", "json"});
+  std::cerr.rdbuf(old);
+  EXPECT_NE(err.str().find("kmsdiag: --live: no live probe ran: no domain to probe (give --live-domain"),
+            std::string::npos)
+      << err.str();
+  EXPECT_EQ(nlohmann::json::parse(r.out).at("live"), false) << r.out;
+}
+
 TEST_F(LiveCheck, CheckWritesJsonAndPrometheusTextfile) {
   const std::string prom = std::string(KMSDIAG_BINARY_DIR) + "/tests/dns/check.prom";
   std::remove(prom.c_str());

@@ -1274,7 +1274,9 @@ def case_office_versions_count_separately():
     return f, ("Only the Key Management Service log of KMS-OFF, an Office host with the 2016 and 2019 host keys: 3 new "
                "PCs with Office 2016 and 3 with Office 2019 keep asking every 2 hours. Six Office clients, but each "
                "version counts on its own and stays at 3 of 5.",
-               [cause("count-below-threshold") | {"says": ["Office 2016, Office 2019 never reached the threshold",
+               # The lines below their threshold come in the order they first asked (each line's evidence is
+               # its first 12290, with that request's time): an Office 2019 PC asked first.
+               [cause("count-below-threshold") | {"says": ["Office 2019, Office 2016 never reached the threshold",
                                                           "Office 2016 3/5", "Office 2019 3/5"]}], [])
 
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <malloc.h>
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -60,6 +61,7 @@ class InterpretingSink final : public IngestSink {
   }
   void on_record(Record&& r) override {
     progress_.record(input_);
+    if (r.time_ms != kNoTime && !plausible_time(r.time_ms)) undate(r);
     kms_in_input_ += interpreter_.interpret(r, facts_) ? 1 : 0;
     for (const Record& f : facts_) {
       if (correlation::is_host_request(f)) {
@@ -94,6 +96,20 @@ class InterpretingSink final : public IngestSink {
   uint64_t problems_not_kept = 0;
 
  private:
+  // Every record's time enters here: one outside the plausible range is read as undated, and said so.
+  void undate(Record& r) {
+    // The extremes of int64 are beyond what format_time can count; a century-wide margin is not.
+    constexpr int64_t kFormattable = int64_t{1} << 60;
+    const std::string when = r.time_ms > -kFormattable && r.time_ms < kFormattable
+                                 ? format_time(r.time_ms)
+                                 : std::to_string(r.time_ms) + " ms from 1970";
+    Problem p{r.source, fmt::format("date/time {} is not between {} and {}: read as undated", when,
+                                    format_time(kEarliestTimeMs), format_time(kLatestTimeMs))};
+    r.time_ms = kNoTime;
+    if (pending_.size() < 100) pending_.push_back(p);
+    on_problem(std::move(p));
+  }
+
   Interpreter interpreter_;
   Progress& progress_;
   FactSinks sinks_;
@@ -101,7 +117,7 @@ class InterpretingSink final : public IngestSink {
   std::vector<Record> facts_;  // of the current record
   uint64_t kms_in_input_ = 0;
   std::string input_;
-  std::vector<Problem> pending_;  // undecodable KMS events of the current input
+  std::vector<Problem> pending_;  // of the current input's records: undecodable KMS events, implausible times
 };
 
 // Opens one sink per unit, numbered in input order, and closes them in that order: their problems go
@@ -156,7 +172,8 @@ Analysis run_analysis(const PipelineOptions& options, const Knowledge& kb, const
   uint64_t interpreted = 0;
   {
     InterpretingSinks sinks(options, kb, {store, ledger});
-    analysis.inputs = ingest_paths(options.paths, kb, sinks, options.jobs ? options.jobs : default_jobs());
+    analysis.inputs =
+        ingest_paths(options.paths, kb, sinks, options.jobs ? std::min(options.jobs, kMaxJobs) : default_jobs());
     analysis.ignored_events = std::move(sinks.ignored);
     interpreted = sinks.facts;
   }
@@ -173,10 +190,7 @@ Analysis run_analysis(const PipelineOptions& options, const Knowledge& kb, const
   // Reading freed millions of short-lived event records, scattered between the facts in every
   // thread's heap; give those pages back before correlation builds its own records.
   malloc_trim(0);
-  if (options.add_live_facts) {
-    options.add_live_facts(facts);
-    analysis.live = true;
-  }
+  analysis.live = options.add_live_facts && options.add_live_facts(facts);
   correlate(facts, ledger, analysis.inputs, kb);
   mark_copies(facts, store.duplicates());
   analysis.findings = rules.evaluate(facts);

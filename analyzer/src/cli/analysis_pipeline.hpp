@@ -15,8 +15,9 @@ namespace kmsdiag {
 
 struct PipelineOptions {
   std::vector<std::string> paths;
-  // Extra facts from live probes (kmsdiag analyze --live); appended before correlation.
-  std::function<void(std::vector<Record>& facts)> add_live_facts;
+  // Extra facts from live probes (kmsdiag analyze --live); appended before correlation. Returns whether a
+  // probe ran (false: it said why).
+  std::function<bool(std::vector<Record>& facts)> add_live_facts;
   // Called with each input problem as it happens (the CLI prints them to stderr).
   std::function<void(const Problem&)> on_problem;
   // Called when an input starts and every few thousand records: input path, inputs finished, records read.
@@ -25,9 +26,13 @@ struct PipelineOptions {
   // Called once the inputs are read: facts the interpreters made, and facts kept for correlation (a 12290
   // counts as one even when aggregated). The same unless an input repeated another's: copies count once.
   std::function<void(uint64_t interpreted, uint64_t kept)> on_facts;
-  // Inputs read at the same time (0: one per core, at most 8). The report is the same for any value.
+  // Inputs read at the same time (0: one per core, at most 8; never more than kMaxJobs). The report is the
+  // same for any value.
   unsigned jobs = 0;
 };
+
+// More threads than this only add stacks and contention: inputs are read from a handful of disks.
+inline constexpr unsigned kMaxJobs = 64;
 
 unsigned default_jobs();
 

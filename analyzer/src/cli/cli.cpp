@@ -1,16 +1,21 @@
 #include "cli/cli.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 
 #include "cli/analysis_pipeline.hpp"
 #include "cli/dns_command.hpp"
 #include "cli/progress_line.hpp"
+#include "probe/health_status.hpp"
 #include "report/report.hpp"
 #include "rules/schema_markdown.hpp"
 
@@ -55,9 +60,34 @@ bool load_rules(const std::string& dir, Loaded& out) {
   return errors.empty();
 }
 
-}  // namespace
+// A closed standard descriptor would be taken by the next file opened (an input, the Prometheus textfile),
+// and the report written into that file: each closed one is held open on /dev/null instead. Returns
+// whether standard output was closed, so the run can fail as when the output cannot be written.
+bool hold_closed_std_descriptors() {
+  bool stdout_closed = false;
+  for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; ++fd) {
+    if (fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+    stdout_closed |= fd == STDOUT_FILENO;
+    // The lowest free descriptor is this one: 0..fd-1 are open (held already if they were closed).
+    if (open("/dev/null", O_RDWR) != fd) return stdout_closed;
+  }
+  return stdout_closed;
+}
 
-int run_cli(int argc, char** argv) {
+// Delivers what is buffered for standard output; "" when everything written so far reached it, else why not.
+std::string flush_stdout() {
+  // A write that failed while the report was rendered, or in the stream's flush, left its reason in errno;
+  // stdio's own flush after it may fail anew (newer reason) or find nothing left to write.
+  std::cout.flush();
+  const int earlier = errno;
+  errno = 0;
+  const bool failed = std::fflush(stdout) != 0 || std::ferror(stdout) != 0 || !std::cout;
+  if (!failed) return "";
+  const int why = errno != 0 ? errno : earlier;
+  return why != 0 ? std::strerror(why) : "write error";
+}
+
+int run_command(int argc, char** argv, bool& health_check) {
   CLI::App app{"kmsdiag: finds out why Windows volume activation (KMS, MAK, AD-based) fails"};
   app.set_version_flag("--version", std::string("kmsdiag ") + KMSDIAG_VERSION);
   app.require_subcommand(1);
@@ -69,12 +99,14 @@ int run_cli(int argc, char** argv) {
   std::vector<std::string> paths;
   std::string format = "text";
   bool no_color = false, verbose = false;
-  analyze->add_option("paths", paths, "Files, folders or zip archives to analyse")->required();
+  analyze->add_option("paths", paths, "Files, folders or zip archives to analyse (- for standard input)")->required();
   analyze->add_option("--format", format, "Output format")->check(CLI::IsMember({"text", "json"}));
   analyze->add_flag("--no-color", no_color, "Never colour the output (NO_COLOR is honoured too)");
   analyze->add_flag("-v,--verbose", verbose, "List every input file, not only those with problems");
   unsigned jobs = 0;
-  analyze->add_option("-j,--jobs", jobs, "Inputs read at the same time (default: one per core, at most 8)");
+  analyze->add_option(
+      "-j,--jobs", jobs,
+      fmt::format("Inputs read at the same time, at most {} (default: one per core, at most 8)", kMaxJobs));
 
   LiveCommands live(app, *analyze);
 
@@ -92,6 +124,7 @@ int run_cli(int argc, char** argv) {
     return rc == 0 ? 0 : kExitUsage;
   }
 
+  health_check = live.health_check();
   if (live.selected()) return live.run();
 
   Loaded loaded;
@@ -119,6 +152,9 @@ int run_cli(int argc, char** argv) {
 
   PipelineOptions options;
   options.paths = paths;
+  if (jobs > kMaxJobs)
+    std::cerr << fmt::format("kmsdiag: --jobs {}: at most {} inputs are read at once; using {}\n", jobs, kMaxJobs,
+                             kMaxJobs);
   options.jobs = jobs;
   live.attach(options);
   ProgressLine progress;
@@ -147,6 +183,20 @@ int run_cli(int argc, char** argv) {
     std::cerr << "kmsdiag: internal error: " << e.what() << "\n";
     return kExitSoftware;
   }
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  const bool stdout_closed = hold_closed_std_descriptors();
+  bool health_check = false;
+  const int rc = run_command(argc, argv, health_check);
+  std::string error = flush_stdout();
+  if (stdout_closed) error = "standard output is closed";
+  if (error.empty()) return rc;
+  std::cerr << "kmsdiag: cannot write the output: " << error << "\n";
+  // A monitoring plugin exits 0-3 only: a status line that never arrived is UNKNOWN.
+  return health_check ? static_cast<int>(Health::unknown) : kExitOutput;
 }
 
 }  // namespace kmsdiag

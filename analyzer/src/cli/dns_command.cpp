@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <iostream>
@@ -55,11 +56,22 @@ bool valid_server(const std::string& s) {
   return true;
 }
 
-bool valid_domain(const std::string& d) {
+// A DNS domain a KMS host can publish in (RFC 1035 / 1123 host-name syntax; "_" too, as in service
+// labels): at most 253 characters, labels of 1-63 letters, digits, "-" or "_" not starting or ending with
+// "-", one final dot at most. Checked after normalize_domain ("_vlmcs._tcp." and the final dot dropped).
+bool valid_domain(const std::string& given) {
+  const std::string d = normalize_domain(given);
   if (d.empty() || d.size() > 253) return false;
-  for (char c : d)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_')) return false;
-  return true;
+  size_t start = 0;
+  for (;;) {
+    const size_t end = std::min(d.find('.', start), d.size());
+    const std::string_view label(d.data() + start, end - start);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return false;
+    for (char c : label)
+      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_')) return false;
+    if (end == d.size()) return true;
+    start = end + 1;
+  }
 }
 
 // Turns the option texts into LiveOptions, or names what is wrong.
@@ -115,6 +127,8 @@ LiveCommands::LiveCommands(CLI::App& app, CLI::App& analyze) {
 }
 
 bool LiveCommands::selected() const { return dns_->parsed() || check_->parsed(); }
+
+bool LiveCommands::health_check() const { return check_->parsed(); }
 
 int LiveCommands::run() const { return dns_->parsed() ? run_dns() : run_check(); }
 
@@ -187,13 +201,21 @@ void LiveCommands::attach(PipelineOptions& options) const {
     std::string error;
     const auto o = to_options(args.domains, args.servers, {}, args.timeout_ms, args.deadline_ms, error);
     if (!o) {
-      std::cerr << "kmsdiag: --live: " << error << "\n";
-      return;
+      std::cerr << "kmsdiag: --live: no live probe ran: " << error << "\n";
+      return false;
     }
     try {
-      for (auto& r : live_records(run_live_check(*o), local_machine_name())) facts.push_back(std::move(r));
+      const LiveResult result = run_live_check(*o);
+      if (result.domains.empty()) {
+        std::cerr << "kmsdiag: --live: no live probe ran: no domain to probe (give --live-domain; the resolver "
+                     "has no search list)\n";
+        return false;
+      }
+      for (auto& r : live_records(result, local_machine_name())) facts.push_back(std::move(r));
+      return true;
     } catch (const std::exception& e) {
-      std::cerr << "kmsdiag: --live: " << e.what() << "\n";
+      std::cerr << "kmsdiag: --live: no live probe ran: " << e.what() << "\n";
+      return false;
     }
   };
 }

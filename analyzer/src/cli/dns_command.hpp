@@ -19,6 +19,8 @@ class LiveCommands {
 
   // `dns` or `check` was given: run() handles the whole invocation.
   bool selected() const;
+  // The command is `check`, whose exit codes are the monitoring plugin's 0-3.
+  bool health_check() const;
   int run() const;
 
   // When `analyze --live` was given, makes the pipeline append the live facts.

@@ -48,6 +48,7 @@ struct LineAcc {
   uint64_t undated = 0;             // requests without a usable time (not packed)
   Order first = kNoOrder;
   SourceRef first_source;
+  int64_t first_ms = kNoTime;
 };
 
 struct HostAcc {
@@ -181,13 +182,15 @@ void HostRequestLedger::add(const Record& request, uint64_t unit, uint64_t seq) 
   if (order < host_line.first) {
     host_line.first = order;
     host_line.first_source = request.source;
+    host_line.first_ms = packable(t) ? t : kNoTime;
   }
   if (order < host.first) {
     host.first = order;
     host.view.first_source = request.source;
+    host.view.first_ms = packable(t) ? t : kNoTime;
     host.view.display = std::string(trim(request.machine));
   }
-  if (t != kNoTime && (host.view.last_ms == kNoTime || t > host.view.last_ms)) host.view.last_ms = t;
+  if (packable(t) && (host.view.last_ms == kNoTime || t > host.view.last_ms)) host.view.last_ms = t;
   if (n_policy && (!host.view.max_n_policy || *n_policy > *host.view.max_n_policy)) host.view.max_n_policy = n_policy;
   const Id client_text = text_.intern(client_key);
   if (!client_key.empty()) host.clients.insert(client_text);
@@ -349,6 +352,7 @@ void HostRequestLedger::seal() {
       counts.max_30d = max_overlap(edges[line]);
       counts.threshold = seen.threshold;
       counts.first_source = std::move(seen.first_source);
+      counts.first_ms = seen.first_ms;
       v.lines.push_back(std::move(counts));
     }
     std::sort(v.lines.begin(), v.lines.end(),

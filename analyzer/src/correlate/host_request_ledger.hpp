@@ -41,13 +41,15 @@ struct HostLineCounts {
   uint64_t retrying_30d = 0;        // of those, CMIDs that asked from a non-activated state
   std::optional<double> threshold;  // highest threshold of its requests' products (product_n, else n_policy)
   SourceRef first_source;           // its first request in input order: what evidence about the line cites
+  int64_t first_ms = kNoTime;       // that request's time (evidence cites a record with its own time)
 };
 
 struct LedgerHost {
-  std::string key;      // machine_key of the host
-  std::string display;  // as the first request (in input order) spells it
-  SourceRef first_source;
-  int64_t last_ms = kNoTime;  // newest request (kNoTime: none dated)
+  std::string key;             // machine_key of the host
+  std::string display;         // as the first request (in input order) spells it
+  SourceRef first_source;      // its first request in input order: what evidence about the host cites
+  int64_t first_ms = kNoTime;  // that request's time
+  int64_t last_ms = kNoTime;   // newest request (kNoTime: none dated)
   uint64_t requests = 0, failures = 0;
   std::optional<double> max_n_policy;
   std::vector<std::string_view> clients;  // machine keys of the `client` names, sorted (the ledger's text)

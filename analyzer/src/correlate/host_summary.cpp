@@ -10,8 +10,10 @@ namespace {
 
 struct HostActivity {
   std::string display;
-  std::optional<SourceRef> first_source;
-  int64_t last_ms = kNoTime;
+  // What evidence about the host cites, with that record's own time: the host's first 12290 when its log
+  // was supplied (never a client's file with the host's time), else the first client attempt naming it.
+  std::optional<SourceRef> source;
+  int64_t time_ms = kNoTime;
   std::set<std::string> clients;  // machine keys of its clients' attempts (the log's are in `log`)
   uint64_t attempts = 0, answered = 0, failures = 0;
   const Record* latest_answer = nullptr;
@@ -23,8 +25,10 @@ struct HostActivity {
 void seen(HostActivity& h, std::string_view name, const SourceRef& source, int64_t time_ms,
           std::optional<double> n_policy) {
   if (h.display.empty()) h.display = std::string(trim(name));
-  if (!h.first_source) h.first_source = source;
-  if (time_ms != kNoTime && (h.last_ms == kNoTime || time_ms > h.last_ms)) h.last_ms = time_ms;
+  if (!h.source) {
+    h.source = source;
+    h.time_ms = time_ms;
+  }
   if (n_policy && (!h.max_n_policy || *n_policy > *h.max_n_policy)) h.max_n_policy = n_policy;
 }
 
@@ -94,7 +98,7 @@ Record line_record(const HostActivity& h, const LineView& v, const std::string& 
   Record r;
   r.kind = "kms.host-line";
   r.source = c.first_source;
-  r.time_ms = h.last_ms;
+  r.time_ms = c.first_ms;
   r.machine = h.display;
   r.set("host", h.display);
   r.set("line", c.line);
@@ -116,8 +120,8 @@ Record line_record(const HostActivity& h, const LineView& v, const std::string& 
 Record host_record(const HostActivity& h, const std::vector<LineView>& lines) {
   Record r;
   r.kind = "kms.host";
-  r.source = *h.first_source;
-  r.time_ms = h.last_ms;
+  r.source = *h.source;
+  r.time_ms = h.time_ms;
   r.machine = h.display;
   r.set("host", h.display);
   // The log's clients (thousands, sorted) and the attempts' (a few) counted once each, without a copy.
@@ -166,7 +170,9 @@ std::vector<Record> summarise_hosts(const HostRequestLedger& ledger, const std::
   }
   for (const LedgerHost& log : ledger.hosts()) {
     HostActivity& h = hosts[log.key];
-    seen(h, log.display, log.first_source, log.last_ms, log.max_n_policy);
+    h.display = log.display;  // the host's own spelling (its Computer name), not a client's
+    h.source.reset();         // its own log, not the client file that named it first
+    seen(h, log.display, log.first_source, log.first_ms, log.max_n_policy);
     h.log = &log;
   }
 

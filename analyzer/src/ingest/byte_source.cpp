@@ -1,5 +1,12 @@
 #include "ingest/byte_source.hpp"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -7,9 +14,62 @@
 
 namespace kmsdiag {
 
-FileSource::FileSource(std::string path) : path_(std::move(path)) {
-  file_ = std::fopen(path_.c_str(), "rb");
-  if (!file_) throw std::runtime_error(std::string("cannot open: ") + std::strerror(errno));
+namespace {
+
+std::runtime_error system_error(const char* what) {
+  return std::runtime_error(what + std::string(": ") + std::strerror(errno));
+}
+
+// Waits up to `wait` for a program to open the FIFO `fd` (non-blocking) for writing, and returns the
+// first bytes it sent, if any came while waiting.
+std::string wait_for_writer(int fd, std::chrono::milliseconds wait) {
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  char buf[4096];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n > 0) return std::string(buf, static_cast<size_t>(n));
+    if (n < 0 && errno == EAGAIN) return "";  // a writer is there, nothing sent yet: read on as from a pipe
+    if (n < 0 && errno != EINTR) throw system_error("read error");
+    if (n < 0) continue;
+    // End of input: no writer yet, or one that came and left without sending anything.
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0)
+      throw std::runtime_error(fmt::format("FIFO: no program opened it for writing within {:g} s",
+                                           static_cast<double>(wait.count()) / 1000));
+    pollfd p{fd, POLLIN, 0};
+    // Linux reports a hang-up only once a writer has come and gone: the input is empty.
+    if (::poll(&p, 1, static_cast<int>(left.count())) > 0 && (p.revents & POLLHUP) && !(p.revents & POLLIN)) return "";
+  }
+}
+
+}  // namespace
+
+FileSource::FileSource(std::string path, std::chrono::milliseconds fifo_wait) : path_(std::move(path)) {
+  int fd;
+  if (path_ == "-") {
+    path_ = "(standard input)";
+    fd = ::dup(STDIN_FILENO);  // fclose must not close the process's standard input
+    if (fd < 0) throw system_error("cannot read standard input");
+  } else {
+    // Without O_NONBLOCK, opening a FIFO waits for a writer, however long that takes.
+    fd = ::open(path_.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) throw system_error("cannot open");
+    struct stat st {};
+    try {
+      if (::fstat(fd, &st) != 0) throw system_error("cannot open");
+      if (S_ISFIFO(st.st_mode)) first_ = wait_for_writer(fd, fifo_wait);
+      if (::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) throw system_error("cannot open");
+    } catch (...) {
+      ::close(fd);
+      throw;
+    }
+  }
+  file_ = ::fdopen(fd, "rb");
+  if (!file_) {
+    ::close(fd);
+    throw system_error("cannot open");
+  }
 }
 
 FileSource::~FileSource() {
@@ -17,6 +77,12 @@ FileSource::~FileSource() {
 }
 
 size_t FileSource::read(char* buf, size_t n) {
+  if (first_read_ < first_.size()) {
+    const size_t k = std::min(n, first_.size() - first_read_);
+    std::memcpy(buf, first_.data() + first_read_, k);
+    first_read_ += k;
+    return k;
+  }
   const size_t got = std::fread(buf, 1, n, file_);
   if (got < n && std::ferror(file_)) throw std::runtime_error(std::string("read error: ") + std::strerror(errno));
   return got;

@@ -1,7 +1,8 @@
-// A forward-only stream of bytes: a file on disk or a member of an archive.
+// A forward-only stream of bytes: a file on disk, a pipe, or a member of an archive.
 // Readers pull from it in blocks so no input is ever loaded whole.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdio>
 #include <memory>
@@ -19,9 +20,14 @@ class ByteSource {
   virtual const std::string& path() const = 0;
 };
 
+// A file, a device, a FIFO (`<(…)`, /dev/stdin) or, for the path "-", standard input. Opened once: a stream
+// cannot be opened again to start over. A FIFO nobody opens for writing within `fifo_wait` fails instead
+// of waiting forever.
 class FileSource final : public ByteSource {
  public:
-  explicit FileSource(std::string path);  // throws std::runtime_error naming the file
+  static constexpr std::chrono::milliseconds kFifoWait{10'000};
+  // Throws std::runtime_error saying why (the caller names the file).
+  explicit FileSource(std::string path, std::chrono::milliseconds fifo_wait = kFifoWait);
   ~FileSource() override;
   FileSource(const FileSource&) = delete;
   FileSource& operator=(const FileSource&) = delete;
@@ -31,6 +37,8 @@ class FileSource final : public ByteSource {
  private:
   std::string path_;
   std::FILE* file_ = nullptr;
+  std::string first_;  // what a FIFO's writer sent while we waited for it, read before file_
+  size_t first_read_ = 0;
 };
 
 // Wraps a source so its first bytes can be inspected (format detection) and then replayed.

@@ -63,12 +63,15 @@ class CountingSink final : public RecordSink {
 
 struct FoundFile {
   std::string path;
-  bool named;  // given on the command line (not found by walking a folder)
+  bool named;   // given on the command line (not found by walking a folder)
+  bool stream;  // not a regular file (a pipe, a FIFO, standard input as "-"): it can be opened only once
 };
 
 void walk(const std::filesystem::path& p, std::vector<FoundFile>& files, std::vector<InputSummary>& missing) {
   std::error_code ec;
-  if (std::filesystem::is_directory(p, ec)) {
+  if (p == "-") {
+    files.push_back({p.string(), true, true});
+  } else if (std::filesystem::is_directory(p, ec)) {
     std::vector<std::string> found;
     for (auto it = std::filesystem::recursive_directory_iterator(
              p, std::filesystem::directory_options::skip_permission_denied, ec);
@@ -76,9 +79,9 @@ void walk(const std::filesystem::path& p, std::vector<FoundFile>& files, std::ve
       if (it->is_regular_file(ec)) found.push_back(it->path().string());
     }
     std::sort(found.begin(), found.end());  // stable report order whatever the file system does
-    for (auto& f : found) files.push_back({std::move(f), false});
+    for (auto& f : found) files.push_back({std::move(f), false, false});
   } else if (std::filesystem::exists(p, ec)) {
-    files.push_back({p.string(), true});
+    files.push_back({p.string(), true, !std::filesystem::is_regular_file(p, ec)});
   } else {
     InputSummary s;
     s.path = p.string();
@@ -224,7 +227,8 @@ class Ingest {
   // A plain file is one unit. An archive is unpacked here and its members become the units, so a
   // zipped bundle is read on every core too.
   void file(const FoundFile& f) {
-    if (!is_archive_file(f.path)) {
+    // A stream is opened once, by the unit that reads it (an archive in it is read there, member by member).
+    if (f.stream || !is_archive_file(f.path)) {
       unit(false, [this, f](Unit& u) { read_file(f, kb_, *u.sink, u.summaries); });
       return;
     }

@@ -1,12 +1,18 @@
 #include "ingest/ordered_pool.hpp"
 
+#include <system_error>
 #include <utility>
 
 namespace kmsdiag {
 
 OrderedPool::OrderedPool(unsigned jobs) : max_queued_(jobs) {
   if (jobs <= 1) return;
-  for (unsigned i = 0; i < jobs; ++i) threads_.emplace_back([this] { worker(); });
+  // The system may refuse threads (RLIMIT_NPROC, memory for stacks): work with the ones it gave. With
+  // none at all, submit() runs every unit on the caller.
+  try {
+    for (unsigned i = 0; i < jobs; ++i) threads_.emplace_back([this] { worker(); });
+  } catch (const std::system_error&) {
+  }
 }
 
 OrderedPool::~OrderedPool() {

@@ -22,7 +22,8 @@ class OrderedPool {
  public:
   using Step = std::function<void()>;
 
-  // jobs <= 1: no threads, every unit runs on the caller. At most `jobs` units wait in the queue
+  // jobs <= 1: no threads, every unit runs on the caller. Fewer threads than asked when the system
+  // refuses more (none: as jobs <= 1). At most `jobs` units wait in the queue
   // (submit blocks beyond that), which bounds the memory that read-ahead units hold.
   explicit OrderedPool(unsigned jobs);
   ~OrderedPool();  // waits for every unit

@@ -20,6 +20,14 @@ namespace kmsdiag {
 
 inline constexpr int64_t kNoTime = std::numeric_limits<int64_t>::min();
 
+// The times a record may carry: 1990-01-01 up to (not including) 2200-01-01 UTC. KMS dates from 2006; a time
+// outside is damage (a .NET "/Date(-9223372036854775807)/"), and the pipeline reads such a record as undated
+// when it enters (cli/analysis_pipeline.cpp). Inside, adding or subtracting any window of days or years cannot
+// overflow, so correlation and the rules do time arithmetic without checks of their own.
+inline constexpr int64_t kEarliestTimeMs = 631'152'000'000;  // 1990-01-01T00:00:00Z
+inline constexpr int64_t kLatestTimeMs = 7'258'118'400'000;  // 2200-01-01T00:00:00Z
+inline constexpr bool plausible_time(int64_t ms) { return ms >= kEarliestTimeMs && ms < kLatestTimeMs; }
+
 // Where a record came from, precise enough for a person to find it again.
 struct SourceRef {
   std::string path;       // input file; "bundle.zip!dir/file.evtx" for an archive member

@@ -1,7 +1,10 @@
 #include "probe/srv_classify.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
+#include <set>
 #include <utility>
 
 #include "model/record.hpp"
@@ -38,6 +41,55 @@ std::string status_detail(int ares_status) {
   return ares_strerror(ares_status);
 }
 
+namespace {
+
+constexpr int kTypeCname = 5, kTypeSrv = 33;
+
+// One resource record of a DNS message: its owner, type and data, names lower case without the final dot
+// (the root is "").
+struct Rr {
+  std::string owner;
+  int type = 0;
+  const unsigned char* data = nullptr;
+  size_t size = 0;
+};
+
+// A name at `at` of the message; false when it does not parse. `at` moves past it.
+bool read_name(const std::vector<unsigned char>& msg, const unsigned char*& at, std::string& name) {
+  char* text = nullptr;
+  long used = 0;
+  if (ares_expand_name(at, msg.data(), static_cast<int>(msg.size()), &text, &used) != ARES_SUCCESS) return false;
+  name = ascii_lower(text);
+  ares_free_string(text);
+  while (!name.empty() && name.back() == '.') name.pop_back();
+  at += used;
+  return true;
+}
+
+unsigned read16(const unsigned char* p) { return static_cast<unsigned>(p[0]) << 8 | p[1]; }
+
+// The question name and the answer section, or false when the message does not parse.
+bool parse_answer(const std::vector<unsigned char>& msg, std::string& question, std::vector<Rr>& answers) {
+  if (msg.size() < 12 || read16(msg.data() + 4) != 1) return false;
+  const unsigned char* end = msg.data() + msg.size();
+  const unsigned char* at = msg.data() + 12;
+  if (!read_name(msg, at, question) || end - at < 4) return false;
+  at += 4;
+  for (unsigned n = read16(msg.data() + 6); n > 0; --n) {
+    Rr rr;
+    if (!read_name(msg, at, rr.owner) || end - at < 10) return false;
+    rr.type = static_cast<int>(read16(at));
+    rr.size = read16(at + 8);
+    rr.data = at + 10;
+    if (static_cast<size_t>(end - rr.data) < rr.size) return false;
+    at = rr.data + rr.size;
+    answers.push_back(std::move(rr));
+  }
+  return true;
+}
+
+}  // namespace
+
 SrvAnswer classify_srv(const DnsReply& reply) {
   SrvAnswer out;
   if (reply.status != ARES_SUCCESS) {
@@ -45,25 +97,59 @@ SrvAnswer classify_srv(const DnsReply& reply) {
     out.detail = status_detail(reply.status);
     return out;
   }
-  ares_srv_reply* srv = nullptr;
-  const int rc = ares_parse_srv_reply(reply.answer.data(), static_cast<int>(reply.answer.size()), &srv);
-  if (rc == ARES_ENODATA) {
-    out.status = "nodata";
-    out.detail = status_detail(rc);
-    return out;
-  }
-  if (rc != ARES_SUCCESS) {
+  std::string question;
+  std::vector<Rr> answers;
+  if (!parse_answer(reply.answer, question, answers)) {
     out.status = "malformed";
-    out.detail = std::string("unparsable SRV answer: ") + ares_strerror(rc);
+    out.detail = "unparsable SRV answer";
     return out;
   }
-  for (auto* s = srv; s; s = s->next) {
-    std::string host = ascii_lower(s->host ? s->host : "");
-    while (!host.empty() && host.back() == '.') host.pop_back();
-    out.targets.push_back(SrvTarget{s->priority, s->weight, s->port, std::move(host)});
+  // The names that are the question's: itself and those its CNAME chain in the answer leads to. A record
+  // of any other owner is not this domain's record, whatever the server meant by sending it.
+  std::set<std::string> names{question};
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (const Rr& rr : answers) {
+      std::string alias;
+      const unsigned char* at = rr.data;
+      if (rr.type == kTypeCname && names.count(rr.owner) && read_name(reply.answer, at, alias))
+        grew |= names.insert(alias).second;
+    }
   }
-  ares_free_data(srv);
-  out.status = out.targets.empty() ? "nodata" : "records";
+  size_t foreign = 0, declined = 0;
+  std::string foreign_owner;
+  for (const Rr& rr : answers) {
+    if (rr.type != kTypeSrv) continue;
+    if (!names.count(rr.owner)) {
+      if (!foreign++) foreign_owner = rr.owner;
+      continue;
+    }
+    SrvTarget t;
+    const unsigned char* at = rr.data + 6;
+    if (rr.size < 7 || !read_name(reply.answer, at, t.host) || at != rr.data + rr.size) {
+      out.status = "malformed";
+      out.detail = "unparsable SRV record";
+      out.targets.clear();
+      return out;
+    }
+    // RFC 2782: a target of "." means the service is decidedly not available at this domain.
+    if (t.host.empty()) {
+      ++declined;
+      continue;
+    }
+    t.priority = static_cast<int>(read16(rr.data));
+    t.weight = static_cast<int>(read16(rr.data + 2));
+    t.port = static_cast<int>(read16(rr.data + 4));
+    out.targets.push_back(std::move(t));
+  }
+  std::vector<std::string> notes;
+  if (foreign)
+    notes.push_back(
+        fmt::format("ignored {} SRV record(s) of another name than the question ({})", foreign, foreign_owner));
+  if (declined) notes.push_back("target \".\": the domain says the service is not available here (RFC 2782)");
+  out.status = !out.targets.empty() ? "records" : declined ? "unavailable" : "nodata";
+  if (out.status == "nodata" && notes.empty()) notes.push_back(status_detail(ARES_ENODATA));
+  out.detail = fmt::format("{}", fmt::join(notes, "; "));
   order_rfc2782(out.targets);
   return out;
 }

@@ -1,5 +1,8 @@
 // What a DNS reply means for KMS discovery: the status words of the `dns.srv-lookup` record
-// (records|nxdomain|nodata|servfail|refused|timeout|malformed|error) and the SRV targets in RFC 2782 order.
+// (records|nxdomain|nodata|unavailable|servfail|refused|timeout|malformed|error) and the SRV targets in RFC
+// 2782 order. `unavailable`: the domain's only SRV records have the target "." (RFC 2782: the service is
+// decidedly not available there). Records owned by another name than the question (nor reached from it by
+// a CNAME in the answer) are not the domain's: they are left out, and `detail` says so.
 #pragma once
 
 #include <string>
@@ -16,7 +19,7 @@ struct SrvTarget {
 
 struct SrvAnswer {
   std::string status;
-  std::string detail;              // the resolver's words for anything but "records"
+  std::string detail;              // the resolver's words for anything but "records"; notes on records left out
   std::vector<SrvTarget> targets;  // RFC 2782 order
 };
 
@@ -25,7 +28,7 @@ std::string status_word(int ares_status);
 // Human text for a c-ares status ("deadline reached" for a cancelled query).
 std::string status_detail(int ares_status);
 
-// Classifies an SRV reply; a reply whose records do not parse is "malformed".
+// Classifies an SRV reply; a reply whose question or records do not parse is "malformed".
 SrvAnswer classify_srv(const DnsReply& reply);
 
 // RFC 2782: lowest priority first; within a priority, heavier weight first (the expected pick order),

@@ -144,6 +144,7 @@ TEST(HostLogPipeline, OfficeVersionsCountApartAndWindowsStopsAtFifty) {
     if (f.cause == "count-below-threshold") low.push_back(&f);
   ASSERT_EQ(low.size(), 1u);
   EXPECT_EQ(low[0]->rule_id, "count-below-threshold-host");
+  // In the order the lines first asked (each line's evidence is its first 12290, with its own time).
   EXPECT_NE(low[0]->explanation.find("Office 2016, Office 2019 never reached"), std::string::npos)
       << low[0]->explanation;
   EXPECT_NE(low[0]->explanation.find("Windows 50/25 (capped: 60 CMIDs)"), std::string::npos) << low[0]->explanation;

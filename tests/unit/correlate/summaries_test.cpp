@@ -234,6 +234,33 @@ TEST(HostSummary, CountsAttemptsPerHostAndSplitAcrossHosts) {
   EXPECT_EQ(all.get("below_threshold_attempts"), "2");
 }
 
+// Issue 10 item 13: a host named by a client before its own log was read cited the client's file with the
+// time of the host's newest 12290. Host evidence cites the host's own record, with that record's time.
+TEST(HostSummary, EvidenceCitesTheHostsOwnRecordWithItsOwnTime) {
+  auto out = run({client_request("pc1.evtx", 1, kT0 + 5 * kDay, "PC1", "c1", "0x00000000", "kms1.contoso.com"),
+                  client_response("pc1.evtx", 2, kT0 + 5 * kDay + kMin, "PC1"),
+                  host_request("kms.evtx", 1, kT0, "KMS1.contoso.com", "PC1", "c1"),
+                  host_request("kms.evtx", 2, kT0 + 10 * kDay, "KMS1.contoso.com", "PC2", "c2")},
+                 {input("pc1.evtx", 2), input("kms.evtx", 2)});
+  const Record& host = only(out, "kms.host");
+  EXPECT_EQ(host.source.path, "kms.evtx");
+  EXPECT_EQ(host.source.position, 1u);
+  EXPECT_EQ(host.time_ms, kT0);                 // the cited request's time, not the newest one's
+  EXPECT_EQ(host.machine, "KMS1.contoso.com");  // the host's own spelling, not the client's
+  for (const Record* line : of_kind(out, "kms.host-line")) {
+    EXPECT_EQ(line->source.path, "kms.evtx");
+    EXPECT_EQ(line->time_ms, kT0);
+  }
+
+  // Without its log, the first attempt naming the host, with that attempt's time.
+  auto clients_only = run({client_request("a.evtx", 1, kT0 + kDay, "PC1", "c1", "0x00000000", "kms2.contoso.com"),
+                           client_request("b.evtx", 1, kT0 + 3 * kDay, "PC2", "c2", "0x00000000", "kms2.contoso.com")},
+                          {input("a.evtx", 1), input("b.evtx", 1)});
+  const Record& named = only(clients_only, "kms.host");
+  EXPECT_EQ(named.source.path, "a.evtx");
+  EXPECT_EQ(named.time_ms, kT0 + kDay);
+}
+
 TEST(InputAndDataset, OneInputRecordPerSummaryAndOneDataset) {
   InputSummary skipped = input("notes.txt", 0, "");
   skipped.skipped = "unrecognized format";

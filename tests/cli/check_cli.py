@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""kmsdiag as a shell runs it (issue 10). One case per run: check_cli.py --kmsdiag BIN --rules DIR --samples DIR CASE.
+
+A stream (standard input as "-", /dev/stdin, <(...), a FIFO) must give the same analysis as the file it carries:
+the file used to be opened twice and its first block lost. An output that cannot be written must fail with
+exit 74 (`check`: UNKNOWN, 3) and one line on stderr. --jobs beyond what is sensible is capped with a note.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+
+HOST_LOG = "count-below-threshold/host/Key Management Service.xml"
+BUNDLE = "customer-bundle/customer-export.zip"
+
+
+def run(args, opts, **kw):
+    return subprocess.run([opts.kmsdiag, "--rules", opts.rules] + args, capture_output=True, timeout=50, **kw)
+
+
+def shape(proc):
+    """What must not depend on how the input arrived: exit code, records per input, findings."""
+    report = json.loads(proc.stdout)
+    return (proc.returncode, [i["records"] for i in report["inputs"]],
+            sorted((f["cause"], f["evidence_total"]) for f in report["findings"]))
+
+
+def fail(text):
+    print("FAIL: " + text)
+    sys.exit(1)
+
+
+def same_as_file(opts, relative, run_stream):
+    path = os.path.join(opts.samples, relative)
+    want = shape(run(["analyze", path, "--format", "json"], opts))
+    got_proc = run_stream(path)
+    got = shape(got_proc)
+    if got != want:
+        fail(f"read as a stream: {got}\nread as a file: {want}\nstderr: {got_proc.stderr.decode()}")
+    if want[1] == [] or sum(want[1]) == 0:
+        fail("the sample holds no records: the comparison proves nothing")
+
+
+def piped(opts, name):
+    def go(path):
+        with open(path, "rb") as f:
+            data = f.read()
+        return run(["analyze", name, "--format", "json"], opts, input=data)  # a pipe, not a file redirection
+    return go
+
+
+def process_substitution(opts):
+    def go(path):
+        script = '"$1" --rules "$2" analyze <(cat "$3") --format json'
+        return subprocess.run(["bash", "-c", script, "_", opts.kmsdiag, opts.rules, path], capture_output=True,
+                              timeout=50)
+    return go
+
+
+def fifo(opts):
+    def go(path):
+        with tempfile.TemporaryDirectory() as tmp:
+            name = os.path.join(tmp, "host.xml")
+            os.mkfifo(name)
+
+            def write():
+                with open(path, "rb") as src, open(name, "wb") as dst:  # open() waits for the reader
+                    dst.write(src.read())
+            writer = threading.Thread(target=write)
+            writer.start()
+            proc = run(["analyze", name, "--format", "json"], opts)
+            writer.join()
+            return proc
+    return go
+
+
+def output_full(opts):
+    with open("/dev/full", "wb") as full:
+        proc = subprocess.run([opts.kmsdiag, "--rules", opts.rules, "analyze", os.path.join(opts.samples, HOST_LOG)],
+                              stdout=full, stderr=subprocess.PIPE, timeout=50)
+    err = proc.stderr.decode()
+    if proc.returncode != 74 or err.strip().splitlines()[-1] != "kmsdiag: cannot write the output: No space left on device":
+        fail(f"exit {proc.returncode}, stderr: {err}")
+
+
+def closed_stdout(opts, args, want_rc):
+    script = '"$@" >&-'
+    proc = subprocess.run(["sh", "-c", script, "_", opts.kmsdiag, "--rules", opts.rules] + args, capture_output=True,
+                          timeout=50)
+    err = proc.stderr.decode()
+    if proc.returncode != want_rc or "kmsdiag: cannot write the output: standard output is closed" not in err:
+        fail(f"exit {proc.returncode} (want {want_rc}), stderr: {err}")
+    return proc
+
+
+def check_output_closed(opts):
+    with tempfile.TemporaryDirectory() as tmp:
+        prom = os.path.join(tmp, "check.prom")
+        # Nothing listens on 127.0.0.1:9 (discard): the check is CRITICAL, but its status line is lost.
+        closed_stdout(opts, ["check", "corp.example", "--server", "127.0.0.1:9", "--timeout-ms", "100",
+                             "--deadline-ms", "500", "--prometheus", prom], 3)
+        with open(prom) as f:
+            text = f.read()
+        # A textfile that took the closed descriptor would hold the status line too.
+        if any(line.startswith("KMS ") for line in text.splitlines()) or "kmsdiag_check_status" not in text:
+            fail("the Prometheus textfile holds:\n" + text)
+
+
+def jobs_capped(opts):
+    path = os.path.join(opts.samples, "count-below-threshold")
+    want = shape(run(["analyze", path, "--format", "json"], opts))
+    proc = run(["analyze", path, "--format", "json", "--jobs", "40000"], opts)
+    if shape(proc) != want:
+        fail(f"--jobs 40000: exit {proc.returncode}, stderr: {proc.stderr.decode()}")
+    if "kmsdiag: --jobs 40000: at most 64 inputs are read at once; using 64" not in proc.stderr.decode():
+        fail("no note about the cap: " + proc.stderr.decode())
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--kmsdiag", required=True)
+    p.add_argument("--rules", required=True)
+    p.add_argument("--samples", required=True)
+    p.add_argument("case")
+    opts = p.parse_args()
+    cases = {
+        "stdin_dash": lambda: same_as_file(opts, HOST_LOG, piped(opts, "-")),
+        "dev_stdin": lambda: same_as_file(opts, HOST_LOG, piped(opts, "/dev/stdin")),
+        "process_substitution": lambda: same_as_file(opts, HOST_LOG, process_substitution(opts)),
+        "fifo_with_writer": lambda: same_as_file(opts, HOST_LOG, fifo(opts)),
+        "zip_on_stdin": lambda: same_as_file(opts, BUNDLE, piped(opts, "-")),
+        "jobs_capped": lambda: jobs_capped(opts),
+        "output_full": lambda: output_full(opts),
+        "output_closed": lambda: closed_stdout(opts, ["analyze", os.path.join(opts.samples, HOST_LOG)], 74),
+        "check_output_closed": lambda: check_output_closed(opts),
+    }
+    cases[opts.case]()
+    print("ok")
+
+
+if __name__ == "__main__":
+    main()
