@@ -22,8 +22,9 @@ class OrderedPool {
  public:
   using Step = std::function<void()>;
 
-  // jobs <= 1: no threads, every unit runs on the caller. At most `jobs` units wait in the queue
-  // (submit blocks beyond that), which bounds the memory that read-ahead units hold.
+  // jobs <= 1: no threads, every unit runs on the caller. At most `jobs` units wait in the queue and
+  // at most 2 x jobs submitted units are unfinished (submit blocks beyond either), which bounds the
+  // memory that read-ahead units and results waiting for an earlier unit hold.
   explicit OrderedPool(unsigned jobs);
   ~OrderedPool();  // waits for every unit
   OrderedPool(const OrderedPool&) = delete;
