@@ -9,6 +9,7 @@
 #           SLICE_MB slice of (a): it reads ~0.3 MB/s) and kmsdiag's reader (bench_ingest), with record counts.
 #   whole   `kmsdiag analyze --format json` of (a), (b), (c): wall, MB/s, peak RSS.
 #   bundle  `kmsdiag analyze --jobs 1 DIR` against the default (one job per core): CPU utilisation, speed-up.
+#   cores   run_cores.sh: (a) and (b) read and analysed with --jobs 1 and --jobs 2, next to evtxexport.
 #   storage run_storage.sh: a ~1,000,000-request host log (50,000 clients, 90 days) and (a), analysed in
 #           full: wall, peak RSS, facts kept vs interpreted, 30-day distinct CMIDs reported vs the truth.
 # and a summary of every target, met or NOT met. Times are medians of REPS runs after warming the page cache;
@@ -223,6 +224,10 @@ util='' speedup=''
 [ -n "${bwall[default]:-}" ] && util=$(calc "${bcpu[default]} / ${bwall[default]}")
 [ -n "${bwall[default]:-}" ] && [ -n "${bwall[1]:-}" ] && speedup=$(calc "${bwall[1]} / ${bwall[default]}")
 echo "  speed-up of the default over --jobs 1: $(fmt "$speedup" 2 x)"
+
+echo
+EVTXEXPORT_S=$([ -n "$peer_evtx_rate" ] && calc "$(mb "$evtx") / $peer_evtx_rate") \
+  "$here/run_cores.sh" "$build" "$evtx" "$xml" "$work" || { echo "  !! run_cores.sh could not run"; failures=$((failures + 1)); }
 
 "$here/run_storage.sh" "$build" "$work" "$evtx" || { echo "  !! run_storage.sh could not run"; failures=$((failures + 1)); }
 

@@ -13,8 +13,12 @@ types (one event per record with a named <Data> of every substitution value type
 app (one client's Application log: ordinary noise with about 2 % KMS events; --computer names it),
 host-fleet (a KMS host's log for --clients clients over --months months: healthy clients renew every
 7 days, a --failing fraction is refused and retries every 2 hours; --records is ignored).
+template-bomb (hostile: --records tiny records, each instantiating a tree of nested templates that
+--fanout and --depth make expand to fanout^depth instances).
 Damage: --flip OFFSET (xor 0xFF, repeatable), --truncate BYTES. --exact-end pads the last record of
-each full chunk so it ends exactly at byte 65,536 of the chunk.
+each full chunk so it ends exactly at byte 65,536 of the chunk. --dirty N leaves the file as a copy
+taken while the service was writing: the header's dirty flag set, and the last N records of the last
+chunk past its free-space offset, with the chunk's and the file's counts (and checksum) stale.
 
 Standard library only; the same arguments always give the same bytes.
 """
@@ -425,11 +429,81 @@ def types_event(rng, i, host):
                  0, 4, data)
 
 
+def template_bomb(records, depth, fanout):
+    """One chunk of `records` records, each a reference to template T0 whose body holds `fanout`
+    instances of T1, and so on down to T`depth`: a few bytes per record that a naive decoder expands
+    into fanout**depth elements. The definitions sit in the slack of the first record."""
+    head = b"\x0f\x01\x01\x00"
+
+    def instance(tid, at):  # TemplateInstance of a template defined elsewhere, empty substitution array
+        return u8(0x0C) + u8(0x01) + u32(tid) + u32(at) + u32(0)
+
+    record_binxml = len(head) + 14 + 1
+    first_size = 24 + record_binxml + 4
+    slack_at = CHUNK_HEADER + 24 + record_binxml  # chunk offset where the definitions start
+    name_at = slack_at
+    slack = bytearray(u32(0) + u16(name_hash("a")) + u16(1) + utf16("a") + u16(0))
+    bodies = []
+    for level in range(depth + 1):
+        inner = u8(0x03) if level == depth else u8(0x02) + b"".join(
+            instance(level + 1, 0) for _ in range(fanout)) + u8(0x04)
+        bodies.append(head + u8(0x01) + u16(0xFFFF) + u32(4 + len(inner)) + u32(name_at) + inner + u8(0x00))
+    offsets = []
+    at = slack_at + len(slack)
+    for body in bodies:
+        offsets.append(at)
+        at += 24 + len(body)
+    for level, body in enumerate(bodies):  # now that every definition's offset is known
+        body = bytearray(body)
+        if level < depth:
+            child = instance(level + 1, offsets[level + 1])
+            body = body.replace(instance(level + 1, 0), child)
+        slack += u32(0) + u32(level) + bytes(12) + u32(len(body)) + body
+    first_size += len(slack)
+    area = bytearray()
+    for i in range(records):
+        size = first_size if i == 0 else 24 + record_binxml + 4
+        binxml = head + instance(0, offsets[0]) + u8(0x00) + (bytes(slack) if i == 0 else b"")
+        area += b"**\x00\x00" + u32(size) + u64(i + 1) + u64(filetime(BASE_TIME + i)) + binxml + u32(size)
+    state = {"chunk": Chunk(), "area": area, "first": 1, "last": records, "last_offset": CHUNK_HEADER}
+    if CHUNK_HEADER + len(area) > CHUNK:
+        sys.exit("gen_evtx: the template bomb does not fit in one chunk")
+    return file_header(1, records + 1) + finish_chunk(state, False)
+
+
+def make_dirty(data, behind):
+    """The last chunk's last `behind` records moved past its free-space offset, as in a log copied
+    while the service was appending: header counts one update behind, dirty flag set."""
+    chunks = (len(data) - FILE_HEADER) // CHUNK
+    at = next(FILE_HEADER + c * CHUNK for c in reversed(range(chunks))
+              if data[FILE_HEADER + c * CHUNK:FILE_HEADER + c * CHUNK + 8] == b"ElfChnk\x00")
+    free = struct.unpack_from("<I", data, at + 48)[0]
+    starts, pos = [], CHUNK_HEADER
+    while pos < free:
+        starts.append(pos)
+        pos += struct.unpack_from("<I", data, at + pos + 4)[0]
+    if behind >= len(starts):
+        sys.exit("gen_evtx: --dirty needs fewer records than the last chunk holds")
+    new_free = starts[-behind]
+    first_no, last_no, first_id, last_id = struct.unpack_from("<QQQQ", data, at + 8)
+    struct.pack_into("<QQQQ", data, at + 8, first_no, last_no - behind, first_id, last_id - behind)
+    struct.pack_into("<II", data, at + 44, starts[-behind - 1], new_free)
+    struct.pack_into("<I", data, at + 52, zlib.crc32(bytes(data[at + CHUNK_HEADER:at + new_free])))
+    struct.pack_into("<I", data, at + 124, zlib.crc32(bytes(data[at:at + 120]) + bytes(data[at + 128:at + 512])))
+    next_no = struct.unpack_from("<Q", data, 24)[0]
+    struct.pack_into("<Q", data, 24, next_no - behind)
+    struct.pack_into("<I", data, 120, struct.unpack_from("<I", data, 120)[0] | 1)
+    struct.pack_into("<I", data, 124, zlib.crc32(bytes(data[:120])))
+
+
 MIXES = {"client": client_event, "host": host_event, "types": types_event, "app": app_event}
 
 
-def build(records, mix, seed, exact_end, computer="PC-0001.corp.example", clients=2000, months=12, failing=0.02):
+def build(records, mix, seed, exact_end, computer="PC-0001.corp.example", clients=2000, months=12, failing=0.02,
+          depth=10, fanout=4):
     host = "KMS01.corp.example"
+    if mix == "template-bomb":
+        return template_bomb(records, depth, fanout)
     if mix == "host-fleet":
         return build_log(host_fleet(clients, months, failing, seed, host), exact_end)
     rng = random.Random(seed)
@@ -525,18 +599,23 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("output")
     ap.add_argument("--records", type=int, default=200)
-    ap.add_argument("--mix", choices=sorted(MIXES) + ["host-fleet"], default="client")
+    ap.add_argument("--mix", choices=sorted(MIXES) + ["host-fleet", "template-bomb"], default="client")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--flip", type=lambda v: int(v, 0), action="append", default=[], help="xor the byte at OFFSET")
     ap.add_argument("--truncate", type=int, help="keep only the first BYTES bytes")
     ap.add_argument("--exact-end", action="store_true", help="last record of each chunk ends at byte 65,536")
+    ap.add_argument("--dirty", type=int, default=0, help="leave the last N records past a stale free-space offset")
+    ap.add_argument("--depth", type=int, default=10, help="template-bomb: levels of nested templates")
+    ap.add_argument("--fanout", type=int, default=4, help="template-bomb: instances of the next level per body")
     ap.add_argument("--computer", default="PC-0001.corp.example", help="the machine of an app mix log")
     ap.add_argument("--clients", type=int, default=2000, help="host-fleet: number of KMS clients")
     ap.add_argument("--months", type=int, default=12, help="host-fleet: 30-day months of requests")
     ap.add_argument("--failing", type=float, default=0.02, help="host-fleet: fraction of clients refused")
     args = ap.parse_args()
     data = bytearray(build(args.records, args.mix, args.seed, args.exact_end, args.computer, args.clients, args.months,
-                           args.failing))
+                           args.failing, args.depth, args.fanout))
+    if args.dirty:
+        make_dirty(data, args.dirty)
     for offset in args.flip:
         data[offset] ^= 0xFF
     if args.truncate is not None:

@@ -36,6 +36,8 @@ std::string hex_byte(uint8_t b) {
 void BinXmlDecoder::set_chunk(const uint8_t* chunk, uint32_t size) {
   chunk_ = chunk;
   size_ = size;
+  work_ = 0;
+  budget_ = kWorkPerByte * size;
   name_count_ = 0;
   if (++chunk_stamp_ == 0) {  // after 2^32 chunks: forget every stamp once
     std::fill(name_stamp_.begin(), name_stamp_.end(), 0u);
@@ -49,7 +51,6 @@ void BinXmlDecoder::set_chunk(const uint8_t* chunk, uint32_t size) {
 
 void BinXmlDecoder::decode(uint32_t begin, uint32_t end, BinXmlSink& sink) {
   if (end > size_ || begin > end) throw DecodeError("record outside the chunk");
-  work_ = 0;
   subs_.clear();
   Cursor c{begin, end};
   fragment(c, 0, 0, 0, sink);
@@ -61,8 +62,10 @@ const uint8_t* BinXmlDecoder::need(const Cursor& c, uint32_t n) const {
 }
 
 void BinXmlDecoder::charge(uint64_t units) {
+  if (units > budget_ - work_)  // work_ never passes budget_
+    throw WorkBudgetExceeded("binary XML expands beyond the chunk's work budget (" + std::to_string(budget_) +
+                             " steps for " + std::to_string(size_) + " bytes: nested templates blowing up?)");
   work_ += units;
-  if (work_ > kMaxWork) throw DecodeError("binary XML expands beyond the work limit (template loop?)");
 }
 
 std::string_view BinXmlDecoder::name_at(uint32_t offset) {

@@ -24,6 +24,8 @@ std::optional<FileHeader> parse_file_header(const uint8_t* data, size_t size) {
   h.minor = le16(data + 36);
   h.major = le16(data + 38);
   h.chunk_count = le16(data + 42);
+  h.next_record_number = le64(data + 24);
+  h.dirty = (le32(data + 120) & 1) != 0;
   h.checksum_ok = crc32(data, 120) == le32(data + 124);
   return h;
 }
@@ -34,6 +36,8 @@ std::optional<ChunkHeader> parse_chunk_header(const uint8_t* chunk, std::string&
     return std::nullopt;
   }
   ChunkHeader h;
+  h.first_record_number = le64(chunk + 8);
+  h.last_record_number = le64(chunk + 16);
   h.first_record_id = le64(chunk + 24);
   h.last_record_id = le64(chunk + 32);
   h.free_space = le32(chunk + 48);
@@ -76,6 +80,27 @@ std::optional<RecordSlot> RecordSlots::next(std::string& why) {
   s.written = le64(p + 16);
   pos_ += s.size;
   return s;
+}
+
+std::optional<RecordSlot> RecordSlots::recover(uint32_t chunk_end, uint64_t last_id, uint32_t& stale) {
+  static constexpr uint8_t kMagic[4] = {'*', '*', 0, 0};
+  while (pos_ + kRecordHeaderSize + 4 <= chunk_end) {
+    const uint8_t* p = static_cast<const uint8_t*>(memmem(chunk_ + pos_, chunk_end - pos_, kMagic, sizeof kMagic));
+    if (!p) break;
+    const auto at = static_cast<uint32_t>(p - chunk_);
+    const uint32_t size = at + kRecordHeaderSize + 4 <= chunk_end ? le32(p + 4) : 0;
+    // A record is framed by the same size at both ends.
+    if (size < kRecordHeaderSize + 4 || size > chunk_end - at || le32(p + size - 4) != size) {
+      pos_ = at + 1;
+      continue;
+    }
+    pos_ = at + size;
+    RecordSlot s{at, size, le64(p + 8), le64(p + 16)};
+    if (s.record_id > last_id) return s;
+    ++stale;
+  }
+  pos_ = chunk_end;
+  return std::nullopt;
 }
 
 size_t ChunkStream::fill(uint8_t* buf, size_t n) {

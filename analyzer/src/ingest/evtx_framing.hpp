@@ -42,6 +42,10 @@ struct FileHeader {
   uint16_t major = 0;
   uint16_t minor = 0;
   uint16_t chunk_count = 0;
+  uint64_t next_record_number = 0;  // the log record number the service would give its next record
+  // Set while the service has the log open and cleared when it closes it cleanly: a file copied from
+  // a running system keeps it, and its header counts (and chunks' free-space offsets) may lag behind.
+  bool dirty = false;
   bool checksum_ok = false;
 };
 
@@ -49,7 +53,9 @@ struct FileHeader {
 std::optional<FileHeader> parse_file_header(const uint8_t* data, size_t size);
 
 struct ChunkHeader {
-  uint64_t first_record_id = 0;
+  uint64_t first_record_number = 0;  // log record numbers (1, 2, ... over the whole log)
+  uint64_t last_record_number = 0;
+  uint64_t first_record_id = 0;  // EventRecordIDs
   uint64_t last_record_id = 0;
   uint32_t free_space = 0;  // offset of the first unused byte (end of the record area)
   bool header_checksum_ok = false;
@@ -81,6 +87,12 @@ class RecordSlots {
   // (then `why` says how and the walk stops, since record boundaries are no longer known).
   std::optional<RecordSlot> next(std::string& why);
   uint32_t cursor() const { return pos_; }
+  // After next() has ended: the next whole, well-framed record found at or past the cursor, up to
+  // `chunk_end`. In a log copied while in use, the chunk header's free-space offset can be older
+  // than the records written after it; a record found there counts only when it continues the chunk
+  // (its id is above `last_id`). Lower ids are remnants of the chunk's previous use: they are
+  // counted in `stale` and passed over, since the same events were read where they were first logged.
+  std::optional<RecordSlot> recover(uint32_t chunk_end, uint64_t last_id, uint32_t& stale);
 
  private:
   const uint8_t* chunk_;

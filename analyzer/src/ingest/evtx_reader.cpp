@@ -1,11 +1,13 @@
 #include "ingest/evtx_reader.hpp"
 
+#include <algorithm>
 #include <memory>
+#include <mutex>
+#include <vector>
 
-#include "ingest/evtx_binxml.hpp"
+#include "ingest/evtx_chunk_decoder.hpp"
 #include "ingest/evtx_framing.hpp"
-#include "ingest/evtx_record_builder.hpp"
-#include "ingest/evtx_value.hpp"
+#include "ingest/ordered_pool.hpp"
 
 namespace kmsdiag {
 
@@ -13,43 +15,40 @@ namespace {
 
 using namespace evtx;
 
-// One read of one file: owns the chunk buffer and reports problems with a consistent position.
+// One read of one file. The file header and the chunks are read here, in order; each chunk is
+// decoded as a unit of an OrderedPool (on `threads` workers, or here when 1) and delivered by the
+// unit's finish step, in file order, renumbered after the chunks before it. So the records,
+// problems and their positions are the same whatever the number of threads, and at most about
+// 2 x threads chunks are in memory at once.
 class EvtxRun {
  public:
-  EvtxRun(ByteSource& in, RecordSink& sink, RecordBuilder::DataFilter keep_data)
-      : in_(in), sink_(sink), stream_(in), builder_(std::move(keep_data)) {}
+  EvtxRun(ByteSource& in, RecordSink& sink, RecordBuilder::DataFilter keep_data, unsigned threads)
+      : in_(in), sink_(sink), stream_(in), keep_data_(std::move(keep_data)), pool_(threads) {}
 
   ReadStats run() {
     if (read_file_header()) {
       while (read_chunk()) {
       }
+      pool_.wait();
+      report_header_counts();
     }
     stats_.bytes = stream_.bytes();
     return stats_;
   }
 
  private:
-  void problem(std::string message, uint64_t record_position = 0, uint64_t record_id = 0) {
+  void problem(std::string message) {
     Problem p;
     p.where.path = in_.path();
-    if (record_position) {
-      p.where.unit = "record";
-      p.where.position = record_position;
-      if (record_id) p.where.record_id = std::to_string(record_id);
-    }
     p.message = std::move(message);
     sink_.on_problem(std::move(p));
     ++stats_.problems;
   }
 
-  std::string chunk_label() const {
-    return "chunk " + std::to_string(chunk_no_) + " (file offset " +
-           std::to_string(kFileHeaderSize + (chunk_no_ - 1) * kChunkSize) + ")";
-  }
-
   bool read_file_header() {
-    const size_t got = stream_.read_header(buf_.get());
-    const auto header = parse_file_header(buf_.get(), got);
+    std::vector<uint8_t> buf(kFileHeaderSize);
+    const size_t got = stream_.read_header(buf.data());
+    const auto header = parse_file_header(buf.data(), got);
     if (!header) {
       problem("not an EVTX file: no \"ElfFile\" signature");
       return false;
@@ -60,82 +59,95 @@ class EvtxRun {
     }
     if (!header->checksum_ok) problem("file header checksum mismatch (header may be damaged; reading chunks anyway)");
     if (header->major != 3) problem("unexpected EVTX major version " + std::to_string(header->major));
+    header_ = *header;
     return true;
   }
 
-  // Reads and decodes the next chunk; false at the end of input.
+  // Reads the next chunk and hands it to the pool; false at the end of input.
   bool read_chunk() {
-    const size_t got = stream_.next_chunk(buf_.get());
+    auto buf = std::make_shared<std::vector<uint8_t>>(kChunkSize);
+    const size_t got = stream_.next_chunk(buf->data());
     if (got == 0) return false;
-    ++chunk_no_;
-    const bool cut = got < kChunkSize;
-    if (cut) {
-      std::fill(buf_.get() + got, buf_.get() + kChunkSize, uint8_t{0});
-      problem(chunk_label() + ": file ends after " + std::to_string(got) + " of 65536 bytes (truncated); " +
-                  "complete records before the cut are kept",
-              ordinal_ + 1);
-      if (got < kChunkHeaderSize) return false;
-    }
-    if (!cut && chunk_is_blank(buf_.get())) return true;  // preallocated, never used
-    std::string why;
-    const auto header = parse_chunk_header(buf_.get(), why);
-    if (!header) {
-      problem(chunk_label() + ": " + why + "; chunk skipped", ordinal_ + 1);
-      return !cut;
-    }
-    if (!cut && !header->header_checksum_ok) problem(chunk_label() + ": header checksum mismatch", ordinal_ + 1);
-    const uint32_t area_end =
-        cut ? std::min<uint32_t>(header->free_space, static_cast<uint32_t>(got)) : header->free_space;
-    const uint64_t first = ordinal_ + 1;
-    decode_records(area_end, cut);
-    if (!cut && !header->data_checksum_ok)
-      problem(chunk_label() + ": record data checksum mismatch; records " + std::to_string(first) + "-" +
-                  std::to_string(ordinal_) + " (EventRecordID " + std::to_string(header->first_record_id) + "-" +
-                  std::to_string(header->last_record_id) + ") may hold damaged values",
-              first, header->first_record_id);
-    return !cut;
+    const uint64_t chunk_no = ++chunks_;
+    auto result = std::make_shared<ChunkResult>();
+    pool_.submit([this, buf, got, chunk_no, result] { *result = decode(*buf, got, chunk_no); },
+                 [this, result] { deliver(*result); });
+    return got == kChunkSize;
   }
 
-  // In a cut chunk the record the cut runs through is already reported by the caller.
-  void decode_records(uint32_t area_end, bool cut) {
-    decoder_.set_chunk(buf_.get(), static_cast<uint32_t>(kChunkSize));
-    RecordSlots slots(buf_.get(), area_end);
-    std::string why;
-    while (const auto slot = slots.next(why)) {
-      ++ordinal_;
-      builder_.reset();
-      try {
-        decoder_.decode(slot->binxml_offset(), slot->binxml_end(), builder_);
-      } catch (const DecodeError& e) {
-        problem(chunk_label() + ": record " + std::to_string(ordinal_) + ": " + e.what() + "; record skipped", ordinal_,
-                slot->record_id);
-        continue;
-      }
-      Record r;
-      r.source.path = in_.path();
-      r.source.unit = "record";
-      r.source.position = ordinal_;
-      builder_.finish(r, slot->record_id, filetime_to_ms(slot->written));
-      r.source.record_id = std::string(r.get("record_id"));
-      if (builder_.bad_values())
-        problem(chunk_label() + ": record " + std::to_string(ordinal_) + ": " + std::to_string(builder_.bad_values()) +
-                    " value(s) with malformed bytes left empty",
-                ordinal_, slot->record_id);
-      sink_.on_record(std::move(r));
+  ChunkResult decode(const std::vector<uint8_t>& buf, size_t got, uint64_t chunk_no) {
+    std::unique_ptr<ChunkDecoder> decoder = take_decoder();
+    ChunkResult result = decoder->decode(buf.data(), got, chunk_no);
+    std::lock_guard lk(decoders_mutex_);
+    decoders_.push_back(std::move(decoder));
+    return result;
+  }
+
+  // A decoder per thread at a time (each keeps its buffers from one chunk to the next).
+  std::unique_ptr<ChunkDecoder> take_decoder() {
+    std::lock_guard lk(decoders_mutex_);
+    if (decoders_.empty()) return std::make_unique<ChunkDecoder>(in_.path(), keep_data_);
+    auto d = std::move(decoders_.back());
+    decoders_.pop_back();
+    return d;
+  }
+
+  // Finish step: runs one chunk at a time, in file order.
+  void deliver(ChunkResult& r) {
+    for (Record& rec : r.records) {
+      rec.source.position += ordinal_;
+      sink_.on_record(std::move(rec));
       ++stats_.records;
     }
-    if (!why.empty() && !cut) problem(chunk_label() + ": " + why + "; rest of the chunk skipped", ordinal_ + 1);
+    for (Problem& p : r.problems) {
+      if (p.where.position) p.where.position += ordinal_;
+      sink_.on_problem(std::move(p));
+      ++stats_.problems;
+    }
+    ordinal_ += r.positions;
+    walked_ += r.walked;
+    recovered_ += r.recovered;
+    stale_ += r.stale;
+    header_records_ += r.header_records;
+    max_record_number_ = std::max(max_record_number_, r.last_record_number);
+    if (!r.records.empty()) ++chunks_with_records_;
+    truncated_ = truncated_ || r.end_of_file;
+  }
+
+  // A log copied while in use: what its header claims against what was read. The chunk headers'
+  // record numbers count the records inside their free-space offsets; the file header's counts may
+  // lag behind the chunks. A truncated file's counts fall short for a reason already reported.
+  void report_header_counts() {
+    if (truncated_ && !header_.dirty) return;
+    const bool consistent = header_.next_record_number == max_record_number_ + 1 &&
+                            header_.chunk_count >= chunks_with_records_ && header_records_ == walked_;
+    if (!header_.dirty && consistent && !recovered_) return;
+    std::string m =
+        header_.dirty ? "file header is marked dirty (log copied while in use)" : "file header is out of date";
+    m += ": it counts " + std::to_string(header_.chunk_count) + " chunk(s) and next record number " +
+         std::to_string(header_.next_record_number) + "; the chunk headers count " + std::to_string(header_records_) +
+         " record(s) up to number " + std::to_string(max_record_number_) + "; read " + std::to_string(walked_) +
+         " record(s) in " + std::to_string(chunks_with_records_) + " chunk(s)";
+    if (recovered_) m += " and " + std::to_string(recovered_) + " past free-space offsets";
+    if (stale_)
+      m += "; " + std::to_string(stale_) + " stale copies of older records past free-space offsets passed over";
+    problem(std::move(m));
   }
 
   ByteSource& in_;
   RecordSink& sink_;
   ChunkStream stream_;
-  std::unique_ptr<uint8_t[]> buf_ = std::make_unique<uint8_t[]>(kChunkSize);
-  BinXmlDecoder decoder_;
-  RecordBuilder builder_;
+  RecordBuilder::DataFilter keep_data_;
   ReadStats stats_;
-  uint64_t chunk_no_ = 0;
-  uint64_t ordinal_ = 0;
+  FileHeader header_;
+  uint64_t chunks_ = 0;
+  // Owned by the finish steps (one at a time, in order).
+  uint64_t ordinal_ = 0, walked_ = 0, recovered_ = 0, stale_ = 0, header_records_ = 0, max_record_number_ = 0;
+  uint64_t chunks_with_records_ = 0;
+  bool truncated_ = false;
+  std::mutex decoders_mutex_;
+  std::vector<std::unique_ptr<ChunkDecoder>> decoders_;
+  OrderedPool pool_;  // last: its destructor waits for units that still use the members above
 };
 
 }  // namespace
@@ -146,7 +158,7 @@ ReadStats EvtxReader::read(ByteSource& in, RecordSink& sink) {
     keep_data = [kb = kb_](std::string_view provider, std::string_view channel) {
       return kb->is_licensing_source(provider, channel);
     };
-  return EvtxRun(in, sink, std::move(keep_data)).run();
+  return EvtxRun(in, sink, std::move(keep_data), threads_).run();
 }
 
 int detect_evtx(std::string_view head) { return head.substr(0, kFileMagic.size()) == kFileMagic ? 100 : 0; }

@@ -15,9 +15,11 @@ class EvtxReader final : public Reader {
   // events keep their System fields and carry data_skipped=1.
   explicit EvtxReader(const Knowledge& kb) : kb_(&kb) {}
   ReadStats read(ByteSource& in, RecordSink& sink) override;
+  void use_threads(unsigned threads) override { threads_ = threads; }
 
  private:
   const Knowledge* kb_ = nullptr;
+  unsigned threads_ = 1;
 };
 
 // 100 when `head` starts with the EVTX file signature "ElfFile\0", else 0.

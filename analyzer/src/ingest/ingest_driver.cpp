@@ -92,7 +92,8 @@ void walk(const std::filesystem::path& p, std::vector<FoundFile>& files, std::ve
 
 }  // namespace
 
-void ingest_source(ByteSource& source, const Knowledge& kb, IngestSink& sink, std::vector<InputSummary>& out) {
+void ingest_source(ByteSource& source, const Knowledge& kb, IngestSink& sink, std::vector<InputSummary>& out,
+                   unsigned threads) {
   PeekableSource peekable(source);
   std::string_view raw_head;
   try {
@@ -105,7 +106,7 @@ void ingest_source(ByteSource& source, const Knowledge& kb, IngestSink& sink, st
     const size_t at = out.size();
     out.push_back(archive_summary(source.path()));
     read_archive(
-        peekable, [&](ByteSource& member) { ingest_source(member, kb, sink, out); },
+        peekable, [&](ByteSource& member) { ingest_source(member, kb, sink, out, threads); },
         [&](Problem&& p) {
           keep_problem(out[at], p);
           sink.on_problem(std::move(p));
@@ -136,6 +137,7 @@ void ingest_source(ByteSource& source, const Knowledge& kb, IngestSink& sink, st
     }
     summary.format = format->name;
     auto reader = format->make(kb);
+    reader->use_threads(threads);
     ReadStats stats;
     if (format->text && is_text) {
       auto utf8 = make_utf8_source(peekable, summary.encoding);
@@ -154,10 +156,11 @@ void ingest_source(ByteSource& source, const Knowledge& kb, IngestSink& sink, st
 namespace {
 
 // Reads one file found by walk() into `out` (several summaries when it is an archive).
-void read_file(const FoundFile& f, const Knowledge& kb, IngestSink& sink, std::vector<InputSummary>& out) {
+void read_file(const FoundFile& f, const Knowledge& kb, IngestSink& sink, std::vector<InputSummary>& out,
+               unsigned threads) {
   try {
     FileSource file(f.path);
-    ingest_source(file, kb, sink, out);
+    ingest_source(file, kb, sink, out, threads);
   } catch (const std::exception& e) {
     out.push_back(unreadable(f.path, e.what(), sink));
   }
@@ -214,7 +217,7 @@ class ReadAheadSource final : public ByteSource {
 // read to the summaries in input order (finish steps run one at a time, in order).
 class Ingest {
  public:
-  Ingest(const Knowledge& kb, IngestSinks& sinks, unsigned jobs) : kb_(kb), sinks_(sinks), pool_(jobs) {}
+  Ingest(const Knowledge& kb, IngestSinks& sinks, unsigned jobs) : kb_(kb), sinks_(sinks), jobs_(jobs), pool_(jobs) {}
 
   void missing(InputSummary s) {
     unit(true, [s = std::move(s)](Unit& u) mutable {
@@ -229,7 +232,7 @@ class Ingest {
   void file(const FoundFile& f) {
     // A stream is opened once, by the unit that reads it (an archive in it is read there, member by member).
     if (f.stream || !is_archive_file(f.path)) {
-      unit(false, [this, f](Unit& u) { read_file(f, kb_, *u.sink, u.summaries); });
+      unit(false, [this, f](Unit& u) { read_file(f, kb_, *u.sink, u.summaries, jobs_); });
       return;
     }
     // The archive's own summary goes first; its problems (damage, limits) are known only at the end.
@@ -296,19 +299,20 @@ class Ingest {
     if (data.size() <= kReadAheadBytes || !error.empty()) {
       unit(false, [this, path = m.path(), data = std::move(data), error = std::move(error)](Unit& u) mutable {
         ReadAheadSource src(std::move(path), std::move(data), nullptr, std::move(error));
-        ingest_source(src, kb_, *u.sink, u.summaries);
+        ingest_source(src, kb_, *u.sink, u.summaries, jobs_);
       });
       return;
     }
     unit(true, [this, &m, &data](Unit& u) {
       ReadAheadSource src(m.path(), std::move(data), &m, "");
-      ingest_source(src, kb_, *u.sink, u.summaries);
+      ingest_source(src, kb_, *u.sink, u.summaries, jobs_);
     });
   }
 
   const Knowledge& kb_;
   IngestSinks& sinks_;
   std::vector<InputSummary> all_;
+  unsigned jobs_;     // also the threads one file's reader may use: one big file is read on every core
   OrderedPool pool_;  // last: its destructor waits for units that still use the members above
 };
 

@@ -18,8 +18,10 @@ class IngestSink : public RecordSink {
   virtual void end_input(InputSummary& summary) { (void)summary; }
 };
 
-// Reads one source (already opened): one summary, or one per member when it is an archive.
-void ingest_source(ByteSource& source, const Knowledge& kb, IngestSink& sink, std::vector<InputSummary>& out);
+// Reads one source (already opened): one summary, or one per member when it is an archive. A reader
+// that splits its input into independent units may decode them on `threads` threads.
+void ingest_source(ByteSource& source, const Knowledge& kb, IngestSink& sink, std::vector<InputSummary>& out,
+                   unsigned threads = 1);
 
 // Where concurrent ingest delivers records: one sink per unit of work (an input file, or an archive
 // member), opened on the thread that reads it. Each sink comes back to close(), together with the

@@ -38,7 +38,7 @@ void OrderedPool::submit(Step work, Step finish) {
   if (threads_.empty()) return run_here(std::move(work), std::move(finish));
   {
     std::unique_lock lk(m_);
-    has_space_.wait(lk, [this] { return queue_.size() < max_queued_; });
+    has_space_.wait(lk, [this] { return queue_.size() < max_queued_ && next_seq_ - next_finish_ < 2 * max_queued_; });
     queue_.emplace_back(next_seq_++, std::make_pair(std::move(work), std::move(finish)));
   }
   has_work_.notify_one();
@@ -85,6 +85,7 @@ void OrderedPool::complete(uint64_t seq, Step finish) {
   }
   flushing_ = false;
   all_done_.notify_all();
+  has_space_.notify_all();
 }
 
 void OrderedPool::wait() {

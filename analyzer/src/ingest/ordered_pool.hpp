@@ -23,8 +23,9 @@ class OrderedPool {
   using Step = std::function<void()>;
 
   // jobs <= 1: no threads, every unit runs on the caller. Fewer threads than asked when the system
-  // refuses more (none: as jobs <= 1). At most `jobs` units wait in the queue
-  // (submit blocks beyond that), which bounds the memory that read-ahead units hold.
+  // refuses more (none: as jobs <= 1). At most `jobs` units wait in the queue and at most 2 x jobs
+  // submitted units are unfinished (submit blocks beyond either), which bounds the memory that
+  // read-ahead units and results waiting for an earlier unit hold.
   explicit OrderedPool(unsigned jobs);
   ~OrderedPool();  // waits for every unit
   OrderedPool(const OrderedPool&) = delete;

@@ -35,6 +35,9 @@ class Reader {
  public:
   virtual ~Reader() = default;
   virtual ReadStats read(ByteSource& in, RecordSink& sink) = 0;
+  // How many threads one read may use. A format whose input splits into independent units (EVTX
+  // chunks) decodes them on that many; the records still arrive in input order. Others ignore it.
+  virtual void use_threads(unsigned threads) { (void)threads; }
 };
 
 // A format the pipeline knows: a name, a content test, and a factory.

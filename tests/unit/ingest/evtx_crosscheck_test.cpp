@@ -32,10 +32,14 @@ std::vector<Record> via_tool(const std::string& command, const std::string& path
   return std::move(sink.records);
 }
 
+// The only problem a sound file may have: it was copied while in use (its header says so).
 std::vector<Record> via_kmsdiag(const std::string& path) {
   EvtxReader reader;
   auto sink = evtx_test::read_all(reader, path);
-  EXPECT_TRUE(sink.problems.empty());
+  for (const auto& p : sink.problems)
+    EXPECT_TRUE(p.message.find("file header is marked dirty") != std::string::npos ||
+                p.message.find("past the chunk's free-space offset") != std::string::npos)
+        << p.describe();
   return std::move(sink.records);
 }
 
@@ -88,6 +92,15 @@ TEST(EvtxCrosscheck, GeneratedFilesMatchEvtxexport) {
   for (const char* name : {"client", "host", "empty"}) {
     expect_same(via_kmsdiag(fixture(name)), via_tool("evtxexport -f xml", fixture(name)), name);
   }
+}
+
+// A log copied while in use: evtxexport reads the records past the stale free-space offset with
+// -m all ("recovered" items); kmsdiag reads them always.
+TEST(EvtxCrosscheck, DirtyLogMatchesEvtxexportWithRecoveredRecords) {
+  if (!have("evtxexport")) GTEST_SKIP() << "evtxexport (libevtx-utils) not installed";
+  const auto ours = via_kmsdiag(fixture("dirty"));
+  EXPECT_EQ(ours.size(), 600u);
+  expect_same(ours, via_tool("evtxexport -m all -f xml", fixture("dirty")), "dirty");
 }
 
 TEST(EvtxCrosscheck, GeneratedFilesMatchPythonEvtx) {

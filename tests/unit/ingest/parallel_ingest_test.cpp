@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <mutex>
 
+#include "ingest/evtx_reader.hpp"
 #include "ingest/ingest_driver.hpp"
 
 namespace kmsdiag {
@@ -59,6 +60,39 @@ TEST(ParallelIngest, ArchiveSummaryComesBeforeItsMembers) {
   ASSERT_NE(zip + 1, lines.end());
   EXPECT_NE((zip + 1)->find("customer-export.zip!"), std::string::npos) << *(zip + 1);
   EXPECT_EQ(lines.back().rfind("final ", 0), 0u);
+}
+
+// One EVTX file's chunks decoded on several threads: the same records (every field), problems and
+// positions as on one, for clean, damaged, truncated, dirty and hostile files alike.
+std::vector<std::string> read_evtx(const std::string& name, unsigned threads) {
+  static const Knowledge kb = Knowledge::load(KMSDIAG_SOURCE_DIR "/rules/tables");
+  UnitRecords sink;
+  struct Full final : RecordSink {
+    std::vector<std::string>& lines;
+    explicit Full(std::vector<std::string>& l) : lines(l) {}
+    void on_record(Record&& r) override {
+      std::string line = r.source.describe() + " " + r.machine + " " + std::to_string(r.time_ms);
+      for (const auto& f : r.fields) line.append(" ").append(f.key).append("=").append(f.value);
+      lines.push_back(std::move(line));
+    }
+    void on_problem(Problem&& p) override { lines.push_back("problem " + p.describe()); }
+  } full(sink.lines);
+  EvtxReader reader(kb);
+  reader.use_threads(threads);
+  FileSource in(std::string(KMSDIAG_BINARY_DIR) + "/tests/fixtures/evtx/" + name + ".evtx");
+  const ReadStats stats = reader.read(in, full);
+  sink.lines.push_back("records " + std::to_string(stats.records) + " problems " + std::to_string(stats.problems) +
+                       " bytes " + std::to_string(stats.bytes));
+  return sink.lines;
+}
+
+TEST(ParallelIngest, EvtxChunksOnManyThreadsGiveTheSameRecords) {
+  for (const char* name :
+       {"many_chunks", "client", "flipped_data", "bad_chunk_header", "truncated", "dirty", "template_bomb"}) {
+    const auto one = read_evtx(name, 1);
+    ASSERT_GT(one.size(), 1u) << name;
+    for (unsigned threads : {2u, 4u}) EXPECT_EQ(read_evtx(name, threads), one) << name << ", " << threads << " threads";
+  }
 }
 
 }  // namespace

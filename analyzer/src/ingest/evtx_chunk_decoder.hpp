@@ -1,0 +1,58 @@
+// Decodes one 64 KiB EVTX chunk into Records and Problems, on its own: names and templates are
+// chunk-relative, so chunks are independent units that several threads can decode at once. What a
+// chunk yields is numbered from 1 within the chunk; the reader renumbers it by the records of the
+// chunks before it when it delivers the chunk, in file order.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ingest/evtx_binxml.hpp"
+#include "ingest/evtx_framing.hpp"
+#include "ingest/evtx_record_builder.hpp"
+#include "model/record.hpp"
+
+namespace kmsdiag::evtx {
+
+struct ChunkResult {
+  // source.position / where.position count from 1 within the chunk (0: a problem about no record).
+  std::vector<Record> records;
+  std::vector<Problem> problems;
+  uint64_t positions = 0;  // record slots the chunk used, decoded or not
+  // For comparing with the file header: records inside the free-space offset, and what the chunk
+  // header says it holds (numbers count over the whole log; 0 when the header holds none).
+  uint64_t walked = 0, recovered = 0, stale = 0;
+  uint64_t header_records = 0, last_record_number = 0;
+  bool end_of_file = false;  // the chunk was cut short: no chunk follows
+};
+
+class ChunkDecoder {
+ public:
+  // `keep_data` as RecordBuilder's filter.
+  ChunkDecoder(std::string path, RecordBuilder::DataFilter keep_data)
+      : path_(std::move(path)), builder_(std::move(keep_data)) {}
+
+  // Decodes chunk number `chunk_no` (1-based), `got` bytes of it present (< kChunkSize: cut by the end
+  // of the file; the rest of `chunk` is zero). `chunk` holds kChunkSize bytes.
+  ChunkResult decode(const uint8_t* chunk, size_t got, uint64_t chunk_no);
+
+ private:
+  void problem(std::string message, uint64_t position = 0, uint64_t record_id = 0);
+  void records(uint32_t area_end, bool cut, uint32_t chunk_end, uint64_t floor_id);
+  void record(const RecordSlot& slot);
+  std::string label() const;
+
+  std::string path_;
+  BinXmlDecoder decoder_;
+  RecordBuilder builder_;
+  const uint8_t* chunk_ = nullptr;
+  uint64_t chunk_no_ = 0;
+  ChunkResult out_;
+  // The chunk's work budget ran out at record budget_first_ (chunk-relative); later records are lost.
+  bool budget_spent_ = false;
+  uint64_t budget_first_ = 0;
+  std::string budget_why_;
+};
+
+}  // namespace kmsdiag::evtx
