@@ -11,6 +11,7 @@ build=${1:?usage: $0 BUILD_DIR [N] [WORK_DIR]}
 n=${2:-120000}
 work=${3:-}
 if [ -z "$work" ]; then work=$(mktemp -d); trap 'rm -rf "$work"' EXIT; fi
+mkdir -p "$work"
 bench="$build/tests/bench/bench_ingest"
 [ -x "$bench" ] || { echo "missing $bench: ninja -C $build bench_ingest" >&2; exit 1; }
 for kind in xml json; do
