@@ -11,43 +11,53 @@ namespace kmsdiag {
 namespace {
 
 constexpr size_t kMaxObject = 4 * 1024 * 1024;  // one event object
+// Nesting inside one event object: ConvertTo-Json writes 2 levels by default (-Depth up to 100), and
+// the JSON library recurses on nesting when it writes or compares a value, so deeper objects are
+// refused before they are parsed.
+constexpr int64_t kMaxDepth = 100;
 constexpr size_t kBlock = 64 * 1024;
 
 using nlohmann::json;
 
-// A JSON scalar as record text: strings as they are, numbers and booleans as JSON writes them.
-std::string scalar_text(const json& v) {
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_null()) return "";
-  if (v.is_object()) {  // PowerShell 7 may wrap a DateTime: {"value": ..., "DateTime": ...}
-    for (const char* k : {"value", "Value", "DateTime"})
-      if (v.contains(k)) return scalar_text(v[k]);
+// The wrapped value of a PowerShell 7 wrapper object ({"value": ..., "DateTime": ...}), or nullptr.
+const json* wrapped(const json& v) {
+  if (!v.is_object()) return nullptr;
+  for (const char* k : {"value", "Value", "DateTime"}) {
+    const auto it = v.find(k);
+    if (it != v.end()) return &*it;
   }
-  return v.dump();
+  return nullptr;
+}
+
+// A JSON scalar as record text: strings as they are, numbers and booleans as JSON writes them.
+std::string scalar_text(const json& value) {
+  const json* v = &value;
+  while (const json* inner = wrapped(*v)) v = inner;  // a loop: wrappers may nest
+  if (v->is_string()) return v->get<std::string>();
+  if (v->is_null()) return "";
+  return v->dump();
 }
 
 class EventJsonReader final : public Reader {
  public:
-  explicit EventJsonReader(const Knowledge& kb) : labels_(kb) {}
+  explicit EventJsonReader(const Knowledge& kb) : labels_(kb), out_(labels_, "event-json") {}
 
   ReadStats read(ByteSource& in, RecordSink& sink) override {
-    ReadStats stats;
+    out_.begin(in.path(), sink);
+    uint64_t bytes = 0;
     std::string block(kBlock, '\0'), object;
     uint64_t line = 1, object_line = 0;
-    int depth = 0;          // nesting depth of { and [ outside strings
-    int object_depth = -1;  // depth at which the current event object opened, -1 when none
-    bool in_string = false, escape = false, oversized = false;
-    const auto problem = [&](uint64_t at, const std::string& msg) {
-      ++stats.problems;
-      sink.on_problem(Problem{{in.path(), "line", at, ""}, fmt::format("line {}: {}", at, msg)});
-    };
+    int64_t depth = 0;          // nesting depth of { and [ outside strings
+    int64_t object_depth = -1;  // depth at which the current event object opened, -1 when none
+    bool in_string = false, escape = false, oversized = false, too_deep = false;
+    const auto problem = [&](uint64_t at, const std::string& msg) { out_.problem(at, msg); };
     size_t got;
     while ((got = in.read(block.data(), block.size())) > 0) {
-      stats.bytes += got;
+      bytes += got;
       for (size_t i = 0; i < got; ++i) {
         const char c = block[i];
         if (c == '\n') ++line;
-        if (object_depth >= 0 && !oversized) {
+        if (object_depth >= 0 && !oversized && !too_deep) {
           if (object.size() < kMaxObject)
             object += c;
           else
@@ -70,37 +80,38 @@ class EventJsonReader final : public Reader {
             object_depth = depth;
             object_line = line;
             object.assign(1, c);
-            oversized = false;
+            oversized = too_deep = false;
           }
           ++depth;
+          if (object_depth >= 0 && depth - object_depth > kMaxDepth) too_deep = true;
         } else if (c == '}' || c == ']') {
           --depth;
           if (object_depth >= 0 && depth == object_depth) {
-            if (oversized)
+            if (too_deep)
+              problem(object_line, fmt::format("event object nested deeper than {} levels; skipped", kMaxDepth));
+            else if (oversized)
               problem(object_line, "event object larger than 4 MiB; skipped");
             else
-              emit(object, object_line, in.path(), sink, stats, problem);
+              emit(object, object_line);
             object_depth = -1;
             object.clear();
           }
           if (depth < 0) {
             problem(line, "unbalanced closing bracket; the rest of the file was not read");
-            return stats;
+            return out_.finish(bytes);
           }
         }
       }
     }
     if (object_depth >= 0) problem(object_line, "event object not closed before the end of the file; skipped");
-    return stats;
+    return out_.finish(bytes);
   }
 
  private:
-  template <class ProblemFn>
-  void emit(const std::string& text, uint64_t line, const std::string& path, RecordSink& sink, ReadStats& stats,
-            ProblemFn& problem) {
+  void emit(const std::string& text, uint64_t line) {
     const json obj = json::parse(text, nullptr, false);
     if (obj.is_discarded() || !obj.is_object()) {
-      problem(line, "malformed JSON event object; skipped");
+      out_.problem(line, "malformed JSON event object; skipped");
       return;
     }
     TextEvent ev;
@@ -132,18 +143,11 @@ class EventJsonReader final : public Reader {
           ev.data.push_back(p.is_object() && p.contains("Value") ? scalar_text(p["Value"]) : scalar_text(p));
       }
     }
-    if (!to_number(ev.event_id)) {
-      problem(line, "event object has no numeric Id; skipped");
-      return;
-    }
-    std::string time_problem;
-    Record r = make_event_record(std::move(ev), labels_, "event-json", path, time_problem);
-    if (!time_problem.empty()) problem(line, std::move(time_problem));
-    ++stats.records;
-    sink.on_record(std::move(r));
+    out_.emit(std::move(ev), "event object has no numeric Id; skipped");
   }
 
   EventLabels labels_;
+  TextEventOutput out_;
 };
 
 // An array or object whose first keys include an event id and the provider or message.

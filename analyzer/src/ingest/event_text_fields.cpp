@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <charconv>
@@ -96,7 +97,88 @@ std::optional<std::pair<std::string, std::string>> split_label_line(std::string_
   return std::make_pair(std::string(key), std::string(trim(line.substr(after))));
 }
 
-std::optional<int64_t> parse_event_time(std::string_view text, bool& local) {
+namespace {
+
+// The numbers of a culture-formatted date and time in order, each with its digit count and the
+// separator before it, and the AM/PM marker.
+struct DateTokens {
+  std::vector<std::pair<int64_t, size_t>> nums;  // value, digit count
+  std::vector<char> seps;                        // separator before each number
+  std::optional<bool> pm;
+  int offset_sign = 0;
+};
+
+bool is_dotnet_or_iso(std::string_view text) {
+  return text.find("Date(") != std::string_view::npos || (text.size() >= 11 && text[4] == '-' && text[10] == 'T');
+}
+
+DateTokens tokenize_date(std::string_view text) {
+  struct Marker {
+    std::string_view text;
+    bool pm;
+  };
+  static constexpr std::array<Marker, 6> kMarkers = {{{"AM", false},
+                                                      {"PM", true},
+                                                      {"\xE5\x8D\x88\xE5\x89\x8D", false},   // 午前
+                                                      {"\xE5\x8D\x88\xE5\xBE\x8C", true},    // 午後
+                                                      {"\xE4\xB8\x8A\xE5\x8D\x88", false},   // 上午
+                                                      {"\xE4\xB8\x8B\xE5\x8D\x88", true}}};  // 下午
+  DateTokens t;
+  char sep = ' ';
+  for (size_t i = 0; i < text.size();) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (std::isdigit(c)) {
+      size_t j = i;
+      int64_t v = 0;
+      while (j < text.size() && std::isdigit(static_cast<unsigned char>(text[j])) && j - i < 9)
+        v = v * 10 + (text[j++] - '0');
+      while (j < text.size() && std::isdigit(static_cast<unsigned char>(text[j]))) ++j;
+      t.nums.emplace_back(v, j - i);
+      t.seps.push_back(sep);
+      sep = ' ';
+      i = j;
+      continue;
+    }
+    bool matched = false;
+    for (const auto& m : kMarkers) {
+      if (text.size() - i >= m.text.size() && ascii_lower(text.substr(i, m.text.size())) == ascii_lower(m.text)) {
+        t.pm = m.pm;
+        i += m.text.size();
+        matched = true;
+        break;
+      }
+    }
+    if (matched) continue;
+    if ((c == '+' || c == '-') && t.nums.size() >= 5) t.offset_sign = c == '+' ? 1 : -1;
+    if (c == '/' || c == '-' || c == '.' || c == ':') sep = static_cast<char>(c);
+    ++i;
+  }
+  return t;
+}
+
+// A date written day/month/year or month/day/year (the year third).
+bool year_last(const DateTokens& t) { return t.nums.size() >= 5 && t.nums[0].second != 4 && t.nums[2].second == 4; }
+
+}  // namespace
+
+DateOrderEvidence date_order_evidence(std::string_view text) {
+  text = trim(text);
+  if (is_dotnet_or_iso(text)) return {};
+  const DateTokens t = tokenize_date(text);
+  if (!year_last(t)) return {};
+  if (t.seps[1] == '.' || t.nums[0].first > 12) return {DayMonth::day_first, DayMonth::unknown, false};
+  if (t.nums[1].first > 12) return {DayMonth::month_first, DayMonth::unknown, false};
+  // Both orders fit. How the date is written still hints at the culture: en-US writes "3/8/2024
+  // 2:05:09 PM" (12-hour clock, no padding), en-GB "08/03/2024 14:05:09".
+  DayMonth hint = DayMonth::unknown;
+  if (t.pm || t.nums[0].second == 1 || t.nums[1].second == 1)
+    hint = DayMonth::month_first;
+  else if (t.nums[0].second == 2 && t.nums[1].second == 2)
+    hint = DayMonth::day_first;
+  return {DayMonth::unknown, hint, true};
+}
+
+std::optional<int64_t> parse_event_time(std::string_view text, bool& local, DayMonth order) {
   text = trim(text);
   local = false;
   // .NET JSON dates: "/Date(1700000000000)/" (ms since the epoch, UTC; a "+0900" suffix is display only).
@@ -114,56 +196,20 @@ std::optional<int64_t> parse_event_time(std::string_view text, bool& local) {
     return t;
   }
   // Culture-formatted date and time: take the numbers in order and the AM/PM marker.
-  struct Marker {
-    std::string_view text;
-    bool pm;
-  };
-  static constexpr std::array<Marker, 6> kMarkers = {{{"AM", false},
-                                                      {"PM", true},
-                                                      {"\xE5\x8D\x88\xE5\x89\x8D", false},   // 午前
-                                                      {"\xE5\x8D\x88\xE5\xBE\x8C", true},    // 午後
-                                                      {"\xE4\xB8\x8A\xE5\x8D\x88", false},   // 上午
-                                                      {"\xE4\xB8\x8B\xE5\x8D\x88", true}}};  // 下午
-  std::optional<bool> pm;
-  std::vector<std::pair<int64_t, size_t>> nums;  // value, digit count
-  std::vector<char> seps;                        // separator before each number
-  int offset_sign = 0;
-  char sep = ' ';
-  for (size_t i = 0; i < text.size();) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    if (std::isdigit(c)) {
-      size_t j = i;
-      int64_t v = 0;
-      while (j < text.size() && std::isdigit(static_cast<unsigned char>(text[j])) && j - i < 9)
-        v = v * 10 + (text[j++] - '0');
-      while (j < text.size() && std::isdigit(static_cast<unsigned char>(text[j]))) ++j;
-      nums.emplace_back(v, j - i);
-      seps.push_back(sep);
-      sep = ' ';
-      i = j;
-      continue;
-    }
-    bool matched = false;
-    for (const auto& m : kMarkers) {
-      if (text.size() - i >= m.text.size() && ascii_lower(text.substr(i, m.text.size())) == ascii_lower(m.text)) {
-        pm = m.pm;
-        i += m.text.size();
-        matched = true;
-        break;
-      }
-    }
-    if (matched) continue;
-    if ((c == '+' || c == '-') && nums.size() >= 5) offset_sign = c == '+' ? 1 : -1;
-    if (c == '/' || c == '-' || c == '.' || c == ':') sep = static_cast<char>(c);
-    ++i;
-  }
+  const DateTokens tokens = tokenize_date(text);
+  const auto& nums = tokens.nums;
+  const auto& seps = tokens.seps;
+  const std::optional<bool> pm = tokens.pm;
+  const int offset_sign = tokens.offset_sign;
   if (nums.size() < 5) return std::nullopt;
   int64_t y, mo, d;
   if (nums[0].second == 4) {
     y = nums[0].first, mo = nums[1].first, d = nums[2].first;
   } else if (nums[2].second == 4) {
-    // Day first when the separator is '.' (German style) or the first number cannot be a month.
-    const bool day_first = seps[1] == '.' || nums[0].first > 12;
+    // Day first when the separator is '.' (German style) or the first number cannot be a month; month
+    // first when the second cannot be; otherwise as the file's order says (month first when unknown).
+    const bool day_first =
+        seps[1] == '.' || nums[0].first > 12 || (nums[1].first <= 12 && order == DayMonth::day_first);
     y = nums[2].first, mo = day_first ? nums[1].first : nums[0].first, d = day_first ? nums[0].first : nums[1].first;
   } else {
     return std::nullopt;
@@ -260,7 +306,7 @@ std::string infer_event_id(std::string_view payload) {
 }
 
 Record make_event_record(TextEvent&& ev, const EventLabels& labels, std::string_view format, const std::string& path,
-                         std::string& problem) {
+                         std::string& problem, DayMonth order) {
   problem.clear();
   Record r;
   r.kind = "event";
@@ -268,7 +314,7 @@ Record make_event_record(TextEvent&& ev, const EventLabels& labels, std::string_
   r.machine = std::move(ev.machine);
   if (!trim(ev.time_text).empty()) {
     bool local = false;
-    if (const auto t = parse_event_time(ev.time_text, local)) {
+    if (const auto t = parse_event_time(ev.time_text, local, order)) {
       r.time_ms = *t;
       if (local) ev.extra.push_back({"time_local", "1"});
     } else {
@@ -318,6 +364,11 @@ void TextEventOutput::begin(const std::string& path, RecordSink& sink) {
   path_ = path;
   sink_ = &sink;
   stats_ = {};
+  order_ = DayMonth::unknown;
+  waiting_.clear();
+  day_first_hints_ = month_first_hints_ = 0;
+  ambiguous_line_ = 0;
+  contradiction_reported_ = false;
 }
 
 void TextEventOutput::problem(uint64_t line, const std::string& message) {
@@ -326,20 +377,79 @@ void TextEventOutput::problem(uint64_t line, const std::string& message) {
 }
 
 void TextEventOutput::record(Record&& r) {
+  if (!waiting_.empty()) {  // records stay in input order
+    waiting_.push_back({std::move(r), ""});
+    return;
+  }
   ++stats_.records;
   sink_->on_record(std::move(r));
 }
 
+namespace {
+std::string_view order_name(DayMonth order) {
+  return order == DayMonth::day_first ? "day/month (dd/mm/yyyy)" : "month/day (mm/dd/yyyy)";
+}
+}  // namespace
+
 void TextEventOutput::emit(TextEvent&& ev, const std::string& bad_id) {
   const uint64_t line = ev.line;
   if (!to_number(ev.event_id)) return problem(line, bad_id);
+  if (const size_t items = ev.data.size() + ev.named_data.size(); items > kMaxDataItems) {
+    problem(line, too_many_data_items(items));
+    ev.data.resize(std::min(ev.data.size(), kMaxDataItems));
+    ev.named_data.resize(std::min(ev.named_data.size(), kMaxDataItems - ev.data.size()));
+  }
+  std::string time_text(trim(ev.time_text));
+  const DateOrderEvidence evidence = date_order_evidence(time_text);
+  if (order_ == DayMonth::unknown && evidence.proves != DayMonth::unknown) {
+    decide(evidence.proves, "");
+  } else if (order_ != DayMonth::unknown && evidence.proves != DayMonth::unknown && evidence.proves != order_ &&
+             !contradiction_reported_) {
+    contradiction_reported_ = true;
+    problem(line, fmt::format("date '{}' reads only as {}, unlike the file's other dates ({}); read as it reads",
+                              time_text, order_name(evidence.proves), order_name(order_)));
+  }
   std::string time_problem;
-  Record r = make_event_record(std::move(ev), labels_, format_, path_, time_problem);
+  Record r = make_event_record(std::move(ev), labels_, format_, path_, time_problem, order_);
   if (!time_problem.empty()) problem(line, time_problem);
-  record(std::move(r));
+  if (order_ != DayMonth::unknown || !evidence.ambiguous) return record(std::move(r));
+  if (ambiguous_line_ == 0) ambiguous_line_ = line, ambiguous_text_ = time_text;
+  day_first_hints_ += evidence.hints == DayMonth::day_first;
+  month_first_hints_ += evidence.hints == DayMonth::month_first;
+  waiting_.push_back({std::move(r), std::move(time_text)});
+  if (waiting_.size() >= kMaxWaiting) flush();
+}
+
+void TextEventOutput::decide(DayMonth order, const std::string& why) {
+  order_ = order;
+  if (ambiguous_line_ != 0 && !why.empty())
+    problem(ambiguous_line_, fmt::format("dates such as '{}' fit both day/month and month/day; read as {}: {}",
+                                         ambiguous_text_, order_name(order), why));
+  std::vector<Waiting> waiting = std::move(waiting_);
+  waiting_.clear();
+  for (Waiting& w : waiting) {
+    bool local = false;
+    if (!w.time_text.empty())
+      if (const auto t = parse_event_time(w.time_text, local, order_)) w.record.time_ms = *t;
+    record(std::move(w.record));
+  }
+}
+
+void TextEventOutput::flush() {
+  if (waiting_.empty()) return;
+  // en-US style dates read month first without a word, as they always were; any other choice is said.
+  if (day_first_hints_ > month_first_hints_)
+    decide(DayMonth::day_first,
+           "no date in the file tells, and most are written as en-GB Windows writes them "
+           "(zero-padded day and month, 24-hour clock)");
+  else if (month_first_hints_ > 0 && day_first_hints_ == 0)
+    decide(DayMonth::month_first, "");
+  else
+    decide(DayMonth::month_first, "no date in the file tells, nor how they are written; month/day is the default");
 }
 
 ReadStats TextEventOutput::finish(uint64_t bytes) {
+  flush();
   stats_.bytes = bytes;
   return stats_;
 }

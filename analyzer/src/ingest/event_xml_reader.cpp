@@ -237,7 +237,10 @@ class EventXmlScan {
     record.source.path = in_.path();
     record.source.unit = "line";
     record.source.position = event_line_;
-    event_xml_to_record(doc_.document_element(), kFormatName, record);
+    const EventXmlIssue issue = event_xml_to_record(doc_.document_element(), kFormatName, record);
+    if (!issue.message.empty())
+      problem(event_line_, fmt::format("record {} (line {}): {}", record_no_, event_line_, issue.message));
+    if (issue.skipped) return nullptr;
     ++stats_.records;
     sink_.on_record(std::move(record));
     return nullptr;

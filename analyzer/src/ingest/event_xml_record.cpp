@@ -1,7 +1,12 @@
 #include "ingest/event_xml_record.hpp"
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <charconv>
 #include <string>
+
+#include "ingest/reader.hpp"
 
 namespace kmsdiag {
 namespace {
@@ -40,17 +45,20 @@ bool has_element_children(pugi::xml_node node) {
   return false;
 }
 
-// Collects data.N (positional) and data.<Name> fields, keeping the first value of a repeated name.
+// Collects data.N (positional) and data.<Name> fields, keeping the first value of a repeated name
+// and the first kMaxDataItems items.
 class DataFields {
  public:
   explicit DataFields(Record& out) : out_(out) {}
   void add(std::string_view name, std::string_view value) {
-    out_.fields.push_back({positional_key(count_++), std::string(value)});
+    if (count_++ >= kMaxDataItems) return;
+    out_.fields.push_back({positional_key(count_ - 1), std::string(value)});
     if (name.empty()) return;
     std::string key = "data.";
     key += name;
     if (!out_.has(key)) out_.fields.push_back({std::move(key), std::string(value)});
   }
+  size_t kept() const { return std::min(count_, kMaxDataItems); }
   size_t count() const { return count_; }
 
  private:
@@ -63,16 +71,27 @@ class DataFields {
   size_t count_ = 0;
 };
 
-// UserData has one wrapper element per provider schema; its leaves are the event's values.
-void add_user_data_leaves(pugi::xml_node node, DataFields& data) {
-  for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
-    if (c.type() != pugi::node_element) continue;
-    if (has_element_children(c)) {
-      add_user_data_leaves(c, data);
-    } else {
-      data.add(local_name(c.name()), text(c));
+// UserData has one wrapper element per provider schema; its leaves are the event's values. Walked
+// with the tree's own parent links, not recursion: the depth is the input's to choose. False when
+// the nesting goes deeper than any provider schema does.
+bool add_user_data_leaves(pugi::xml_node user_data, DataFields& data) {
+  size_t depth = 1;  // of `n` below UserData
+  for (pugi::xml_node n = user_data.first_child(); n;) {
+    if (n.type() == pugi::node_element && has_element_children(n)) {
+      if (depth == kMaxUserDataDepth) return false;
+      n = n.first_child();
+      ++depth;
+      continue;
     }
+    if (n.type() == pugi::node_element) data.add(local_name(n.name()), text(n));
+    while (!n.next_sibling()) {
+      n = n.parent();
+      if (n == user_data) return true;
+      --depth;
+    }
+    n = n.next_sibling();
   }
+  return true;
 }
 
 void add_event_id(pugi::xml_node event_id, Record& out) {
@@ -121,7 +140,7 @@ void add_system(pugi::xml_node system, Record& out) {
 
 }  // namespace
 
-void event_xml_to_record(pugi::xml_node event, std::string_view format, Record& out) {
+EventXmlIssue event_xml_to_record(pugi::xml_node event, std::string_view format, Record& out) {
   out.kind = "event";
   out.fields.reserve(24);  // System fields plus a typical event's Data: no regrowth
   std::string_view message;
@@ -139,14 +158,17 @@ void event_xml_to_record(pugi::xml_node event, std::string_view format, Record& 
         }
       }
     } else if (name == "UserData") {
-      add_user_data_leaves(c, data);
+      if (!add_user_data_leaves(c, data))
+        return {fmt::format("UserData nested deeper than {} elements; event skipped", kMaxUserDataDepth), true};
     } else if (name == "RenderingInfo") {
       if (pugi::xml_node m = child(c, "Message")) message = text(m), has_message = true;
     }
   }
-  out.fields.push_back({"data_count", std::to_string(data.count())});
+  out.fields.push_back({"data_count", std::to_string(data.kept())});
   if (has_message) out.fields.push_back({"message", std::string(message)});
   out.fields.push_back({"format", std::string(format)});
+  if (data.count() > kMaxDataItems) return {too_many_data_items(data.count()), false};
+  return {};
 }
 
 }  // namespace kmsdiag

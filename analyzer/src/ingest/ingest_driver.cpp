@@ -61,6 +61,17 @@ class CountingSink final : public RecordSink {
   InputSummary& summary_;
 };
 
+// The localized labels of every table that are not plain ASCII: what tells one legacy code page
+// from another (detect_encoding).
+std::vector<std::string_view> known_labels(const Knowledge& kb) {
+  std::vector<std::string_view> out;
+  for (const auto& [table, labels] : kb.label_tables)
+    for (const auto& [label, key] : labels)
+      if (std::any_of(label.begin(), label.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }))
+        out.push_back(label);
+  return out;
+}
+
 struct FoundFile {
   std::string path;
   bool named;   // given on the command line (not found by walking a folder)
@@ -125,7 +136,7 @@ void ingest_source(ByteSource& source, const Knowledge& kb, IngestSink& sink, st
       out.push_back(std::move(summary));
       return;
     }
-    summary.encoding = detect_encoding(raw_head);
+    summary.encoding = detect_encoding(raw_head, known_labels(kb));
     const bool is_text = summary.encoding != "binary";
     const std::string utf8_head = is_text ? to_utf8(raw_head, summary.encoding) : std::string();
     const FormatInfo* format = detect_format(raw_head, utf8_head, kb);
@@ -142,6 +153,10 @@ void ingest_source(ByteSource& source, const Knowledge& kb, IngestSink& sink, st
     if (format->text && is_text) {
       auto utf8 = make_utf8_source(peekable, summary.encoding);
       stats = reader->read(*utf8, counting);
+      const DecodeDamage& damage = utf8->damage();
+      if (damage.units > 0)
+        counting.on_problem(
+            Problem{{summary.path, "line", damage.first_line, ""}, describe_damage(damage, summary.encoding)});
     } else {
       stats = reader->read(peekable, counting);
     }

@@ -68,7 +68,10 @@ class PastedEventParser final : public LineParser {
     on_line(line, no);
     after_blank_ = trim(line).empty();
   }
-  void end_part() override { flush(); }
+  void end_part() override {
+    flush();
+    out_.flush();
+  }
   void problem(uint64_t no, const std::string& message) override { out_.problem(no, message); }
   ReadStats stats() const override { return out_.stats(); }
 
@@ -223,13 +226,14 @@ class PastedEventParser final : public LineParser {
     // rendered message the XML lacks.
     Record r;
     r.source = SourceRef{out_.path(), "line", ev_line_, ""};
-    event_xml_to_record(doc.document_element(), "pasted-event", r);
+    const EventXmlIssue issue = event_xml_to_record(doc.document_element(), "pasted-event", r);
+    if (!issue.message.empty()) out_.problem(ev_line_, "event XML: " + issue.message);
     if (r.machine.empty()) r.machine = ev_.machine;
     if (const std::string message(trim(ev_.message)); !message.empty() && !r.has("message")) r.set("message", message);
     ev_ = TextEvent{};
     open_ = false;
     mode_ = Mode::idle;
-    out_.record(std::move(r));
+    if (!issue.skipped) out_.record(std::move(r));
   }
 
   void start(uint64_t no) {

@@ -40,6 +40,16 @@ class Reader {
   virtual void use_threads(unsigned threads) { (void)threads; }
 };
 
+// Payload items (Data, UserData leaves, Properties) an event keeps. A real licensing event has fewer
+// than 20; one with hundreds of thousands is damaged or hostile and would cost memory and time for
+// nothing, so the rest is left out and said so (too_many_data_items).
+inline constexpr size_t kMaxDataItems = 1024;
+// The problem text for an event that had `count` (> kMaxDataItems) payload items.
+inline std::string too_many_data_items(size_t count) {
+  return std::to_string(count) + " payload (Data) items, more than any real event has; kept the first " +
+         std::to_string(kMaxDataItems);
+}
+
 // A format the pipeline knows: a name, a content test, and a factory.
 struct FormatInfo {
   std::string name;  // stable id shown in reports: "event-xml", "evtx", "slmgr-text", ...

@@ -1,8 +1,11 @@
 #include "ingest/text_decoder.hpp"
 
+#include <fmt/format.h>
 #include <iconv.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <mutex>
 #include <stdexcept>
@@ -11,36 +14,72 @@
 namespace kmsdiag {
 namespace {
 
-bool valid_utf8_prefix(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (n == 0) return false;
-    if (i + n > s.size()) return true;  // cut at the end of the head: fine
-    for (size_t k = 1; k < n; ++k)
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-    i += n;
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+
+// Length of the well-formed UTF-8 sequence at the start of `s` (RFC 3629: no overlong forms, no
+// surrogates, nothing past U+10FFFF); 0 when it is not one; SIZE_MAX when `s` ends inside what
+// could still become one.
+size_t utf8_sequence(std::string_view s) {
+  const auto c = static_cast<unsigned char>(s[0]);
+  if (c < 0x80) return 1;
+  const size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+  if (n == 0) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if (k >= s.size()) return SIZE_MAX;
+    const auto d = static_cast<unsigned char>(s[k]);
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (k == 1) {  // the second byte rules out overlong forms, surrogates and code points past U+10FFFF
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    }
+    if (d < lo || d > hi) return 0;
   }
-  return true;
+  return n;
+}
+
+// Bytes of `s` that are not UTF-8 text: NUL and the first byte of every ill-formed sequence (a
+// sequence cut by the end of `s` is not counted).
+size_t non_utf8_bytes(std::string_view s) {
+  size_t bad = 0;
+  for (size_t i = 0; i < s.size();) {
+    const size_t n = s[i] == '\0' ? 0 : utf8_sequence(s.substr(i));
+    if (n == SIZE_MAX) break;
+    bad += n == 0;
+    i += n == 0 ? 1 : n;
+  }
+  return bad;
 }
 
 // Shift_JIS / CP932: lead bytes 0x81-0x9F, 0xE0-0xFC followed by 0x40-0x7E, 0x80-0xFC; 0xA1-0xDF are
-// half-width katakana. True when every non-ASCII byte fits and at least one double-byte pair exists.
-bool plausible_cp932(std::string_view s) {
+// half-width katakana. GBK / CP936: lead bytes 0x81-0xFE followed by 0x40-0x7E, 0x80-0xFE.
+// True when every non-ASCII byte fits and at least one double-byte pair exists.
+struct LegacyCodePage {
+  const char* name;   // detect_encoding's answer
+  const char* iconv;  // iconv's name for it
+  bool (*single)(unsigned char);
+  bool (*lead)(unsigned char);
+  bool (*trail)(unsigned char);
+};
+constexpr LegacyCodePage kLegacyCodePages[] = {
+    {"cp932", "CP932", [](unsigned char c) { return c >= 0xA1 && c <= 0xDF; },
+     [](unsigned char c) { return (c >= 0x81 && c <= 0x9F) || (c >= 0xE0 && c <= 0xFC); },
+     [](unsigned char d) { return d >= 0x40 && d != 0x7F && d <= 0xFC; }},
+    {"gbk", "GBK", [](unsigned char) { return false; }, [](unsigned char c) { return c >= 0x81 && c <= 0xFE; },
+     [](unsigned char d) { return d >= 0x40 && d != 0x7F && d <= 0xFE; }},
+};
+
+bool plausible(const LegacyCodePage& cp, std::string_view s) {
   size_t pairs = 0;
   for (size_t i = 0; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80 || (c >= 0xA1 && c <= 0xDF)) continue;
-    if ((c >= 0x81 && c <= 0x9F) || (c >= 0xE0 && c <= 0xFC)) {
-      if (i + 1 >= s.size()) break;
-      const auto d = static_cast<unsigned char>(s[i + 1]);
-      if (d < 0x40 || d == 0x7F || d > 0xFC) return false;
-      ++pairs;
-      ++i;
-      continue;
-    }
-    return false;
+    if (c < 0x80 || cp.single(c)) continue;
+    if (!cp.lead(c)) return false;
+    if (i + 1 >= s.size()) break;
+    if (!cp.trail(static_cast<unsigned char>(s[i + 1]))) return false;
+    ++pairs;
+    ++i;
   }
   return pairs > 0;
 }
@@ -60,9 +99,35 @@ std::mutex& gconv_mutex() {
   return m;
 }
 
-class IconvSource final : public ByteSource {
+uint64_t newlines(std::string_view s) {
+  uint64_t n = 0;
+  for (size_t at = 0; (at = s.find('\n', at)) != std::string_view::npos; ++at) ++n;
+  return n;
+}
+
+// Keeps the position of the first replaced unit: the input offset and the line of the text so far
+// (lines are counted in the output only until then).
+class DamageLog {
  public:
-  IconvSource(ByteSource& inner, const char* from) : inner_(inner) {
+  // One unit at input offset `at` was replaced; `out` is the output of the current block so far.
+  void replaced(DecodeDamage& damage, uint64_t at, std::string_view out) {
+    if (damage.units++ == 0) {
+      damage.first_byte = at;
+      damage.first_line = lines_ + newlines(out) + 1;
+    }
+  }
+  // The current block's output is complete.
+  void block_done(const DecodeDamage& damage, std::string_view out) {
+    if (damage.units == 0) lines_ += newlines(out);
+  }
+
+ private:
+  uint64_t lines_ = 0;
+};
+
+class IconvSource final : public Utf8Source {
+ public:
+  IconvSource(ByteSource& inner, const char* from, size_t unit) : inner_(inner), unit_(unit) {
     {
       const std::lock_guard lock(gconv_mutex());
       cd_ = iconv_open("UTF-8", from);
@@ -109,48 +174,113 @@ class IconvSource final : public ByteSource {
       if (r != static_cast<size_t>(-1)) break;
       if (errno == EINVAL && !eof) break;  // incomplete sequence: wait for more bytes
       if (errno == E2BIG) continue;
-      out_ += "\xEF\xBF\xBD";  // EILSEQ (or truncated tail at EOF): replacement character
-      ++in;
-      --in_left;
+      // EILSEQ (or a truncated tail at EOF): one replacement for one code unit, so the next unit is
+      // read in step (a UTF-16 unit is two bytes: skipping one would misread the rest of the file).
+      log_.replaced(damage_, offset_ + static_cast<uint64_t>(in - pending_.data()), out_);
+      out_ += kReplacement;
+      const size_t skip = std::min(unit_, in_left);
+      in += skip;
+      in_left -= skip;
     }
     if (first_) {  // iconv keeps a UTF-16 byte-order mark as U+FEFF: drop it
       first_ = false;
       if (out_.rfind("\xEF\xBB\xBF", 0) == 0) out_.erase(0, 3);
     }
+    offset_ += pending_.size() - in_left;
     pending_.erase(0, pending_.size() - in_left);
     if (eof) pending_.clear();
+    log_.block_done(damage_, out_);
     return !out_.empty() || !eof;
   }
 
   ByteSource& inner_;
+  size_t unit_;  // bytes of one code unit of the input encoding
   iconv_t cd_;
   bool first_ = true;
   std::string pending_, out_;
   size_t out_pos_ = 0;
+  uint64_t offset_ = 0;  // input offset of pending_[0]
+  DamageLog log_;
 };
 
-class SkipSource final : public ByteSource {
+// UTF-8 input passed through checked: a NUL or an ill-formed sequence becomes U+FFFD (one per byte),
+// so no reader meets bytes that are not text. Skips `skip` bytes first (a BOM).
+class Utf8CheckSource final : public Utf8Source {
  public:
-  SkipSource(ByteSource& inner, size_t skip) : inner_(inner), skip_(skip) {}
+  Utf8CheckSource(ByteSource& inner, size_t skip) : inner_(inner), offset_(0), skip_(skip) {}
   const std::string& path() const override { return inner_.path(); }
+
   size_t read(char* buf, size_t n) override {
-    while (skip_ > 0) {
-      char tmp[4];
-      const size_t got = inner_.read(tmp, std::min(skip_, sizeof tmp));
-      if (got == 0) return 0;
-      skip_ -= got;
+    while (out_pos_ == out_.size()) {
+      if (!fill()) return 0;
     }
-    return inner_.read(buf, n);
+    const size_t k = std::min(n, out_.size() - out_pos_);
+    std::memcpy(buf, out_.data() + out_pos_, k);
+    out_pos_ += k;
+    return k;
   }
 
  private:
+  static bool plain_ascii(const char* p) {  // 8 bytes of ASCII without NUL
+    uint64_t w;
+    std::memcpy(&w, p, sizeof w);
+    constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+    return ((w | ((w - kOnes) & ~w)) & kHigh) == 0;
+  }
+
+  bool fill() {
+    out_.clear();
+    out_pos_ = 0;
+    char block[64 * 1024];
+    size_t got = inner_.read(block, sizeof block);
+    while (skip_ > 0 && got > 0) {  // the BOM
+      const size_t k = std::min(skip_, got);
+      std::memmove(block, block + k, got - k);
+      got -= k;
+      skip_ -= k;
+      offset_ += k;
+      if (got == 0) got = inner_.read(block, sizeof block);
+    }
+    if (got == 0 && pending_.empty()) return false;
+    pending_.append(block, got);
+    const bool eof = got == 0;
+    const std::string_view in = pending_;
+    size_t i = 0, run = 0;  // [run, i) is text still to copy
+    while (i < in.size()) {
+      if (i + 8 <= in.size() && plain_ascii(in.data() + i)) {
+        i += 8;
+        continue;
+      }
+      const size_t n = in[i] == '\0' ? 0 : utf8_sequence(in.substr(i));
+      if (n == SIZE_MAX && !eof) break;  // cut by the block's end: wait for the rest
+      if (n != 0 && n != SIZE_MAX) {
+        i += n;
+        continue;
+      }
+      out_.append(in.substr(run, i - run));
+      log_.replaced(damage_, offset_ + i, out_);
+      out_ += kReplacement;
+      run = ++i;
+    }
+    out_.append(in.substr(run, i - run));
+    offset_ += i;
+    pending_.erase(0, i);
+    if (eof) pending_.clear();
+    log_.block_done(damage_, out_);
+    return !out_.empty() || !eof;
+  }
+
   ByteSource& inner_;
+  uint64_t offset_;  // input offset of pending_[0]
   size_t skip_;
+  std::string pending_, out_;
+  size_t out_pos_ = 0;
+  DamageLog log_;
 };
 
 }  // namespace
 
-std::string detect_encoding(std::string_view h) {
+std::string detect_encoding(std::string_view h, const std::vector<std::string_view>& known_labels) {
   if (h.size() >= 3 && h.substr(0, 3) == "\xEF\xBB\xBF") return "utf-8-bom";
   if (h.size() >= 2 && h.substr(0, 2) == "\xFF\xFE") return "utf-16le";
   if (h.size() >= 2 && h.substr(0, 2) == "\xFE\xFF") return "utf-16be";
@@ -165,20 +295,37 @@ std::string detect_encoding(std::string_view h) {
   for (char c : h) {
     const auto u = static_cast<unsigned char>(c);
     zeros += u == 0;
-    controls += u < 0x20 && u != '\t' && u != '\n' && u != '\r' && u != '\f';
+    controls += u != 0 && u < 0x20 && u != '\t' && u != '\n' && u != '\r' && u != '\f';
   }
-  if (zeros > 0 || controls > h.size() / 20) return "binary";
-  if (valid_utf8_prefix(h)) return "utf-8";
-  if (plausible_cp932(h)) return "cp932";
-  return "binary";
+  // Text has next to no control bytes; binary data is full of them and of NULs.
+  if (controls > h.size() / 20 || zeros * 100 > h.size()) return "binary";
+  const size_t non_utf8 = non_utf8_bytes(h);
+  if (non_utf8 == zeros) return "utf-8";
+  // Not UTF-8: a legacy code page, the one that reads as the most known labels.
+  const LegacyCodePage* best = nullptr;
+  size_t best_labels = 0;
+  for (const LegacyCodePage& cp : kLegacyCodePages) {
+    if (!plausible(cp, h)) continue;
+    size_t labels = 0;
+    if (!known_labels.empty()) {
+      const std::string text = to_utf8(h, cp.name);
+      for (const std::string_view label : known_labels) labels += text.find(label) != std::string::npos;
+    }
+    if (!best || labels > best_labels) best = &cp, best_labels = labels;
+  }
+  if (best && best_labels > 0) return best->name;
+  // UTF-8 with a few damaged bytes is still UTF-8 text: the decoder replaces and reports them.
+  if (non_utf8 * 100 <= h.size()) return "utf-8";
+  return best ? best->name : "binary";
 }
 
-std::unique_ptr<ByteSource> make_utf8_source(ByteSource& inner, const std::string& encoding) {
-  if (encoding == "utf-8-bom") return std::make_unique<SkipSource>(inner, 3);
-  if (encoding == "utf-16le") return std::make_unique<IconvSource>(inner, "UTF-16LE");
-  if (encoding == "utf-16be") return std::make_unique<IconvSource>(inner, "UTF-16BE");
-  if (encoding == "cp932") return std::make_unique<IconvSource>(inner, "CP932");
-  return std::make_unique<SkipSource>(inner, 0);
+std::unique_ptr<Utf8Source> make_utf8_source(ByteSource& inner, const std::string& encoding) {
+  if (encoding == "utf-8-bom") return std::make_unique<Utf8CheckSource>(inner, 3);
+  if (encoding == "utf-16le") return std::make_unique<IconvSource>(inner, "UTF-16LE", 2);
+  if (encoding == "utf-16be") return std::make_unique<IconvSource>(inner, "UTF-16BE", 2);
+  for (const LegacyCodePage& cp : kLegacyCodePages)
+    if (encoding == cp.name) return std::make_unique<IconvSource>(inner, cp.iconv, 1);
+  return std::make_unique<Utf8CheckSource>(inner, 0);
 }
 
 std::string to_utf8(std::string_view bytes, const std::string& encoding) {
@@ -188,6 +335,18 @@ std::string to_utf8(std::string_view bytes, const std::string& encoding) {
   char buf[16 * 1024];
   while (size_t n = src->read(buf, sizeof buf)) out.append(buf, n);
   return out;
+}
+
+std::string describe_damage(const DecodeDamage& damage, const std::string& encoding) {
+  if (damage.units == 0) return "";
+  const bool utf16 = encoding.starts_with("utf-16");
+  const std::string what = utf16 ? "code unit" : "byte";
+  const std::string name = utf16 ? "UTF-16" : encoding == "utf-8-bom" ? "utf-8" : encoding;
+  std::string text = fmt::format("byte {}: {} {}{} that {} not {} text (", damage.first_byte, damage.units, what,
+                                 damage.units == 1 ? "" : "s", damage.units == 1 ? "is" : "are", name);
+  text += utf16 ? "a lone surrogate or a cut unit" : "a NUL or an invalid sequence";
+  text += damage.units == 1 ? ") read as U+FFFD" : ", the first here) read as U+FFFD";
+  return text;
 }
 
 }  // namespace kmsdiag

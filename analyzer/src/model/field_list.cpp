@@ -48,17 +48,21 @@ FieldList::const_iterator& FieldList::const_iterator::operator++() {
   return *this;
 }
 
+FieldList::~FieldList() = default;
+
 FieldList& FieldList::operator=(const FieldList& o) {
   if (this == &o) return *this;
   data_.reset(o.size_ ? new char[o.size_] : nullptr);
   if (o.size_) std::memcpy(data_.get(), o.data_.get(), o.size_);
   size_ = capacity_ = o.size_;
   count_ = o.count_;
+  index_.reset(o.index_ ? new Index(*o.index_) : nullptr);
   return *this;
 }
 
 FieldList& FieldList::operator=(FieldList&& o) noexcept {
   data_ = std::move(o.data_);
+  index_ = std::move(o.index_);
   size_ = std::exchange(o.size_, 0);
   capacity_ = std::exchange(o.capacity_, 0);
   count_ = std::exchange(o.count_, 0);
@@ -73,6 +77,55 @@ void FieldList::grow_to(size_t bytes) {
   if (size_) std::memcpy(data.get(), data_.get(), size_);
   data_ = std::move(data);
   capacity_ = static_cast<uint32_t>(room);
+}
+
+void FieldList::clear() {
+  size_ = count_ = 0;
+  index_.reset();
+}
+
+size_t FieldList::heap_bytes() const {
+  return capacity_ + (index_ ? sizeof(Index) + index_->slots.capacity() * sizeof(uint32_t) : 0);
+}
+
+void FieldList::index_field(size_t at) {
+  Index& index = *index_;
+  if ((index.keys + 1) * 2 > index.slots.size()) {  // at most half full: probes stay short
+    index.slots.assign(std::max<size_t>(64, index.slots.size() * 2), 0);
+    index.keys = 0;
+    size_t next = 0;
+    for (size_t from = 0; from < at; from = next) {
+      decode_at(data_.get(), from, next);
+      insert_key(from);
+    }
+  }
+  insert_key(at);
+}
+
+void FieldList::insert_key(size_t at) {
+  Index& index = *index_;
+  size_t next = 0;
+  const std::string_view key = decode_at(data_.get(), at, next).key;
+  const size_t mask = index.slots.size() - 1;
+  for (size_t i = std::hash<std::string_view>()(key) & mask;; i = (i + 1) & mask) {
+    if (index.slots[i] == 0) {
+      index.slots[i] = static_cast<uint32_t>(at + 1);
+      ++index.keys;
+      return;
+    }
+    if (decode_at(data_.get(), index.slots[i] - 1, next).key == key) return;  // the first one stays
+  }
+}
+
+void FieldList::rebuild_index() {
+  index_.reset();
+  if (count_ < kIndexedFrom) return;
+  index_ = std::make_unique<Index>();
+  size_t next = 0;
+  for (size_t at = 0; at < size_; at = next) {
+    decode_at(data_.get(), at, next);
+    index_field(at);
+  }
 }
 
 void FieldList::shrink_to_fit() {
@@ -104,27 +157,38 @@ void FieldList::append(std::string_view key, std::string_view value) {
     return append(k, v);
   }
   grow_to(size_ + entry_bytes(key, value));
+  const size_t at = size_;
   put_length(key.size());
   put_length(value.size());
   put(key);
   put(value);
   ++count_;
+  if (index_)
+    index_field(at);
+  else if (count_ == kIndexedFrom)
+    rebuild_index();
 }
 
 size_t FieldList::locate(std::string_view key) const {
   size_t next = 0;
+  if (index_) {
+    const size_t mask = index_->slots.size() - 1;
+    for (size_t i = std::hash<std::string_view>()(key) & mask; index_->slots[i] != 0; i = (i + 1) & mask) {
+      const size_t at = index_->slots[i] - 1;
+      if (decode_at(data_.get(), at, next).key == key) return at;
+    }
+    return std::string::npos;
+  }
   for (size_t at = 0; at < size_; at = next)
     if (decode_at(data_.get(), at, next).key == key) return at;
   return std::string::npos;
 }
 
 std::optional<std::string_view> FieldList::find(std::string_view key) const {
+  const size_t at = locate(key);
+  if (at == std::string::npos) return std::nullopt;
   size_t next = 0;
-  for (size_t at = 0; at < size_; at = next) {
-    const FieldView f = decode_at(data_.get(), at, next);
-    if (f.key == key) return f.value;
-  }
-  return std::nullopt;
+  return decode_at(data_.get(), at, next).value;
 }
 
 void FieldList::assign(std::string_view key, std::string_view value) {
@@ -140,6 +204,7 @@ void FieldList::assign(std::string_view key, std::string_view value) {
   std::memmove(data_.get() + at + new_bytes, data_.get() + next, size_ - next);
   std::memcpy(data_.get() + at, entry.data_.get(), new_bytes);
   size_ = static_cast<uint32_t>(size_ - old_bytes + new_bytes);
+  if (index_ && new_bytes != old_bytes) rebuild_index();  // the fields after it have moved
 }
 
 }  // namespace kmsdiag

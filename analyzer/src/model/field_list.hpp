@@ -3,8 +3,9 @@
 // Every stage keeps records: a raw event has two dozen fields, a fact a dozen, and an analysis keeps
 // hundreds of thousands of facts. As a vector of string pairs a field cost 64 bytes plus a heap block
 // for any key or value past 15 characters; packed, it costs its characters and two length bytes, and a
-// record makes one allocation instead of up to one per field. Lookups scan, as they did: records have
-// few fields, and the ones with many (an event's Data items) are read in order.
+// record makes one allocation instead of up to one per field. Lookups scan: records have few fields.
+// A list that grows past kIndexedFrom fields (an event with thousands of Data items, as damaged or
+// hostile input has) also keeps a hash index of its keys, so building or querying it stays linear.
 #pragma once
 
 #include <cstddef>
@@ -14,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace kmsdiag {
 
@@ -64,7 +66,10 @@ class FieldList {
   FieldList(FieldList&& o) noexcept { *this = std::move(o); }
   FieldList& operator=(const FieldList& o);
   FieldList& operator=(FieldList&& o) noexcept;
-  ~FieldList() = default;
+  ~FieldList();
+
+  // Lists with this many fields keep a key index.
+  static constexpr size_t kIndexedFrom = 32;
 
   const_iterator begin() const { return {data_.get(), 0, size_}; }
   const_iterator end() const { return {data_.get(), size_, size_}; }
@@ -82,8 +87,8 @@ class FieldList {
   void reserve(size_t fields) { grow_to(fields * 24); }
   // Gives back the room kept for growth: for records that are kept, once complete.
   void shrink_to_fit();
-  void clear() { size_ = count_ = 0; }
-  size_t heap_bytes() const { return capacity_; }
+  void clear();
+  size_t heap_bytes() const;
 
  private:
   // Where the first field with this key starts, or npos.
@@ -91,9 +96,18 @@ class FieldList {
   void grow_to(size_t bytes);  // capacity for at least `bytes`
   void put(std::string_view text);
   void put_length(size_t n);
+  // The index: where the first field of each key starts (open addressing, offset + 1, 0 = free).
+  struct Index {
+    std::vector<uint32_t> slots;
+    size_t keys = 0;
+  };
+  void index_field(size_t at);  // adds the field at `at` unless its key is indexed already
+  void insert_key(size_t at);   // index_field() once the index has room
+  void rebuild_index();
   // Per field: key length, value length (LEB128 varints), key, value. Not a std::string, whose growth
   // doubles and which would spend 32 bytes of every record on a buffer for short text.
   std::unique_ptr<char[]> data_;
+  std::unique_ptr<Index> index_;  // only from kIndexedFrom fields on
   uint32_t size_ = 0, capacity_ = 0, count_ = 0;
 };
 

@@ -97,6 +97,51 @@ TEST(EventCsvReader, JapaneseHeadersInCp932) {
   EXPECT_EQ(r.source.path, "ja.csv");
 }
 
+// en-GB writes dd/mm/yyyy: one date that reads only day first (15/03) decides the file, and the dates
+// before it that fit both orders (08/03) are read the same way, not as August.
+TEST(EventCsvReader, DayMonthOrderIsDecidedPerFile) {
+  const std::string text =
+      "Level,Date and Time,Source,Event ID,Task Category\n"
+      "Information,08/03/2024 10:00:00,SPP,902,None,started\n"
+      "Information,15/03/2024 10:00:00,SPP,903,None,stopped\n"
+      "Information,09/03/2024 10:00:00,SPP,902,None,started\n";
+  const Collected out = read_as(event_csv_format(), text, "gb.csv");
+  ASSERT_EQ(out.records.size(), 3u);
+  EXPECT_EQ(out.records[0].time_ms, utc_ms(2024, 3, 8, 10, 0, 0));
+  EXPECT_EQ(out.records[1].time_ms, utc_ms(2024, 3, 15, 10, 0, 0));
+  EXPECT_EQ(out.records[2].time_ms, utc_ms(2024, 3, 9, 10, 0, 0));
+  EXPECT_EQ(out.records[0].source.position, 2u);  // still in input order
+  EXPECT_TRUE(out.problems.empty());              // the file says which order it has
+}
+
+TEST(EventCsvReader, DayMonthOrderWithoutProofFollowsTheWritingStyle) {
+  const std::string gb =
+      "Level,Date and Time,Source,Event ID,Task Category\n"
+      "Information,08/03/2024 14:00:00,SPP,902,None,started\n"
+      "Information,09/03/2024 10:00:00,SPP,903,None,stopped\n";
+  const Collected g = read_as(event_csv_format(), gb, "gb.csv");
+  ASSERT_EQ(g.records.size(), 2u);
+  EXPECT_EQ(g.records[0].time_ms, utc_ms(2024, 3, 8, 14, 0, 0));
+  ASSERT_EQ(g.problems.size(), 1u);
+  EXPECT_EQ(g.problems[0].describe(),
+            "gb.csv:2: line 2: dates such as '08/03/2024 14:00:00' fit both day/month and month/day; read as "
+            "day/month (dd/mm/yyyy): no date in the file tells, and most are written as en-GB Windows writes "
+            "them (zero-padded day and month, 24-hour clock)");
+  const std::string us =
+      "Level,Date and Time,Source,Event ID,Task Category\n"
+      "Information,3/8/2024 2:00:00 PM,SPP,902,None,started\n"
+      "Information,3/15/2024 10:00:00 AM,SPP,903,None,stopped\n"
+      "Information,15/3/2024 10:00:00 AM,SPP,903,None,stopped\n";
+  const Collected u = read_as(event_csv_format(), us, "us.csv");
+  ASSERT_EQ(u.records.size(), 3u);
+  EXPECT_EQ(u.records[0].time_ms, utc_ms(2024, 3, 8, 14, 0, 0));
+  EXPECT_EQ(u.records[2].time_ms, utc_ms(2024, 3, 15, 10, 0, 0));  // contradicts the file: read as it reads
+  ASSERT_EQ(u.problems.size(), 1u);
+  EXPECT_EQ(u.problems[0].describe(),
+            "us.csv:4: line 4: date '15/3/2024 10:00:00 AM' reads only as day/month (dd/mm/yyyy), unlike the "
+            "file's other dates (month/day (mm/dd/yyyy)); read as it reads");
+}
+
 TEST(EventCsvReader, BadRowsAreReportedAndSkipped) {
   const std::string text =
       "Level,Date and Time,Source,Event ID,Task Category\n"

@@ -100,5 +100,49 @@ TEST(EventJsonReader, DetectsGetWinEventJsonOnly) {
   EXPECT_EQ(event_json_format().detect("Id : 5", kb), 0);
 }
 
+// A ConvertTo-Json event whose Message is `message` and TimeCreated `time`.
+std::string json_event(int record_id, const std::string& message, const std::string& time) {
+  return "{\"Id\": 12290, \"ProviderName\": \"Microsoft-Windows-Security-SPP\", \"RecordId\": " +
+         std::to_string(record_id) + ", \"TimeCreated\": " + time + ", \"Message\": " + message +
+         ", \"Properties\": [{\"Value\": \"0x0\"}]}";
+}
+
+// Nesting is refused before the JSON library sees it (it recurses when it writes or compares values):
+// 300,000 nested arrays, or wrappers, cost a problem line and the next event is read.
+TEST(EventJsonReader, DeepNestingIsReportedAndTheNextEventRead) {
+  const size_t deep = 300000;
+  const std::string arrays = std::string(deep, '[') + "\"x\"" + std::string(deep, ']');
+  std::string chain;
+  for (size_t i = 0; i < deep; ++i) chain += "{\"value\": ";
+  chain += "\"/Date(1710496800000)/\"" + std::string(deep, '}');
+  const std::string fine = "\"/Date(1710496800000)/\"";
+  for (const std::string& text : {"[" + json_event(1, arrays, fine) + ",\n" + json_event(2, "\"m\"", fine) + "]",
+                                  "[" + json_event(1, "\"m\"", chain) + ",\n" + json_event(2, "\"m\"", fine) + "]"}) {
+    const auto out = read_as(event_json_format(), text, "deep.json");
+    ASSERT_EQ(out.records.size(), 1u);
+    EXPECT_EQ(out.records[0].get("record_id"), "2");
+    ASSERT_EQ(out.problems.size(), 1u);
+    EXPECT_EQ(out.problems[0].describe(), "deep.json:1: line 1: event object nested deeper than 100 levels; skipped");
+  }
+  // Wrappers within the limit are unwrapped, however many.
+  std::string wrapped = fine;
+  for (int i = 0; i < 50; ++i) wrapped = "{\"value\": " + wrapped + "}";
+  const auto ok = read_as(event_json_format(), json_event(3, "\"m\"", wrapped));
+  ASSERT_EQ(ok.records.size(), 1u);
+  EXPECT_EQ(ok.records[0].time_ms, 1710496800000);
+}
+
+TEST(EventJsonReader, HugePropertiesAreCappedWithAProblem) {
+  std::string props;
+  for (size_t i = 0; i < kMaxDataItems + 10; ++i) props += (i ? ", \"" : "\"") + std::to_string(i) + "\"";
+  const std::string text =
+      "{\"Id\": 12290, \"ProviderName\": \"SPP\", \"Message\": \"m\", \"Properties\": [" + props + "]}";
+  const auto out = read_as(event_json_format(), text, "wide.json");
+  ASSERT_EQ(out.records.size(), 1u);
+  EXPECT_EQ(out.records[0].get("data_count"), std::to_string(kMaxDataItems));
+  ASSERT_EQ(out.problems.size(), 1u);
+  EXPECT_EQ(out.problems[0].message, "line 1: " + too_many_data_items(kMaxDataItems + 10));
+}
+
 }  // namespace
 }  // namespace kmsdiag

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "ingest/event_xml_record.hpp"
 #include "ingest/ingest_driver.hpp"
 
 namespace kmsdiag {
@@ -226,6 +227,56 @@ TEST(EventXmlReader, OversizedEventIsSkippedWithinBoundedMemory) {
     EXPECT_EQ(out.problems[0].message, "record 1 (line 1): event larger than 2000 bytes, skipped");
     EXPECT_EQ(out.problems[1].where.position, 3u);
   }
+}
+
+// An event whose UserData is `user_data` instead of EventData.
+std::string user_data_event(int record_id, const std::string& user_data) {
+  std::string e = event(12290, record_id, "");
+  const std::string empty = "<EventData></EventData>";
+  return e.replace(e.find(empty), empty.size(), "<UserData>" + user_data + "</UserData>");
+}
+
+// Nesting is walked without recursion: 100,000 levels (700 KB) cost a problem line, not the stack.
+TEST(EventXmlReader, DeepUserDataIsReportedAndTheNextEventRead) {
+  const size_t deep = 100000;
+  std::string nested;
+  for (size_t i = 0; i < deep; ++i) nested += "<n>";
+  nested += "leaf";
+  for (size_t i = 0; i < deep; ++i) nested += "</n>";
+  const std::string text = user_data_event(1, nested) + "\n" + event(12290, 2, "<Data>after</Data>");
+  const Collected out = read_with(text, {});
+  ASSERT_EQ(out.records.size(), 1u);
+  EXPECT_EQ(out.records[0].get("data.0"), "after");
+  ASSERT_EQ(out.problems.size(), 1u);
+  EXPECT_EQ(out.problems[0].describe(),
+            "in.xml:1: record 1 (line 1): UserData nested deeper than 64 elements; event skipped");
+  // Up to the limit the leaves are the event's data, at any depth.
+  std::string at_limit;
+  for (size_t i = 1; i < kMaxUserDataDepth; ++i) at_limit += "<n>";
+  at_limit += "<leaf>v</leaf>";
+  for (size_t i = 1; i < kMaxUserDataDepth; ++i) at_limit += "</n>";
+  const Collected ok = read_with(user_data_event(3, "<a>1</a>" + at_limit + "<b>2</b>"), {});
+  ASSERT_EQ(ok.records.size(), 1u);
+  EXPECT_TRUE(ok.problems.empty());
+  EXPECT_EQ(ok.records[0].get("data.0"), "1");
+  EXPECT_EQ(ok.records[0].get("data.leaf"), "v");
+  EXPECT_EQ(ok.records[0].get("data.2"), "2");
+}
+
+// An event with more Data items than any real one keeps the first kMaxDataItems and says so.
+TEST(EventXmlReader, HugePayloadIsCappedWithAProblem) {
+  std::string items;
+  for (size_t i = 0; i < kMaxDataItems + 500; ++i)
+    items += "<Data Name=\"D" + std::to_string(i % 700) + "\">" + std::to_string(i) + "</Data>";
+  const Collected out = read_with(event(12290, 7, items), {});
+  ASSERT_EQ(out.records.size(), 1u);
+  const Record& r = out.records[0];
+  EXPECT_EQ(r.get("data_count"), std::to_string(kMaxDataItems));
+  EXPECT_EQ(r.get("data." + std::to_string(kMaxDataItems - 1)), std::to_string(kMaxDataItems - 1));
+  EXPECT_FALSE(r.has("data." + std::to_string(kMaxDataItems)));
+  EXPECT_EQ(r.get("data.D5"), "5");  // a repeated name keeps its first value
+  ASSERT_EQ(out.problems.size(), 1u);
+  EXPECT_EQ(out.problems[0].message, "record 1 (line 1): " + too_many_data_items(kMaxDataItems + 500));
 }
 
 TEST(EventXmlReader, EmptyInputsGiveNothing) {

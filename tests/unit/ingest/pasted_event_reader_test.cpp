@@ -131,6 +131,27 @@ TEST(PastedEventReader, XmlViewWithFoldMarkers) {
   EXPECT_EQ(r.time_ms, utc_ms(2025, 8, 30, 3, 50, 25, 541));
 }
 
+// The XML view folds nesting into "- <n>" lines: 100,000 of them are one problem line, not a crash,
+// and the event pasted after it is still read.
+TEST(PastedEventReader, DeepXmlViewIsReportedAndTheNextEventRead) {
+  const std::string system =
+      "- <System>\n  <Provider Name=\"Microsoft-Windows-Security-SPP\" />\n  <EventID>8198</EventID>\n"
+      "  <TimeCreated SystemTime=\"2025-08-30T03:50:25Z\" />\n  <Computer>PC1</Computer>\n  </System>\n";
+  std::string text =
+      "- <Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\">\n" + system + "- <UserData>\n";
+  for (int i = 0; i < 100000; ++i) text += "- <n>\n";
+  text += "leaf\n";
+  for (int i = 0; i < 100000; ++i) text += "  </n>\n";
+  text += "  </UserData>\n  </Event>\n\n- <Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\">\n" +
+          system + "- <EventData>\n  <Data>hr=0x800704CF</Data>\n  </EventData>\n  </Event>\n";
+  const auto out = read_as(pasted_event_format(), text, "xmlview.txt");
+  ASSERT_EQ(out.records.size(), 1u);
+  EXPECT_EQ(out.records[0].get("data.0"), "hr=0x800704CF");
+  ASSERT_EQ(out.problems.size(), 1u);
+  EXPECT_EQ(out.problems[0].describe(),
+            "xmlview.txt:1: line 1: event XML: UserData nested deeper than 64 elements; event skipped");
+}
+
 TEST(PastedEventReader, BarePayloadsAreInferredFromTheirShape) {
   const std::string text =
       "Info:\n" + std::string(kHostPayload) + "\nthe client says:\nInfo: " + std::string(kClientPayload) +

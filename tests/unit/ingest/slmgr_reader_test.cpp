@@ -80,6 +80,21 @@ TEST(SlmgrReader, SimplifiedChineseDlvInUtf16) {
   EXPECT_EQ(r.get("host_caching"), "1");
 }
 
+// cmd's `>` on a Simplified Chinese Windows writes the console code page, GBK (CP936), without a BOM.
+// CP932 fits many of those bytes too: the labels decide which code page the file is in.
+TEST(SlmgrReader, SimplifiedChineseDlvInGbk) {
+  InputSummary summary;
+  const Collected c = ingest_bytes(encode(fixture("slmgr-dlv-zh-client.txt"), "GBK"), summary, "zh.txt");
+  EXPECT_EQ(summary.encoding, "gbk");
+  EXPECT_EQ(summary.format, "slmgr-text");
+  ASSERT_EQ(c.records.size(), 1u);
+  EXPECT_TRUE(c.problems.empty());
+  const Record& r = c.records[0];
+  EXPECT_EQ(r.get("license_status"), "1");
+  EXPECT_EQ(r.get("volume_expiration"), "259197 分钟(180天）");
+  EXPECT_EQ(r.get("kms_dns_name"), "kms.vircloud.net:1688");
+}
+
 TEST(SlmgrReader, JapaneseDli) {
   const Collected c = ingest_fixture("slmgr-dli-ja-client.txt", "slmgr-text");
   ASSERT_EQ(c.records.size(), 1u);

@@ -41,6 +41,40 @@ TEST(FieldList, SetFromItsOwnValuesSurvivesGrowth) {
   EXPECT_EQ(r.get("a"), std::string(40, 'a'));
 }
 
+// Past kIndexedFrom fields lookups go through the key index: the answers must be the scan's.
+TEST(FieldList, IndexedListAnswersAsTheScanDoes) {
+  FieldList f;
+  const size_t n = 5000;
+  for (size_t i = 0; i < n; ++i) {
+    f.append("data." + std::to_string(i), std::to_string(i));
+    f.append("name" + std::to_string(i % 97), std::to_string(i));  // repeated: the first one counts
+  }
+  ASSERT_EQ(f.size(), 2 * n);
+  EXPECT_EQ(f.find("data.4321"), "4321");
+  EXPECT_EQ(f.find("name5"), "5");
+  EXPECT_EQ(f.find("missing"), std::nullopt);
+  f.assign("name5", "a longer value than before");  // moves every field after it
+  EXPECT_EQ(f.find("name5"), "a longer value than before");
+  EXPECT_EQ(f.find("data.4999"), "4999");
+  const FieldList copy = f;
+  FieldList moved = FieldList(f);
+  EXPECT_EQ(copy.find("data.17"), "17");
+  EXPECT_EQ(moved.find("name96"), "96");
+  f.clear();
+  EXPECT_EQ(f.find("data.17"), std::nullopt);
+  f.append("k", "v");
+  EXPECT_EQ(f.find("k"), "v");
+  // The order of fields is still the order they were added in.
+  size_t i = 0;
+  for (const FieldView& v : copy) {
+    if (i == 2) {
+      EXPECT_EQ(v.key, "data.1");
+    }
+    ++i;
+  }
+  EXPECT_EQ(i, 2 * n);
+}
+
 TEST(Record, NumbersAcceptHexAndDecimalOnly) {
   EXPECT_EQ(to_number("0xC004F074"), 3221549172.0);
   EXPECT_EQ(to_number(" 25 "), 25.0);

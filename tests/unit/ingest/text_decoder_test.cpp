@@ -1,0 +1,91 @@
+#include "ingest/text_decoder.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "event_text_test_support.hpp"
+
+namespace kmsdiag::testing {
+namespace {
+
+constexpr const char* kNs = "http://schemas.microsoft.com/win/2004/08/events/event";
+
+std::string event_xml(int record_id, std::string_view data) {
+  return std::string("<Event xmlns=\"") + kNs +
+         "\"><System><Provider Name=\"Microsoft-Windows-Security-SPP\"/><EventID>12288</EventID>"
+         "<TimeCreated SystemTime=\"2024-03-15T10:00:00Z\"/><EventRecordID>" +
+         std::to_string(record_id) + "</EventRecordID><Channel>Application</Channel><Computer>pc01</Computer>" +
+         "</System><EventData><Data>" + std::string(data) + "</Data></EventData></Event>\n";
+}
+
+// A lone surrogate is one bad UTF-16 code unit: it becomes U+FFFD and the text after it is read in step.
+TEST(TextDecoder, LoneUtf16SurrogateIsReplacedInStep) {
+  std::string utf16 = encode("abc", "UTF-16LE");
+  utf16 += std::string("\x00\xD8", 2);  // U+D800 with no low surrogate after it
+  utf16 += encode("def\nghi", "UTF-16LE");
+  EXPECT_EQ(to_utf8(utf16, "utf-16le"),
+            "abc\xEF\xBF\xBD"
+            "def\nghi");
+  std::string be = encode("abc", "UTF-16BE") + std::string("\xDC\x00", 2) + encode("def", "UTF-16BE");
+  EXPECT_EQ(to_utf8(be, "utf-16be"),
+            "abc\xEF\xBF\xBD"
+            "def");
+}
+
+TEST(TextDecoder, BadUtf16UnitInEventXmlKeepsTheRestAndSaysWhere) {
+  const std::string first = event_xml(1, "0x0"), second = event_xml(2, "after");
+  const std::string bytes =
+      std::string("\xFF\xFE", 2) + encode(first, "UTF-16LE") + std::string("\x00\xD8", 2) + encode(second, "UTF-16LE");
+  InputSummary summary;
+  const Collected out = ingest_bytes(bytes, summary, "app.xml");
+  EXPECT_EQ(summary.encoding, "utf-16le");
+  ASSERT_EQ(out.records.size(), 2u);
+  EXPECT_EQ(out.records[1].get("data.0"), "after");
+  ASSERT_EQ(out.problems.size(), 2u);  // the reader's "not event XML" byte, and the decoder's
+  EXPECT_EQ(out.problems[1].describe(),
+            "app.xml:2: byte " + std::to_string(2 + 2 * first.size()) +
+                ": 1 code unit that is not UTF-16 text (a lone surrogate or a cut unit) read as U+FFFD");
+}
+
+// One NUL or invalid byte in a text file is damage, not a sign the file is binary.
+TEST(TextDecoder, FewBadBytesLeaveUtf8TextReadable) {
+  std::string head = event_xml(1, "0x0") + std::string(1, '\0') + event_xml(2, "bad \xFF byte");
+  EXPECT_EQ(detect_encoding(head), "utf-8");
+  InputSummary summary;
+  const Collected out = ingest_bytes(head, summary, "app.xml");
+  EXPECT_EQ(summary.encoding, "utf-8");
+  EXPECT_EQ(summary.format, "event-xml");
+  ASSERT_EQ(out.records.size(), 2u);
+  EXPECT_EQ(out.records[1].get("data.0"), "bad \xEF\xBF\xBD byte");
+  ASSERT_FALSE(out.problems.empty());
+  EXPECT_EQ(out.problems.back().describe(),
+            "app.xml:2: byte " + std::to_string(event_xml(1, "0x0").size()) +
+                ": 2 bytes that are not utf-8 text (a NUL or an invalid sequence, the first here) read as U+FFFD");
+}
+
+TEST(TextDecoder, BinaryStaysBinary) {
+  std::string noise;
+  for (int i = 0; i < 5000; ++i) noise.push_back(static_cast<char>((i * 37 + i / 7) % 256));
+  EXPECT_EQ(detect_encoding(noise), "binary");
+  // A share of NULs well past damage: binary even when the rest is ASCII.
+  std::string padded = event_xml(1, "x");
+  padded += std::string(padded.size() / 10, '\0');
+  EXPECT_EQ(detect_encoding(padded), "binary");
+}
+
+// The check is streaming: a multi-byte character cut by a block boundary is not damage.
+TEST(TextDecoder, Utf8CutAcrossBlocksIsNotDamage) {
+  std::string text(64 * 1024 - 1, 'a');
+  text += "\xE4\xBD\xA0 ok";  // 你 across the 64 KiB block boundary
+  MemorySource src("t", text);
+  auto utf8 = make_utf8_source(src, "utf-8");
+  std::string out;
+  char buf[4096];
+  while (const size_t n = utf8->read(buf, sizeof buf)) out.append(buf, n);
+  EXPECT_EQ(out, text);
+  EXPECT_EQ(utf8->damage().units, 0u);
+}
+
+}  // namespace
+}  // namespace kmsdiag::testing
