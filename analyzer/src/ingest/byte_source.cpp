@@ -5,10 +5,12 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "model/printable_text.hpp"
+
 namespace kmsdiag {
 
-FileSource::FileSource(std::string path) : path_(std::move(path)) {
-  file_ = std::fopen(path_.c_str(), "rb");
+FileSource::FileSource(const std::string& path) : path_(printable(path)) {
+  file_ = std::fopen(path.c_str(), "rb");
   if (!file_) throw std::runtime_error(std::string("cannot open: ") + std::strerror(errno));
 }
 

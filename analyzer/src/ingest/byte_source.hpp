@@ -21,7 +21,8 @@ class ByteSource {
 
 class FileSource final : public ByteSource {
  public:
-  explicit FileSource(std::string path);  // throws std::runtime_error naming the file
+  // Opens `path`; path() is its printable form (model/printable_text.hpp). Throws std::runtime_error.
+  explicit FileSource(const std::string& path);
   ~FileSource() override;
   FileSource(const FileSource&) = delete;
   FileSource& operator=(const FileSource&) = delete;

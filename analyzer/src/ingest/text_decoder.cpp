@@ -178,6 +178,7 @@ std::unique_ptr<ByteSource> make_utf8_source(ByteSource& inner, const std::strin
   if (encoding == "utf-16le") return std::make_unique<IconvSource>(inner, "UTF-16LE");
   if (encoding == "utf-16be") return std::make_unique<IconvSource>(inner, "UTF-16BE");
   if (encoding == "cp932") return std::make_unique<IconvSource>(inner, "CP932");
+  if (encoding == "cp437") return std::make_unique<IconvSource>(inner, "CP437");  // zip member names
   return std::make_unique<SkipSource>(inner, 0);
 }
 
