@@ -21,12 +21,14 @@ void render_json(const Analysis& analysis, std::ostream& out);
 //   1 findings of warning or worse
 //   2 some input could not be read or was damaged (findings absent)
 //   3 both 1 and 2
-//   64 usage error, 66 no input found, 78 bad rule or table files, 70 internal error
+//   64 usage error, 65 inputs found but none analysed, 66 no input found, 78 bad rule or table files,
+//   70 internal error
 enum ExitCode : int {
   kExitOk = 0,
   kExitFindings = 1,
   kExitInputProblems = 2,
   kExitUsage = 64,
+  kExitNothingAnalysed = 65,
   kExitNoInput = 66,
   kExitSoftware = 70,
   kExitConfig = 78,
