@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "ingest/archive_reader.hpp"
 #include "ingest/reader.hpp"
 #include "model/analysis.hpp"
 
@@ -18,8 +19,10 @@ class IngestSink : public RecordSink {
   virtual void end_input(InputSummary& summary) { (void)summary; }
 };
 
-// Reads one source (already opened): one summary, or one per member when it is an archive.
-void ingest_source(ByteSource& source, const Knowledge& kb, IngestSink& sink, std::vector<InputSummary>& out);
+// Reads one source (already opened): one summary, or one per member when it is an archive. `nesting`:
+// the archives the source sits in (none by default), whose limits an archive in it shares.
+void ingest_source(ByteSource& source, const Knowledge& kb, IngestSink& sink, std::vector<InputSummary>& out,
+                   const ArchiveNesting& nesting = {});
 
 // Where concurrent ingest delivers records: one sink per unit of work (an input file, or an archive
 // member), opened on the thread that reads it. Each sink comes back to close(), together with the

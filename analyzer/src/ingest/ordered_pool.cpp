@@ -3,6 +3,13 @@
 #include <utility>
 
 namespace kmsdiag {
+namespace {
+
+// Units finished ahead of the one whose turn it is: enough for the other threads to go on while one
+// reads a big file, few enough that what they hold stays small.
+constexpr size_t kMaxReady = 64;
+
+}  // namespace
 
 OrderedPool::OrderedPool(unsigned jobs) : max_queued_(jobs) {
   if (jobs <= 1) return;
@@ -32,7 +39,10 @@ void OrderedPool::submit(Step work, Step finish) {
   if (threads_.empty()) return run_here(std::move(work), std::move(finish));
   {
     std::unique_lock lk(m_);
-    has_space_.wait(lk, [this] { return queue_.size() < max_queued_; });
+    // Finished units waiting for their finish step hold what they read (records' problems, summaries):
+    // when finishing falls behind (a slow earlier unit, a finish step printing thousands of problems),
+    // reading waits rather than piling them up.
+    has_space_.wait(lk, [this] { return queue_.size() < max_queued_ && ready_.size() < kMaxReady; });
     queue_.emplace_back(next_seq_++, std::make_pair(std::move(work), std::move(finish)));
   }
   has_work_.notify_one();
@@ -73,6 +83,7 @@ void OrderedPool::complete(uint64_t seq, Step finish) {
     Step step = std::move(ready_.begin()->second);
     ready_.erase(ready_.begin());
     lk.unlock();
+    has_space_.notify_one();
     guarded(step);
     lk.lock();
     ++next_finish_;
