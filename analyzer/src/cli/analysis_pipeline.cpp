@@ -137,7 +137,7 @@ class InterpretingSinks final : public IngestSinks {
         options_.on_problem(Problem{{summaries.front().path, "", 0, ""},
                                     fmt::format("{} more problems not shown", unit.problems_not_kept)});
     }
-    for (const auto& [key, n] : unit.ignored()) ignored[key] += n;
+    for (const auto& [key, n] : unit.ignored()) count_ignored(ignored, key, n);
     facts += unit.facts();
   }
   std::map<std::string, uint64_t> ignored;

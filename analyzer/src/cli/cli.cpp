@@ -103,6 +103,10 @@ int run_command(int argc, char** argv, bool& health_check) {
   analyze->add_option("--format", format, "Output format")->check(CLI::IsMember({"text", "json"}));
   analyze->add_flag("--no-color", no_color, "Never colour the output (NO_COLOR is honoured too)");
   analyze->add_flag("-v,--verbose", verbose, "List every input file, not only those with problems");
+  analyze->footer(
+      "Exit codes: 0 no finding of warning or worse; 1 findings of warning or worse; 2 some input damaged or "
+      "unreadable; 3 both 1 and 2; 64 usage error; 65 inputs found but none analysed (all skipped, or empty "
+      "archives); 66 no input found; 70 internal error; 78 bad rule or table files.");
   unsigned jobs = 0;
   analyze->add_option(
       "-j,--jobs", jobs,

@@ -2,19 +2,29 @@
 
 #include <archive.h>
 #include <archive_entry.h>
-
 #include <fmt/format.h>
+#include <locale.h>
 
-#include <memory>
-#include <vector>
+#include <algorithm>
+#include <map>
+#include <stdexcept>
+
+#include "ingest/zip_member_name.hpp"
+#include "model/printable_text.hpp"
 
 namespace kmsdiag {
 namespace {
 
+// The ratio is measured against at least this many compressed bytes: a few bytes of header can announce
+// a long run, and a small member expanding a few hundred times is no threat. A bomb still meets the limit
+// after max_ratio times this (4 MB at 1000:1), however few bytes it is packed in.
+constexpr uint64_t kRatioFloorBytes = 4096;
+
+using ArchivePtr = std::unique_ptr<struct archive, int (*)(struct archive*)>;
+
 struct ReadContext {
   ByteSource& in;
   std::vector<char> buf = std::vector<char>(256 * 1024);
-  uint64_t consumed = 0;
 };
 
 // libarchive may have no message for an error (NULL): never pass that on as a C string.
@@ -25,51 +35,80 @@ std::string archive_error(struct archive* a) {
 
 la_ssize_t read_cb(struct archive*, void* ctx, const void** out) {
   auto* c = static_cast<ReadContext*>(ctx);
-  const size_t n = c->in.read(c->buf.data(), c->buf.size());
-  c->consumed += n;
   *out = c->buf.data();
-  return static_cast<la_ssize_t>(n);
+  return static_cast<la_ssize_t>(c->in.read(c->buf.data(), c->buf.size()));
 }
+
+// libarchive converts header names to the character set of the thread's locale; in the "C" locale a
+// UTF-8 name cannot be converted and comes back as NULL with a warning. With a UTF-8 character type
+// the names come back as stored (names flagged UTF-8 validated), and zip_member_name() decodes the rest.
+class Utf8Names {
+ public:
+  Utf8Names() {
+    // Made once and kept: loading a locale reads its files from disk.
+    static const locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", locale_t(nullptr));
+    if (utf8) previous_ = uselocale(utf8);
+  }
+  ~Utf8Names() {
+    if (previous_) uselocale(previous_);
+  }
+  Utf8Names(const Utf8Names&) = delete;
+  Utf8Names& operator=(const Utf8Names&) = delete;
+
+ private:
+  locale_t previous_ = locale_t(nullptr);
+};
+
+int next_header(struct archive* a, struct archive_entry** entry) {
+  const Utf8Names names;
+  return archive_read_next_header(a, entry);
+}
+
+std::string entry_name(struct archive_entry* entry) {
+  const char* name = archive_entry_pathname(entry);
+  return name ? zip_member_name(name) : "?";
+}
+
+// Bytes the zip reader has consumed from the stream: exact, unlike what the read callback has fetched,
+// which runs ahead by a whole block.
+uint64_t consumed(struct archive* a) { return static_cast<uint64_t>(archive_filter_bytes(a, 0)); }
 
 // One archive member as a stream; enforces the size and ratio limits while it is read.
 class MemberSource final : public ByteSource {
  public:
-  MemberSource(struct archive* a, std::string path, const ArchiveLimits& limits, uint64_t& total,
-               const ReadContext& ctx)
-      : a_(a), path_(std::move(path)), limits_(limits), total_(total), ctx_(ctx), start_(ctx.consumed) {}
+  MemberSource(struct archive* a, std::string path, ArchiveBudget& budget)
+      : a_(a), path_(std::move(path)), budget_(budget), start_(consumed(a)) {}
   const std::string& path() const override { return path_; }
   size_t read(char* buf, size_t n) override {
     if (done_) return 0;
     const la_ssize_t got = archive_read_data(a_, buf, n);
     if (got < 0) throw std::runtime_error(fmt::format("archive member damaged: {}", archive_error(a_)));
-    produced_ += static_cast<uint64_t>(got);
-    total_ += static_cast<uint64_t>(got);
-    if (produced_ > limits_.max_member_bytes)
-      return stop(fmt::format("member larger than the {} byte limit", limits_.max_member_bytes));
-    if (total_ > limits_.max_total_bytes)
-      return stop(fmt::format("archive larger than the {} byte limit in all", limits_.max_total_bytes));
-    const uint64_t packed = std::max<uint64_t>(1, ctx_.consumed - start_);
-    if (produced_ > (1u << 20) && produced_ / packed > limits_.max_ratio)
-      return stop(fmt::format("compression ratio above {}:1 (zip bomb?)", limits_.max_ratio));
+    if (got == 0) done_ = true;
+    const auto k = static_cast<uint64_t>(got);
+    produced_ += k;
+    const ArchiveLimits& limits = budget_.limits;
+    if (produced_ > limits.max_member_bytes)
+      cut(fmt::format("the member is larger than the {} byte limit", limits.max_member_bytes));
+    if (budget_.bytes.fetch_add(k) + k > limits.max_total_bytes)
+      cut(fmt::format("the archive holds more than the {} byte limit in all", limits.max_total_bytes));
+    const uint64_t packed = consumed(a_) - start_;
+    if (produced_ / std::max(kRatioFloorBytes, packed) > limits.max_ratio)
+      cut(fmt::format("it expands more than {}:1 ({} bytes from {} compressed): a zip bomb", limits.max_ratio,
+                      produced_, packed));
     return static_cast<size_t>(got);
   }
-  const std::string& limit_hit() const { return limit_; }
 
  private:
-  size_t stop(std::string why) {
+  [[noreturn]] void cut(const std::string& why) {
     done_ = true;
-    limit_ = std::move(why);
-    return 0;
+    throw std::runtime_error(fmt::format("archive member not read past byte {}: {}", produced_, why));
   }
   struct archive* a_;
   std::string path_;
-  const ArchiveLimits& limits_;
-  uint64_t& total_;
-  const ReadContext& ctx_;
+  ArchiveBudget& budget_;
   uint64_t start_;
   uint64_t produced_ = 0;
   bool done_ = false;
-  std::string limit_;
 };
 
 }  // namespace
@@ -79,45 +118,102 @@ bool looks_like_archive(std::string_view head) {
                               head.substr(0, 4) == std::string_view("PK\x05\x06", 4));
 }
 
-void read_archive(ByteSource& in, const std::function<void(ByteSource&)>& member,
-                  const std::function<void(Problem&&)>& problem, const ArchiveLimits& limits) {
-  std::unique_ptr<struct archive, int (*)(struct archive*)> a(archive_read_new(), archive_read_free);
-  archive_read_support_format_zip_streamable(a.get());
-  archive_read_support_filter_none(a.get());
-  ReadContext ctx{in};
+ArchiveListing read_archive(ByteSource& in, const ArchiveNesting& nesting,
+                            const std::function<void(ByteSource&)>& member,
+                            const std::function<void(Problem&&)>& problem) {
+  ArchiveListing streamed;
+  ArchiveBudget& budget = *nesting.budget;
+  const ArchiveLimits& limits = budget.limits;
   auto fail = [&](uint64_t index, const std::string& msg) {
     problem(Problem{{in.path(), index ? "member" : "", index, ""}, msg});
   };
+  // Every level of nesting holds a decompressor and its buffers while the levels inside it are read.
+  if (nesting.depth >= limits.max_depth) {
+    fail(0, fmt::format("archive nested {} archives deep, beyond the limit of {}: not read", nesting.depth,
+                        limits.max_depth));
+    return streamed;
+  }
+  ArchivePtr a(archive_read_new(), archive_read_free);
+  archive_read_support_format_zip_streamable(a.get());
+  archive_read_support_filter_none(a.get());
+  ReadContext ctx{in};
   if (archive_read_open(a.get(), &ctx, nullptr, read_cb, nullptr) != ARCHIVE_OK) {
     fail(0, fmt::format("not a readable zip archive: {}", archive_error(a.get())));
-    return;
+    return streamed;
   }
-  uint64_t total = 0, index = 0;
-  for (;;) {
+  // Reported once for the input, not once per level of nesting that stops because of it.
+  auto budget_spent = [&](uint64_t index, const std::string& why) {
+    if (!budget.stop_reported.exchange(true)) fail(index, why + ": the members from here on are not read");
+  };
+  for (uint64_t index = 1;; ++index) {
+    if (budget.bytes.load() > limits.max_total_bytes) {
+      budget_spent(index, fmt::format("archive holds more than the {} byte limit in all", limits.max_total_bytes));
+      break;
+    }
     struct archive_entry* entry = nullptr;
-    const int r = archive_read_next_header(a.get(), &entry);
-    if (r == ARCHIVE_EOF) break;
-    ++index;
+    const int r = next_header(a.get(), &entry);
+    if (r == ARCHIVE_EOF) {
+      streamed.complete = true;
+      break;
+    }
     if (r == ARCHIVE_FATAL) {
       fail(index, fmt::format("archive damaged, members from here on are unreadable: {}", archive_error(a.get())));
       break;
     }
     if (r == ARCHIVE_WARN) fail(index, fmt::format("archive warning: {}", archive_error(a.get())));
-    if (index > limits.max_members) {
-      fail(index, fmt::format("more than {} members: the rest are not read", limits.max_members));
+    if (budget.members.fetch_add(1) >= limits.max_members) {
+      budget_spent(index, fmt::format("more than {} members in all", limits.max_members));
       break;
     }
+    const std::string name = entry_name(entry);
+    streamed.members.push_back({name, archive_entry_size_is_set(entry) ? archive_entry_size(entry) : -1});
     if (archive_entry_filetype(entry) != AE_IFREG) continue;
-    const char* name = archive_entry_pathname_utf8(entry);
-    if (!name) name = archive_entry_pathname(entry);
-    MemberSource src(a.get(), fmt::format("{}!{}", in.path(), name ? name : "?"), limits, total, ctx);
+    MemberSource src(a.get(), fmt::format("{}!{}", in.path(), name), budget);
     try {
       member(src);
     } catch (const std::exception& e) {
       problem(Problem{{src.path(), "", 0, ""}, e.what()});
     }
-    if (!src.limit_hit().empty()) problem(Problem{{src.path(), "", 0, ""}, "not read to the end: " + src.limit_hit()});
-    if (total > limits.max_total_bytes) break;
+  }
+  return streamed;
+}
+
+void check_central_directory(const std::string& file, const std::string& name, const ArchiveListing& streamed,
+                             const std::function<void(Problem&&)>& problem) {
+  if (!streamed.complete) return;  // streaming stopped early: the rest was reported, not hidden
+  ArchivePtr a(archive_read_new(), archive_read_free);
+  archive_read_support_format_zip_seekable(a.get());
+  if (archive_read_open_filename(a.get(), file.c_str(), 64 * 1024) != ARCHIVE_OK) {
+    problem(Problem{{name, "", 0, ""},
+                    fmt::format("central directory unreadable, members hidden from streaming cannot be found: {}",
+                                archive_error(a.get()))});
+    return;
+  }
+  // What streaming met, by name: a name may occur more than once.
+  std::multimap<std::string, int64_t> met;
+  for (const StreamedMember& m : streamed.members) met.emplace(m.name, m.size);
+  for (uint64_t index = 1; index <= ArchiveLimits{}.max_members; ++index) {
+    struct archive_entry* entry = nullptr;
+    const int r = next_header(a.get(), &entry);
+    if (r == ARCHIVE_EOF) break;
+    if (r == ARCHIVE_FATAL) {
+      problem(Problem{{name, "member", index, ""},
+                      fmt::format("central directory damaged from here on: {}", archive_error(a.get()))});
+      break;
+    }
+    const std::string member = entry_name(entry);
+    const int64_t size = archive_entry_size_is_set(entry) ? archive_entry_size(entry) : -1;
+    auto it = met.find(member);
+    if (it == met.end()) {
+      problem(Problem{{name, "member", index, ""},
+                      fmt::format("the central directory lists '{}', which its local header hides: not read", member)});
+      continue;
+    }
+    if (size >= 0 && it->second >= 0 && size != it->second)
+      problem(Problem{{name, "member", index, ""},
+                      fmt::format("'{}' is {} bytes by the central directory but {} by its local header", member, size,
+                                  it->second)});
+    met.erase(it);
   }
 }
 

@@ -12,6 +12,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "model/printable_text.hpp"
+
 namespace kmsdiag {
 
 namespace {
@@ -45,15 +47,15 @@ std::string wait_for_writer(int fd, std::chrono::milliseconds wait) {
 
 }  // namespace
 
-FileSource::FileSource(std::string path, std::chrono::milliseconds fifo_wait) : path_(std::move(path)) {
+FileSource::FileSource(const std::string& path, std::chrono::milliseconds fifo_wait) : path_(printable(path)) {
   int fd;
-  if (path_ == "-") {
+  if (path == "-") {
     path_ = "(standard input)";
     fd = ::dup(STDIN_FILENO);  // fclose must not close the process's standard input
     if (fd < 0) throw system_error("cannot read standard input");
   } else {
     // Without O_NONBLOCK, opening a FIFO waits for a writer, however long that takes.
-    fd = ::open(path_.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) throw system_error("cannot open");
     struct stat st {};
     try {

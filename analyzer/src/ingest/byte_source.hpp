@@ -26,8 +26,9 @@ class ByteSource {
 class FileSource final : public ByteSource {
  public:
   static constexpr std::chrono::milliseconds kFifoWait{10'000};
-  // Throws std::runtime_error saying why (the caller names the file).
-  explicit FileSource(std::string path, std::chrono::milliseconds fifo_wait = kFifoWait);
+  // path() is the printable form of `path` (model/printable_text.hpp). Throws std::runtime_error saying
+  // why (the caller names the file).
+  explicit FileSource(const std::string& path, std::chrono::milliseconds fifo_wait = kFifoWait);
   ~FileSource() override;
   FileSource(const FileSource&) = delete;
   FileSource& operator=(const FileSource&) = delete;

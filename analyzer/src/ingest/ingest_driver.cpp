@@ -8,6 +8,7 @@
 #include "ingest/archive_reader.hpp"
 #include "ingest/ordered_pool.hpp"
 #include "ingest/text_decoder.hpp"
+#include "model/printable_text.hpp"
 
 namespace kmsdiag {
 namespace {
@@ -15,9 +16,17 @@ namespace {
 constexpr size_t kHeadBytes = 64 * 1024;
 
 // A reader may report thousands of damaged records, an archive thousands of bad members: a summary
-// keeps the first ones (all of them still reach the sink).
+// keeps the first ones and counts the rest (all of them still reach the sink, which prints them).
+constexpr size_t kProblemsPerInput = 100;
+// And a bundle may hold thousands of damaged inputs: past this many problems kept in all, an input
+// keeps only its first, so it still shows as damaged.
+constexpr size_t kProblemsKept = 1000;
+
 void keep_problem(InputSummary& summary, Problem p) {
-  if (summary.problems.size() < 100) summary.problems.push_back(std::move(p));
+  if (summary.problems.size() < kProblemsPerInput)
+    summary.problems.push_back(std::move(p));
+  else
+    ++summary.problems_not_listed;
 }
 
 // A problem about a whole input (no record or line): kept in its summary and reported now.
@@ -73,15 +82,16 @@ std::vector<std::string_view> known_labels(const Knowledge& kb) {
 }
 
 struct FoundFile {
-  std::string path;
-  bool named;   // given on the command line (not found by walking a folder)
-  bool stream;  // not a regular file (a pipe, a FIFO, standard input as "-"): it can be opened only once
+  std::string path;  // to open
+  std::string name;  // to show: the path made printable
+  bool named;        // given on the command line (not found by walking a folder)
+  bool stream;       // not a regular file (a pipe, a FIFO, standard input as "-"): it can be opened only once
 };
 
 void walk(const std::filesystem::path& p, std::vector<FoundFile>& files, std::vector<InputSummary>& missing) {
   std::error_code ec;
   if (p == "-") {
-    files.push_back({p.string(), true, true});
+    files.push_back({"-", "(standard input)", true, true});
   } else if (std::filesystem::is_directory(p, ec)) {
     std::vector<std::string> found;
     for (auto it = std::filesystem::recursive_directory_iterator(
@@ -90,12 +100,12 @@ void walk(const std::filesystem::path& p, std::vector<FoundFile>& files, std::ve
       if (it->is_regular_file(ec)) found.push_back(it->path().string());
     }
     std::sort(found.begin(), found.end());  // stable report order whatever the file system does
-    for (auto& f : found) files.push_back({std::move(f), false, false});
+    for (auto& f : found) files.push_back({f, printable(f), false, false});
   } else if (std::filesystem::exists(p, ec)) {
-    files.push_back({p.string(), true, !std::filesystem::is_regular_file(p, ec)});
+    files.push_back({p.string(), printable(p.string()), true, !std::filesystem::is_regular_file(p, ec)});
   } else {
     InputSummary s;
-    s.path = p.string();
+    s.path = printable(p.string());
     s.skipped = "no such file or directory";
     missing.push_back(std::move(s));
   }
@@ -104,7 +114,7 @@ void walk(const std::filesystem::path& p, std::vector<FoundFile>& files, std::ve
 }  // namespace
 
 void ingest_source(ByteSource& source, const Knowledge& kb, IngestSink& sink, std::vector<InputSummary>& out,
-                   unsigned threads) {
+                   unsigned threads, const ArchiveNesting& nesting) {
   PeekableSource peekable(source);
   std::string_view raw_head;
   try {
@@ -117,7 +127,7 @@ void ingest_source(ByteSource& source, const Knowledge& kb, IngestSink& sink, st
     const size_t at = out.size();
     out.push_back(archive_summary(source.path()));
     read_archive(
-        peekable, [&](ByteSource& member) { ingest_source(member, kb, sink, out, threads); },
+        peekable, nesting, [&](ByteSource& member) { ingest_source(member, kb, sink, out, threads, nesting.inner()); },
         [&](Problem&& p) {
           keep_problem(out[at], p);
           sink.on_problem(std::move(p));
@@ -177,7 +187,7 @@ void read_file(const FoundFile& f, const Knowledge& kb, IngestSink& sink, std::v
     FileSource file(f.path);
     ingest_source(file, kb, sink, out, threads);
   } catch (const std::exception& e) {
-    out.push_back(unreadable(f.path, e.what(), sink));
+    out.push_back(unreadable(f.name, e.what(), sink));
   }
   // Files met while walking a folder or inside an archive may be anything (notes, screenshots):
   // skipping them is normal. A file named on the command line that cannot be read is an input problem.
@@ -254,17 +264,20 @@ class Ingest {
     auto slot = std::make_shared<size_t>(0);
     unit(
         true, [](Unit&) {},
-        [this, slot, path = f.path] {
+        [this, slot, name = f.name] {
           *slot = all_.size();
-          all_.push_back(archive_summary(path));
+          all_.push_back(archive_summary(name));
         });
     auto problems = std::make_shared<std::vector<Problem>>();
+    auto problem = [&](Problem&& p) { problems->push_back(std::move(p)); };
     try {
       FileSource file(f.path);
-      read_archive(
-          file, [this](ByteSource& m) { member(m); }, [&](Problem&& p) { problems->push_back(std::move(p)); });
+      const ArchiveNesting nesting;
+      const ArchiveListing listing = read_archive(
+          file, nesting, [this, inner = nesting.inner()](ByteSource& m) { member(m, inner); }, problem);
+      check_central_directory(f.path, f.name, listing, problem);
     } catch (const std::exception& e) {
-      problems->push_back(Problem{{f.path, "", 0, ""}, e.what()});
+      problems->push_back(Problem{{f.name, "", 0, ""}, e.what()});
     }
     unit(
         true,
@@ -293,13 +306,26 @@ class Ingest {
     auto run = [u, work = std::move(work)] { work(*u); };
     auto done = [this, u, after = std::move(after)] {
       sinks_.close(std::move(u->sink), u->summaries);
-      for (auto& s : u->summaries) all_.push_back(std::move(s));
+      for (auto& s : u->summaries) {
+        keep_within_budget(s);
+        all_.push_back(std::move(s));
+      }
       if (after) after();
     };
     here ? pool_.run_here(std::move(run), std::move(done)) : pool_.submit(std::move(run), std::move(done));
   }
 
-  void member(ByteSource& m) {
+  // Finish steps run one at a time, in order: the first inputs' problems are the ones kept.
+  void keep_within_budget(InputSummary& s) {
+    const size_t room = kProblemsKept - std::min(kProblemsKept, problems_kept_);
+    const size_t keep = std::min(s.problems.size(), std::max<size_t>(room, 1));
+    s.problems_not_listed += s.problems.size() - keep;
+    s.problems.resize(keep);
+    s.problems.shrink_to_fit();  // a vector that grew to 100 problems would keep their room
+    problems_kept_ += keep;
+  }
+
+  void member(ByteSource& m, const ArchiveNesting& nesting) {
     std::string data, error;
     try {
       std::vector<char> buf(256 * 1024);
@@ -312,22 +338,23 @@ class Ingest {
       error = e.what();
     }
     if (data.size() <= kReadAheadBytes || !error.empty()) {
-      unit(false, [this, path = m.path(), data = std::move(data), error = std::move(error)](Unit& u) mutable {
+      unit(false, [this, path = m.path(), data = std::move(data), error = std::move(error), nesting](Unit& u) mutable {
         ReadAheadSource src(std::move(path), std::move(data), nullptr, std::move(error));
-        ingest_source(src, kb_, *u.sink, u.summaries, jobs_);
+        ingest_source(src, kb_, *u.sink, u.summaries, jobs_, nesting);
       });
       return;
     }
-    unit(true, [this, &m, &data](Unit& u) {
+    unit(true, [this, &m, &data, &nesting](Unit& u) {
       ReadAheadSource src(m.path(), std::move(data), &m, "");
-      ingest_source(src, kb_, *u.sink, u.summaries, jobs_);
+      ingest_source(src, kb_, *u.sink, u.summaries, jobs_, nesting);
     });
   }
 
   const Knowledge& kb_;
   IngestSinks& sinks_;
   std::vector<InputSummary> all_;
-  unsigned jobs_;     // also the threads one file's reader may use: one big file is read on every core
+  unsigned jobs_;  // also the threads one file's reader may use: one big file is read on every core
+  size_t problems_kept_ = 0;
   OrderedPool pool_;  // last: its destructor waits for units that still use the members above
 };
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "ingest/archive_reader.hpp"
 #include "ingest/reader.hpp"
 #include "model/analysis.hpp"
 
@@ -19,9 +20,10 @@ class IngestSink : public RecordSink {
 };
 
 // Reads one source (already opened): one summary, or one per member when it is an archive. A reader
-// that splits its input into independent units may decode them on `threads` threads.
+// that splits its input into independent units may decode them on `threads` threads. `nesting`: the
+// archives the source sits in (none by default), whose limits an archive in it shares.
 void ingest_source(ByteSource& source, const Knowledge& kb, IngestSink& sink, std::vector<InputSummary>& out,
-                   unsigned threads = 1);
+                   unsigned threads = 1, const ArchiveNesting& nesting = {});
 
 // Where concurrent ingest delivers records: one sink per unit of work (an input file, or an archive
 // member), opened on the thread that reads it. Each sink comes back to close(), together with the

@@ -38,6 +38,9 @@ void OrderedPool::submit(Step work, Step finish) {
   if (threads_.empty()) return run_here(std::move(work), std::move(finish));
   {
     std::unique_lock lk(m_);
+    // Finished units waiting for their finish step hold what they read (records' problems, summaries,
+    // decoded chunks): when finishing falls behind (a slow earlier unit, a finish step printing thousands
+    // of problems), reading waits rather than piling them up.
     has_space_.wait(lk, [this] { return queue_.size() < max_queued_ && next_seq_ - next_finish_ < 2 * max_queued_; });
     queue_.emplace_back(next_seq_++, std::make_pair(std::move(work), std::move(finish)));
   }

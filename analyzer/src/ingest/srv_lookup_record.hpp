@@ -29,8 +29,10 @@ struct SrvLookup {
 // "_vlmcs._tcp.corp.example." -> "corp.example"; "" for a bare "_vlmcs._tcp".
 std::string srv_domain(std::string_view query);
 
-// Limits shared by the SRV lookup readers: a console line, and the targets one lookup may list.
-inline constexpr size_t kSrvMaxLine = 64 * 1024;
+// Limits shared by the SRV lookup readers: a console line, and the targets one lookup may list. A DNS name
+// is at most 253 bytes, so no line of SRV output nears 4 KB: a longer one is cut (a problem), which keeps
+// one lookup's targets under 4 MB.
+inline constexpr size_t kSrvMaxLine = 4 * 1024;
 inline constexpr size_t kSrvMaxTargets = 1000;
 
 // The first `max` whitespace-separated words of a line.

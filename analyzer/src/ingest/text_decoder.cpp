@@ -325,6 +325,7 @@ std::unique_ptr<Utf8Source> make_utf8_source(ByteSource& inner, const std::strin
   if (encoding == "utf-16be") return std::make_unique<IconvSource>(inner, "UTF-16BE", 2);
   for (const LegacyCodePage& cp : kLegacyCodePages)
     if (encoding == cp.name) return std::make_unique<IconvSource>(inner, cp.iconv, 1);
+  if (encoding == "cp437") return std::make_unique<IconvSource>(inner, "CP437", 1);  // zip member names
   return std::make_unique<Utf8CheckSource>(inner, 0);
 }
 

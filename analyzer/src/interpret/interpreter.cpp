@@ -4,6 +4,7 @@
 
 #include "interpret/command_interpreter.hpp"
 #include "interpret/event_interpreter.hpp"
+#include "model/analysis.hpp"
 
 namespace kmsdiag {
 
@@ -20,23 +21,23 @@ std::string ignored_key(const Record& event) {
 bool Interpreter::interpret(const Record& in, std::vector<Record>& out) {
   if (in.kind.rfind("cmd.", 0) == 0) {
     if (interpret_command(in, kb_, out)) return true;
-    ++ignored_[in.kind];
+    count_ignored(ignored_, in.kind);
     return false;
   }
   if (in.kind != "event") {
-    ++ignored_[in.kind];
+    count_ignored(ignored_, in.kind);
     return false;
   }
   const EventLayout* layout = kb_.event_layouts.find(in.get("event_id"));
   if (layout == nullptr || !kb_.is_licensing_source(in.get("provider"), in.get("channel"))) {
-    ++ignored_[ignored_key(in)];
+    count_ignored(ignored_, ignored_key(in));
     return false;
   }
   switch (interpret_event(*layout, in, kb_, out)) {
     case EventOutcome::fact:
       return true;
     case EventOutcome::malformed:
-      ++ignored_["malformed " + std::string(trim(in.get("event_id")))];
+      count_ignored(ignored_, "malformed " + std::string(trim(in.get("event_id"))));
       problems_.push_back(
           Problem{in.source, "event " + std::string(trim(in.get("event_id"))) +
                                  ": the KMS payload is missing fields or is not readable; event left out"});
@@ -44,7 +45,7 @@ bool Interpreter::interpret(const Record& in, std::vector<Record>& out) {
     case EventOutcome::unused:
       break;
   }
-  ++ignored_[ignored_key(in)];
+  count_ignored(ignored_, ignored_key(in));
   return false;
 }
 

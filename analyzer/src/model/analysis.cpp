@@ -22,4 +22,12 @@ std::optional<Severity> parse_severity(std::string_view text) {
   return std::nullopt;
 }
 
+void count_ignored(std::map<std::string, uint64_t>& kinds, const std::string& kind, uint64_t n) {
+  auto it = kinds.find(kind);
+  if (it == kinds.end() && kinds.size() >= kMaxIgnoredKinds)
+    it = kinds.try_emplace(std::string(kOtherIgnoredKinds)).first;
+  if (it == kinds.end()) it = kinds.emplace(kind, 0).first;
+  it->second += n;
+}
+
 }  // namespace kmsdiag

@@ -23,11 +23,18 @@ struct InputSummary {
   std::string format;    // detected format id, "" when skipped
   std::string encoding;  // "utf-8", "utf-16le", "cp932", "binary", ...
   uint64_t bytes = 0;
-  uint64_t records = 0;      // records read
-  uint64_t kms_records = 0;  // of which the interpreters used
-  std::vector<Problem> problems;
-  std::string skipped;  // non-empty: why the file was not read at all
+  uint64_t records = 0;              // records read
+  uint64_t kms_records = 0;          // of which the interpreters used
+  std::vector<Problem> problems;     // the first ones (memory stays bounded whatever the input)
+  uint64_t problems_not_listed = 0;  // reported on stderr as they happened, but not kept in `problems`
+  std::string skipped;               // non-empty: why the file was not read at all
 };
+
+// Ignored events are counted by kind, but an input can name millions of kinds (a channel per event):
+// past kMaxIgnoredKinds names, events of new kinds are counted under kOtherIgnoredKinds.
+inline constexpr size_t kMaxIgnoredKinds = 1000;
+inline constexpr std::string_view kOtherIgnoredKinds = "(other kinds)";
+void count_ignored(std::map<std::string, uint64_t>& kinds, const std::string& kind, uint64_t n = 1);
 
 struct Evidence {
   SourceRef source;

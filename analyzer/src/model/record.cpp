@@ -6,6 +6,8 @@
 #include <charconv>
 #include <cstdlib>
 
+#include "model/printable_text.hpp"
+
 namespace kmsdiag {
 
 std::string SourceRef::describe() const {
@@ -17,7 +19,8 @@ std::string SourceRef::describe() const {
   return out;
 }
 
-std::string Problem::describe() const { return fmt::format("{}: {}", where.describe(), message); }
+// A message may quote the input, and a path is a name from it: the line is made printable as a whole.
+std::string Problem::describe() const { return printable(fmt::format("{}: {}", where.describe(), message)); }
 
 namespace {
 // Heap bytes of a string: none while it fits the small-string buffer inside the object.

@@ -5,6 +5,7 @@ namespace kmsdiag {
 
 int exit_code(const Analysis& analysis) {
   if (analysis.inputs.empty()) return kExitNoInput;
+  if (nothing_analysed(analysis)) return kExitNothingAnalysed;
   // The two conditions are independent bits so a script can test either one (3 = both).
   int code = kExitOk;
   if (actionable_findings(analysis) > 0) code |= kExitFindings;

@@ -91,4 +91,11 @@ size_t inputs_with_problems(const Analysis& analysis) {
   }));
 }
 
+bool nothing_analysed(const Analysis& analysis) {
+  // An archive's own summary only accounts for the archive: what was analysed are its members.
+  return !analysis.live && !analysis.inputs.empty() &&
+         std::none_of(analysis.inputs.begin(), analysis.inputs.end(),
+                      [](const InputSummary& in) { return in.skipped.empty() && in.format != "zip"; });
+}
+
 }  // namespace kmsdiag

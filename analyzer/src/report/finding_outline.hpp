@@ -23,5 +23,8 @@ std::vector<OutlineEntry> finding_outline(const std::vector<Finding>& findings);
 size_t actionable_findings(const Analysis& analysis);
 // Inputs that were skipped or reported problems.
 size_t inputs_with_problems(const Analysis& analysis);
+// True when inputs were given but a reader read none of them: every file was skipped (no known format,
+// empty, unreadable) or the archives held no member to read. Live probes count as something analysed.
+bool nothing_analysed(const Analysis& analysis);
 
 }  // namespace kmsdiag

@@ -99,6 +99,7 @@ Json input_json(const InputSummary& in) {
     pj["text"] = p.describe();
     j["problems"].push_back(std::move(pj));
   }
+  j["problems_not_listed"] = in.problems_not_listed;
   j["skipped"] = in.skipped.empty() ? Json(nullptr) : Json(in.skipped);
   return j;
 }
@@ -114,7 +115,9 @@ Json summary_json(const Analysis& analysis, size_t root_causes) {
   for (const auto& in : analysis.inputs) skipped += !in.skipped.empty();
 
   Json j;
-  j["verdict"] = actionable_findings(analysis) > 0 ? "problems-found" : "no-problem-found";
+  j["verdict"] = nothing_analysed(analysis)          ? "nothing-analysed"
+                 : actionable_findings(analysis) > 0 ? "problems-found"
+                                                     : "no-problem-found";
   j["inputs"] = analysis.inputs.size();
   j["inputs_skipped"] = skipped;
   j["inputs_with_problems"] = inputs_with_problems(analysis);
@@ -152,7 +155,8 @@ void render_json(const Analysis& analysis, std::ostream& out) {
   doc["findings"] = std::move(findings);
   doc["inputs"] = std::move(inputs);
   doc["ignored_events"] = std::move(ignored);
-  out << doc.dump(2) << "\n";
+  // Names and text from the input that are not UTF-8 must not cost the whole report: replaced, not fatal.
+  out << doc.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
 }
 
 }  // namespace kmsdiag

@@ -21,13 +21,15 @@ void render_json(const Analysis& analysis, std::ostream& out);
 //   1 findings of warning or worse
 //   2 some input could not be read or was damaged (findings absent)
 //   3 both 1 and 2
-//   64 usage error, 66 no input found, 78 bad rule or table files, 70 internal error,
-//   74 the output could not be written (standard output closed or full; `check` says UNKNOWN, 3, instead)
+//   64 usage error, 65 inputs found but none analysed, 66 no input found, 78 bad rule or table files,
+//   70 internal error, 74 the output could not be written (standard output closed or full; `check` says
+//   UNKNOWN, 3, instead)
 enum ExitCode : int {
   kExitOk = 0,
   kExitFindings = 1,
   kExitInputProblems = 2,
   kExitUsage = 64,
+  kExitNothingAnalysed = 65,
   kExitNoInput = 66,
   kExitSoftware = 70,
   kExitOutput = 74,

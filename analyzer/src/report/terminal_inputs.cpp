@@ -19,7 +19,7 @@ Row row_of(const InputSummary& in) {
   if (!in.skipped.empty())
     status = "skipped: " + in.skipped;
   else if (!in.problems.empty())
-    status = count_of(in.problems.size(), "problem", "problems");
+    status = count_of(in.problems.size() + in.problems_not_listed, "problem", "problems");
   return {in.path,
           in.format.empty() ? "-" : in.format,
           in.encoding.empty() ? "-" : in.encoding,
@@ -60,7 +60,8 @@ void render_input_table(const Analysis& analysis, std::ostream& out, const Termi
     const auto& problems = listed[i - 1]->problems;
     const size_t shown = std::min(problems.size(), options.sample);
     for (size_t p = 0; p < shown; ++p) out << "      " << problems[p].describe() << "\n";
-    if (shown < problems.size()) out << "      … and " << group_digits(problems.size() - shown) << " more\n";
+    const uint64_t more = problems.size() - shown + listed[i - 1]->problems_not_listed;
+    if (more > 0) out << "      … and " << group_digits(more) << " more\n";
   }
 }
 

@@ -108,7 +108,10 @@ void render_header(const Analysis& analysis, std::ostream& out, const Palette& p
 void render_verdict(const Analysis& analysis, std::ostream& out, const Palette& palette) {
   const size_t actionable = actionable_findings(analysis);
   out << "\n";
-  if (actionable == 0) {
+  if (nothing_analysed(analysis)) {
+    out << palette.paint("Verdict: nothing analysed: every input was skipped or held no member to read", Style::warning)
+        << "\n";
+  } else if (actionable == 0) {
     std::string line = "Verdict: no activation problem found";
     if (analysis.kms_records_total == 0) line += " (the inputs hold no KMS activation events to check)";
     out << palette.paint(line, Style::ok) << "\n";

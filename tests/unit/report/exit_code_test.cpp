@@ -28,8 +28,23 @@ TEST(ExitCode, DamagedInputIsTwo) {
 TEST(ExitCode, QuietlySkippedFileIsNotAProblem) {
   // A note found while walking a folder: listed as skipped, but nothing went wrong.
   Analysis b = healthy_analysis();
-  b.inputs[0].skipped = "text in no format kmsdiag knows";
+  b.inputs.push_back(read_input("notes.txt", 0, 0));
+  b.inputs.back().skipped = "text in no format kmsdiag knows";
   EXPECT_EQ(exit_code(b), kExitOk);
+}
+
+// Every input skipped, or only an archive whose members were all skipped (or none): nothing was analysed,
+// which is neither "no problem found" (0) nor "no input" (66).
+TEST(ExitCode, NothingAnalysedIsSixtyFive) {
+  Analysis skipped = healthy_analysis();
+  skipped.inputs[0].skipped = "text in no format kmsdiag knows";
+  EXPECT_EQ(exit_code(skipped), kExitNothingAnalysed);
+  Analysis empty_zip;
+  empty_zip.inputs.push_back(read_input("empty.zip", 0, 0));
+  empty_zip.inputs.back().format = "zip";
+  EXPECT_EQ(exit_code(empty_zip), kExitNothingAnalysed);
+  empty_zip.inputs.push_back(read_input("empty.zip!app.xml", 0, 0));
+  EXPECT_EQ(exit_code(empty_zip), kExitOk);
 }
 
 TEST(ExitCode, BothIsThree) { EXPECT_EQ(exit_code(clone_analysis()), 3); }

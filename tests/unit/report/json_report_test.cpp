@@ -72,8 +72,8 @@ TEST(JsonReport, FindingsRootCauseFirstWithEveryDocumentedKey) {
 TEST(JsonReport, InputsCarryProblemsWithPositionsAndSkips) {
   const auto j = render(clone_analysis());
   ASSERT_EQ(j["inputs"].size(), 3u);
-  EXPECT_EQ(keys(j["inputs"][0]),
-            (Keys{"path", "format", "encoding", "bytes", "records", "kms_records", "problems", "skipped"}));
+  EXPECT_EQ(keys(j["inputs"][0]), (Keys{"path", "format", "encoding", "bytes", "records", "kms_records", "problems",
+                                        "problems_not_listed", "skipped"}));
   EXPECT_TRUE(j["inputs"][0]["skipped"].is_null());
   const auto& problem = j["inputs"][1]["problems"][0];
   EXPECT_EQ(keys(problem), (Keys{"path", "unit", "position", "record_id", "message", "text"}));
@@ -111,6 +111,27 @@ TEST(JsonReport, HealthyDocument) {
   EXPECT_TRUE(j["findings"].is_array());
   EXPECT_TRUE(j["findings"].empty());
   EXPECT_TRUE(j["ignored_events"].is_object());
+}
+
+// Text from the input that is not UTF-8 (a Latin-1 machine name in a record, say) must not cost the
+// report: nlohmann::json throws on it by default, which ended the run with exit 70 and no output.
+TEST(JsonReport, TextThatIsNotUtf8NeverCostsTheReport) {
+  Analysis a = healthy_analysis();
+  a.findings.push_back(finding("stale", Severity::warning, "Stale"));
+  a.findings.back().machines = {"caf\xe9"};
+  a.inputs[0].problems.push_back({SourceRef{"x\xff.evtx", "", 0, ""}, "bad \x82 byte"});
+  nlohmann::ordered_json j;
+  ASSERT_NO_THROW(j = render(a));
+  EXPECT_EQ(j["findings"][0]["machines"][0], "caf\xEF\xBF\xBD");
+  EXPECT_EQ(j["inputs"][0]["problems"][0]["text"], "x\\xff.evtx: bad \\x82 byte");
+}
+
+TEST(JsonReport, NothingAnalysedSaysSo) {
+  Analysis a = healthy_analysis();
+  a.inputs[0].skipped = "text in no format kmsdiag knows";
+  const auto j = render(a);
+  EXPECT_EQ(j["summary"]["verdict"], "nothing-analysed");
+  EXPECT_EQ(j["exit_code"], 65);
 }
 
 }  // namespace
