@@ -5,26 +5,19 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <cstdlib>
-#include <filesystem>
 #include <iostream>
 
 #include "cli/analysis_pipeline.hpp"
 #include "cli/dns_command.hpp"
 #include "cli/progress_line.hpp"
+#include "cli/rules_location.hpp"
+#include "cli/run_provenance.hpp"
+#include "model/version.hpp"
 #include "report/report.hpp"
 #include "rules/schema_markdown.hpp"
 
 namespace kmsdiag {
 namespace {
-
-// --rules, then $KMSDIAG_RULES, then the source tree the binary was built from, then ./rules.
-std::string resolve_rules_dir(const std::string& given) {
-  if (!given.empty()) return given;
-  if (const char* env = std::getenv("KMSDIAG_RULES"); env && *env) return env;
-  std::error_code ec;
-  if (std::filesystem::is_directory(KMSDIAG_DEFAULT_RULES_DIR, ec)) return KMSDIAG_DEFAULT_RULES_DIR;
-  return "rules";
-}
 
 bool use_color(bool no_color_flag) {
   if (no_color_flag) return false;
@@ -59,10 +52,11 @@ bool load_rules(const std::string& dir, Loaded& out) {
 
 int run_cli(int argc, char** argv) {
   CLI::App app{"kmsdiag: finds out why Windows volume activation (KMS, MAK, AD-based) fails"};
-  app.set_version_flag("--version", std::string("kmsdiag ") + KMSDIAG_VERSION);
+  app.set_version_flag("--version", "kmsdiag " + std::string(tool_version()));
   app.require_subcommand(1);
   std::string rules_dir;
-  app.add_option("--rules", rules_dir, "Rules folder (default: $KMSDIAG_RULES, else the bundled rules/)");
+  app.add_option("--rules", rules_dir,
+                 "Rules folder (default: $KMSDIAG_RULES, else the installed rules, else the source tree's rules/)");
 
   auto* analyze =
       app.add_subcommand("analyze", "Explain activation failures found in exported logs and command output");
@@ -127,9 +121,13 @@ int run_cli(int argc, char** argv) {
     progress.update(input, done, records);
   };
   try {
-    const Analysis analysis = run_analysis(options, loaded.kb, loaded.rules);
+    Analysis analysis = run_analysis(options, loaded.kb, loaded.rules);
     progress.clear();
     if (format == "json") {
+      std::vector<std::string> rule_files = loaded.kb.files;
+      rule_files.insert(rule_files.end(), loaded.rules.files().begin(), loaded.rules.files().end());
+      analysis.rule_set = identify_rule_set(dir, rule_files);
+      add_input_digests(analysis.inputs);
       render_json(analysis, std::cout);
     } else {
       TerminalOptions t;

@@ -97,6 +97,7 @@ class Knowledge {
   std::vector<std::string> event_providers;                 // provider-name fragments of licensing events
   std::vector<std::string> kms_channels;                    // channels whose every event is a licensing event
   EventLayouts event_layouts;                               // event id -> payload layout (event-layouts.yaml)
+  std::vector<std::string> files;                           // every table file read, in load order
 };
 
 }  // namespace kmsdiag

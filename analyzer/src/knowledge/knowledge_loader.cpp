@@ -206,6 +206,7 @@ void load_labels(const YamlTable& t, Knowledge& kb) {
 
 // Runs one table reader; yaml-cpp errors the reader did not anticipate still name file and line.
 void read_table(const fs::path& path, void (*read)(const YamlTable&, Knowledge&), Knowledge& kb) {
+  kb.files.push_back(path.string());
   const YamlTable table(path.string());
   try {
     read(table, kb);
