@@ -9,6 +9,7 @@
 
 #include "cli/analysis_pipeline.hpp"
 #include "cli/dns_command.hpp"
+#include "cli/explain_command.hpp"
 #include "cli/progress_line.hpp"
 #include "cli/rules_location.hpp"
 #include "cli/run_provenance.hpp"
@@ -71,6 +72,7 @@ int run_cli(int argc, char** argv) {
   analyze->add_option("-j,--jobs", jobs, "Inputs read at the same time (default: one per core, at most 8)");
 
   LiveCommands live(app, *analyze);
+  const ExplainCommand explain(app);
 
   auto* rules_cmd = app.add_subcommand("rules", "Work with rule files");
   rules_cmd->require_subcommand(1);
@@ -92,6 +94,7 @@ int run_cli(int argc, char** argv) {
   const std::string dir = resolve_rules_dir(rules_dir);
   const bool rules_ok = load_rules(dir, loaded);
 
+  if (explain.selected()) return rules_ok ? explain.run(dir, loaded.kb, loaded.rules) : kExitConfig;
   if (*validate) {
     if (!rules_ok) return kExitConfig;
     std::cout << fmt::format("{}: {} rules and their tables are valid\n", dir, loaded.rules.size());
