@@ -271,6 +271,7 @@ TEST_F(BrokenTables, SourceIsOptionalAndKept) {
         "    cause: \"\"\n"
         "    fix: f\n"
         "    kms: true\n");
+  fs::remove(dir_ / "texts-ja.yaml");  // it translates codes this two-row table does not have
   const Knowledge kb = Knowledge::load(dir_.string());
   EXPECT_EQ(kb.error("0xC004F074")->source, "slerror.h SL_E_VL_BINDING_SERVICE_UNAVAILABLE");
   EXPECT_EQ(kb.error("0xC004F039")->source, "");
