@@ -14,22 +14,17 @@
 
 #include "cli/analysis_pipeline.hpp"
 #include "cli/dns_command.hpp"
+#include "cli/explain_command.hpp"
 #include "cli/progress_line.hpp"
+#include "cli/rules_location.hpp"
+#include "cli/run_provenance.hpp"
+#include "model/version.hpp"
 #include "probe/health_status.hpp"
 #include "report/report.hpp"
 #include "rules/schema_markdown.hpp"
 
 namespace kmsdiag {
 namespace {
-
-// --rules, then $KMSDIAG_RULES, then the source tree the binary was built from, then ./rules.
-std::string resolve_rules_dir(const std::string& given) {
-  if (!given.empty()) return given;
-  if (const char* env = std::getenv("KMSDIAG_RULES"); env && *env) return env;
-  std::error_code ec;
-  if (std::filesystem::is_directory(KMSDIAG_DEFAULT_RULES_DIR, ec)) return KMSDIAG_DEFAULT_RULES_DIR;
-  return "rules";
-}
 
 bool use_color(bool no_color_flag) {
   if (no_color_flag) return false;
@@ -89,10 +84,11 @@ std::string flush_stdout() {
 
 int run_command(int argc, char** argv, bool& health_check) {
   CLI::App app{"kmsdiag: finds out why Windows volume activation (KMS, MAK, AD-based) fails"};
-  app.set_version_flag("--version", std::string("kmsdiag ") + KMSDIAG_VERSION);
+  app.set_version_flag("--version", "kmsdiag " + std::string(tool_version()));
   app.require_subcommand(1);
   std::string rules_dir;
-  app.add_option("--rules", rules_dir, "Rules folder (default: $KMSDIAG_RULES, else the bundled rules/)");
+  app.add_option("--rules", rules_dir,
+                 "Rules folder (default: $KMSDIAG_RULES, else the installed rules, else the source tree's rules/)");
 
   auto* analyze =
       app.add_subcommand("analyze", "Explain activation failures found in exported logs and command output");
@@ -106,13 +102,15 @@ int run_command(int argc, char** argv, bool& health_check) {
   analyze->footer(
       "Exit codes: 0 no finding of warning or worse; 1 findings of warning or worse; 2 some input damaged or "
       "unreadable; 3 both 1 and 2; 64 usage error; 65 inputs found but none analysed (all skipped, or empty "
-      "archives); 66 no input found; 70 internal error; 78 bad rule or table files.");
+      "archives); 66 no input found; 70 internal error; 74 the report could not be written; 78 bad rule or table "
+      "files.");
   unsigned jobs = 0;
   analyze->add_option(
       "-j,--jobs", jobs,
       fmt::format("Inputs read at the same time, at most {} (default: one per core, at most 8)", kMaxJobs));
 
   LiveCommands live(app, *analyze);
+  const ExplainCommand explain(app);
 
   auto* rules_cmd = app.add_subcommand("rules", "Work with rule files");
   rules_cmd->require_subcommand(1);
@@ -135,6 +133,7 @@ int run_command(int argc, char** argv, bool& health_check) {
   const std::string dir = resolve_rules_dir(rules_dir);
   const bool rules_ok = load_rules(dir, loaded);
 
+  if (explain.selected()) return rules_ok ? explain.run(dir, loaded.kb, loaded.rules) : kExitConfig;
   if (*validate) {
     if (!rules_ok) return kExitConfig;
     std::cout << fmt::format("{}: {} rules and their tables are valid\n", dir, loaded.rules.size());
@@ -167,9 +166,13 @@ int run_command(int argc, char** argv, bool& health_check) {
     progress.update(input, done, records);
   };
   try {
-    const Analysis analysis = run_analysis(options, loaded.kb, loaded.rules);
+    Analysis analysis = run_analysis(options, loaded.kb, loaded.rules);
     progress.clear();
     if (format == "json") {
+      std::vector<std::string> rule_files = loaded.kb.files;
+      rule_files.insert(rule_files.end(), loaded.rules.files().begin(), loaded.rules.files().end());
+      analysis.rule_set = identify_rule_set(dir, rule_files);
+      add_input_digests(analysis.inputs);
       render_json(analysis, std::cout);
     } else {
       TerminalOptions t;

@@ -53,6 +53,19 @@ struct KeyGroup {
   std::string count_line;  // the count its products count on (count-lines.yaml); "" when not named
 };
 
+// The texts of error-codes.yaml in another language (texts-<lang>.yaml): an error code's meaning and fix, and
+// the one-line description of each cause codes point to. A code or cause without a row keeps its English text.
+struct LocalizedError {
+  std::string meaning;
+  std::string fix;
+  std::string source;  // the page in that language the text was checked against, or how it was made
+};
+
+struct LocalizedTexts {
+  std::map<std::string, LocalizedError> errors;  // canonical code -> texts
+  std::map<std::string, std::string> causes;     // cause id -> description
+};
+
 struct LoadError : std::runtime_error {
   using std::runtime_error::runtime_error;  // message is "file:line: what"
 };
@@ -97,6 +110,8 @@ class Knowledge {
   std::vector<std::string> event_providers;                 // provider-name fragments of licensing events
   std::vector<std::string> kms_channels;                    // channels whose every event is a licensing event
   EventLayouts event_layouts;                               // event id -> payload layout (event-layouts.yaml)
+  std::vector<std::string> files;                           // every table file read, in load order
+  std::map<std::string, LocalizedTexts> texts;              // language ("ja") -> its texts (texts-*.yaml)
 };
 
 }  // namespace kmsdiag

@@ -204,8 +204,40 @@ void load_labels(const YamlTable& t, Knowledge& kb) {
   if (t.root()["values"]) merge(t.root()["values"], table + ".values");
 }
 
+// texts-<lang>.yaml: {language, codes: {code: {meaning, fix, source}}, causes: {cause id: description}}.
+// Every code must be in error-codes.yaml and every cause in its `causes`, so a translation never dangles.
+void load_texts(const YamlTable& t, Knowledge& kb) {
+  t.expect_keys(t.root(), {"language", "codes", "causes"});
+  const std::string language = t.text(t.root(), "language");
+  if (language.empty()) t.fail(t.root()["language"], "language must not be empty");
+  if (kb.texts.count(language)) t.fail(t.root()["language"], fmt::format("language '{}' given twice", language));
+  LocalizedTexts& texts = kb.texts[language];
+  const YAML::Node codes = t.root()["codes"];
+  t.expect_map(codes, "codes");
+  for (const auto& kv : codes) {
+    const std::string code = Knowledge::canonical_code(t.text(kv.first));
+    if (!kb.errors.count(code)) t.fail(kv.first, fmt::format("'{}' is not in error-codes.yaml", t.text(kv.first)));
+    t.expect_keys(kv.second, {"meaning", "fix", "source"});
+    LocalizedError row{t.text(kv.second, "meaning"), t.text(kv.second, "fix"), t.text(kv.second, "source")};
+    if (row.meaning.empty() || row.fix.empty() || row.source.empty())
+      t.fail(kv.second, "meaning, fix and source must not be empty");
+    if (!texts.errors.emplace(code, std::move(row)).second) t.fail(kv.first, fmt::format("{} listed twice", code));
+  }
+  const YAML::Node causes = t.root()["causes"];
+  t.expect_map(causes, "causes");
+  for (const auto& kv : causes) {
+    const std::string cause = t.text(kv.first);
+    if (!contains(kb.causes, cause))
+      t.fail(kv.first, fmt::format("unknown cause '{}' (not in error-codes.yaml)", cause));
+    const std::string description = t.text(kv.second);
+    if (description.empty()) t.fail(kv.second, "description must not be empty");
+    texts.causes[cause] = description;
+  }
+}
+
 // Runs one table reader; yaml-cpp errors the reader did not anticipate still name file and line.
 void read_table(const fs::path& path, void (*read)(const YamlTable&, Knowledge&), Knowledge& kb) {
+  kb.files.push_back(path.string());
   const YamlTable table(path.string());
   try {
     read(table, kb);
@@ -232,15 +264,19 @@ Knowledge Knowledge::load(const std::string& dir) {
   table("event-sources.yaml", load_event_sources);
   table("event-layouts.yaml", load_event_layouts);
 
-  std::vector<fs::path> label_files;
+  std::vector<fs::path> label_files, text_files;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     const std::string name = entry.path().filename().string();
-    if (name.rfind("labels-", 0) == 0 && entry.path().extension() == ".yaml") label_files.push_back(entry.path());
+    if (entry.path().extension() != ".yaml") continue;
+    if (name.rfind("labels-", 0) == 0) label_files.push_back(entry.path());
+    if (name.rfind("texts-", 0) == 0) text_files.push_back(entry.path());
   }
   if (ec) throw LoadError(fmt::format("{}:0: {}", dir, ec.message()));
   std::sort(label_files.begin(), label_files.end());  // deterministic conflict reports
   for (const auto& path : label_files) read_table(path, load_labels, kb);
+  std::sort(text_files.begin(), text_files.end());
+  for (const auto& path : text_files) read_table(path, load_texts, kb);
   return kb;
 }
 

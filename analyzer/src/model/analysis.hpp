@@ -23,6 +23,7 @@ struct InputSummary {
   std::string format;    // detected format id, "" when skipped
   std::string encoding;  // "utf-8", "utf-16le", "cp932", "binary", ...
   uint64_t bytes = 0;
+  std::string sha256;  // of the file's bytes; "" for an archive member (its archive has one) or not computed
   uint64_t records = 0;              // records read
   uint64_t kms_records = 0;          // of which the interpreters used
   std::vector<Problem> problems;     // the first ones (memory stays bounded whatever the input)
@@ -67,8 +68,17 @@ struct Finding {
   std::map<std::string, std::string> facts;  // group key and aggregate values, for JSON consumers
 };
 
+// The rule set a report was made with: its folder and one SHA-256 over every rule and table file loaded
+// (cli/run_provenance.hpp says how, so anyone can recompute it).
+struct RuleSetIdentity {
+  std::string path;
+  std::string sha256;  // "" when not computed
+  size_t files = 0;
+};
+
 struct Analysis {
   std::vector<InputSummary> inputs;
+  RuleSetIdentity rule_set;
   std::vector<Finding> findings;                   // root causes first, then by severity
   std::map<std::string, uint64_t> ignored_events;  // "Application 1033" -> count, never fatal
   uint64_t records_total = 0;

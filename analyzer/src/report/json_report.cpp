@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "model/version.hpp"
 #include "report/finding_outline.hpp"
 #include "report/report.hpp"
 #include "rules/record_schema.hpp"
@@ -90,6 +91,7 @@ Json input_json(const InputSummary& in) {
   j["format"] = in.format.empty() ? Json(nullptr) : Json(in.format);
   j["encoding"] = in.encoding.empty() ? Json(nullptr) : Json(in.encoding);
   j["bytes"] = in.bytes;
+  j["sha256"] = in.sha256.empty() ? Json(nullptr) : Json(in.sha256);
   j["records"] = in.records;
   j["kms_records"] = in.kms_records;
   j["problems"] = Json::array();
@@ -148,7 +150,10 @@ void render_json(const Analysis& analysis, std::ostream& out) {
 
   Json doc;
   doc["schema_version"] = kSchemaVersion;
-  doc["tool"] = {{"name", "kmsdiag"}, {"version", KMSDIAG_VERSION}};
+  doc["tool"] = {{"name", "kmsdiag"}, {"version", std::string(tool_version())}};
+  doc["rules"] = {{"path", analysis.rule_set.path.empty() ? Json(nullptr) : Json(analysis.rule_set.path)},
+                  {"sha256", analysis.rule_set.sha256.empty() ? Json(nullptr) : Json(analysis.rule_set.sha256)},
+                  {"files", analysis.rule_set.files}};
   doc["exit_code"] = exit_code(analysis);
   doc["live"] = analysis.live;
   doc["summary"] = summary_json(analysis, root_causes);

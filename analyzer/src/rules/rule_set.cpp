@@ -35,11 +35,15 @@ RuleSet RuleSet::load(const std::string& dir, const Knowledge& kb, std::vector<R
   }
   const fs::path catalog_path = fs::path(dir) / kCauseCatalogFile;
   const std::optional<CauseCatalog> catalog = load_cause_catalog(catalog_path.string(), errors);
-  if (check == SchemaCheck::on)
-    if (std::optional<RecordSchema> schema = load_record_schema((fs::path(dir) / kRecordSchemaFile).string(), errors)) {
+  if (catalog) set.files_.push_back(catalog_path.string());
+  if (check == SchemaCheck::on) {
+    const fs::path schema_path = fs::path(dir) / kRecordSchemaFile;
+    if (std::optional<RecordSchema> schema = load_record_schema(schema_path.string(), errors)) {
       set.schema_ = std::make_shared<const RecordSchema>(std::move(*schema));
       publish_record_schema(set.schema_);
+      set.files_.push_back(schema_path.string());
     }
+  }
 
   // Rule files are the folder's *.yaml (not tables/, not the catalog), in name order.
   std::vector<fs::path> files;
@@ -61,6 +65,7 @@ RuleSet RuleSet::load(const std::string& dir, const Knowledge& kb, std::vector<R
       errors.push_back({rule->file, 0, fmt::format("duplicate rule id '{}'", rule->id)});
       continue;
     }
+    set.files_.push_back(rule->file);
     set.rules_.push_back(std::move(rule));
   }
   return set;

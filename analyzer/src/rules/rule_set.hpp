@@ -43,6 +43,8 @@ class RuleSet {
   // The record schema the rules were checked against; nullptr when not loaded (SchemaCheck::off, or bad).
   const RecordSchema* schema() const { return schema_.get(); }
   const std::vector<std::unique_ptr<Rule>>& rules() const { return rules_; }
+  // Every file the rules came from: the cause catalog, the record schema and each rule file loaded.
+  const std::vector<std::string>& files() const { return files_; }
 
   // Findings for these records, those of one cause about one subject merged (evaluate_rules in
   // rules/rule_engine.hpp), root causes linked to the symptoms they explain, sorted root causes first and
@@ -60,6 +62,7 @@ class RuleSet {
 
  private:
   std::vector<std::unique_ptr<Rule>> rules_;
+  std::vector<std::string> files_;
   const Knowledge* kb_ = nullptr;
   std::shared_ptr<const RecordSchema> schema_;
   std::function<void(const std::vector<Record>&)> observer_;

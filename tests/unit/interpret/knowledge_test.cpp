@@ -271,6 +271,7 @@ TEST_F(BrokenTables, SourceIsOptionalAndKept) {
         "    cause: \"\"\n"
         "    fix: f\n"
         "    kms: true\n");
+  fs::remove(dir_ / "texts-ja.yaml");  // it translates codes this two-row table does not have
   const Knowledge kb = Knowledge::load(dir_.string());
   EXPECT_EQ(kb.error("0xC004F074")->source, "slerror.h SL_E_VL_BINDING_SERVICE_UNAVAILABLE");
   EXPECT_EQ(kb.error("0xC004F039")->source, "");
@@ -365,6 +366,36 @@ TEST_F(BrokenTables, ConflictingLabelIsAnError) {
   write("labels-b.yaml", "table: demo\nlabels:\n  en:\n    'Current count': other\n");
   EXPECT_NE(load_error().find("labels-b.yaml:4: 'Current count' already maps to 'current_count'"), std::string::npos)
       << load_error();
+}
+
+TEST_F(BrokenTables, TranslatedTextsLoadPerLanguage) {
+  write(
+      "texts-ja.yaml",
+      "language: ja\ncodes:\n  C004F074: {meaning: 'どの KMS ホストにも接続できません', fix: '確認します', source: x}\n"
+      "causes:\n  host-unreachable: '接続できません'\n");
+  const Knowledge kb = Knowledge::load(dir_.string());
+  ASSERT_EQ(kb.texts.count("ja"), 1u);
+  EXPECT_EQ(kb.texts.at("ja").errors.at("0xC004F074").meaning, "どの KMS ホストにも接続できません");
+  EXPECT_EQ(kb.texts.at("ja").causes.at("host-unreachable"), "接続できません");
+}
+
+TEST_F(BrokenTables, TranslationOfAnUnknownCodeOrCauseIsAnError) {
+  write("texts-ja.yaml", "language: ja\ncodes:\n  0xC004FFFF: {meaning: a, fix: b, source: c}\ncauses: {}\n");
+  EXPECT_NE(load_error().find("texts-ja.yaml:3: '0xC004FFFF' is not in error-codes.yaml"), std::string::npos)
+      << load_error();
+  write("texts-ja.yaml", "language: ja\ncodes: {}\ncauses:\n  no-such-cause: x\n");
+  EXPECT_NE(load_error().find("texts-ja.yaml:4: unknown cause 'no-such-cause'"), std::string::npos) << load_error();
+  write("texts-ja.yaml", "language: ja\ncodes:\n  0xC004F074: {meaning: a, fix: '', source: c}\ncauses: {}\n");
+  EXPECT_NE(load_error().find("texts-ja.yaml:3: meaning, fix and source must not be empty"), std::string::npos)
+      << load_error();
+}
+
+TEST(ShippedTexts, EveryJapaneseRowNamesItsSource) {
+  const Knowledge kb = Knowledge::load(kTables);
+  ASSERT_EQ(kb.texts.count("ja"), 1u);
+  EXPECT_GE(kb.texts.at("ja").errors.size(), 10u);
+  for (const auto& [code, row] : kb.texts.at("ja").errors)
+    EXPECT_TRUE(row.source.rfind("https://", 0) == 0 || row.source == "translation of error-codes.yaml") << code;
 }
 
 }  // namespace

@@ -27,9 +27,11 @@ using Keys = std::vector<std::string>;
 // renaming or retyping a key needs a schema_version bump; a new key is added here and documented there.
 TEST(JsonReport, TopLevelKeysAreStable) {
   const auto j = render(clone_analysis());
-  EXPECT_EQ(keys(j),
-            (Keys{"schema_version", "tool", "exit_code", "live", "summary", "findings", "inputs", "ignored_events"}));
+  EXPECT_EQ(keys(j), (Keys{"schema_version", "tool", "rules", "exit_code", "live", "summary", "findings", "inputs",
+                           "ignored_events"}));
   EXPECT_EQ(j["schema_version"], 1);
+  EXPECT_EQ(keys(j["rules"]), (Keys{"path", "sha256", "files"}));
+  EXPECT_TRUE(j["rules"]["sha256"].is_null());  // not computed for this analysis
   EXPECT_EQ(j["tool"]["name"], "kmsdiag");
   EXPECT_FALSE(j["tool"]["version"].get<std::string>().empty());
   EXPECT_EQ(j["exit_code"], 3);
@@ -72,8 +74,8 @@ TEST(JsonReport, FindingsRootCauseFirstWithEveryDocumentedKey) {
 TEST(JsonReport, InputsCarryProblemsWithPositionsAndSkips) {
   const auto j = render(clone_analysis());
   ASSERT_EQ(j["inputs"].size(), 3u);
-  EXPECT_EQ(keys(j["inputs"][0]), (Keys{"path", "format", "encoding", "bytes", "records", "kms_records", "problems",
-                                        "problems_not_listed", "skipped"}));
+  EXPECT_EQ(keys(j["inputs"][0]), (Keys{"path", "format", "encoding", "bytes", "sha256", "records", "kms_records",
+                                        "problems", "problems_not_listed", "skipped"}));
   EXPECT_TRUE(j["inputs"][0]["skipped"].is_null());
   const auto& problem = j["inputs"][1]["problems"][0];
   EXPECT_EQ(keys(problem), (Keys{"path", "unit", "position", "record_id", "message", "text"}));
