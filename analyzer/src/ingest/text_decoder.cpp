@@ -125,7 +125,28 @@ class DamageLog {
   uint64_t lines_ = 0;
 };
 
-class IconvSource final : public Utf8Source {
+// A decoder that converts its input a block at a time into out_ (fill()) and serves reads from it.
+class BlockDecoder : public Utf8Source {
+ public:
+  size_t read(char* buf, size_t n) final {
+    while (out_pos_ == out_.size()) {
+      if (!fill()) return 0;
+    }
+    const size_t k = std::min(n, out_.size() - out_pos_);
+    std::memcpy(buf, out_.data() + out_pos_, k);
+    out_pos_ += k;
+    return k;
+  }
+
+ protected:
+  // Replaces out_ with the next block's output (out_pos_ back to 0); false at end of input.
+  virtual bool fill() = 0;
+
+  std::string out_;
+  size_t out_pos_ = 0;
+};
+
+class IconvSource final : public BlockDecoder {
  public:
   IconvSource(ByteSource& inner, const char* from, size_t unit) : inner_(inner), unit_(unit) {
     {
@@ -143,19 +164,9 @@ class IconvSource final : public Utf8Source {
   IconvSource& operator=(const IconvSource&) = delete;
   const std::string& path() const override { return inner_.path(); }
 
-  size_t read(char* buf, size_t n) override {
-    while (out_pos_ == out_.size()) {
-      if (!fill()) return 0;
-    }
-    const size_t k = std::min(n, out_.size() - out_pos_);
-    std::memcpy(buf, out_.data() + out_pos_, k);
-    out_pos_ += k;
-    return k;
-  }
-
  private:
   // Converts the next block; false at end of input.
-  bool fill() {
+  bool fill() override {
     out_.clear();
     out_pos_ = 0;
     char block[64 * 1024];
@@ -197,28 +208,17 @@ class IconvSource final : public Utf8Source {
   size_t unit_;  // bytes of one code unit of the input encoding
   iconv_t cd_;
   bool first_ = true;
-  std::string pending_, out_;
-  size_t out_pos_ = 0;
+  std::string pending_;
   uint64_t offset_ = 0;  // input offset of pending_[0]
   DamageLog log_;
 };
 
 // UTF-8 input passed through checked: a NUL or an ill-formed sequence becomes U+FFFD (one per byte),
 // so no reader meets bytes that are not text. Skips `skip` bytes first (a BOM).
-class Utf8CheckSource final : public Utf8Source {
+class Utf8CheckSource final : public BlockDecoder {
  public:
   Utf8CheckSource(ByteSource& inner, size_t skip) : inner_(inner), offset_(0), skip_(skip) {}
   const std::string& path() const override { return inner_.path(); }
-
-  size_t read(char* buf, size_t n) override {
-    while (out_pos_ == out_.size()) {
-      if (!fill()) return 0;
-    }
-    const size_t k = std::min(n, out_.size() - out_pos_);
-    std::memcpy(buf, out_.data() + out_pos_, k);
-    out_pos_ += k;
-    return k;
-  }
 
  private:
   static bool plain_ascii(const char* p) {  // 8 bytes of ASCII without NUL
@@ -228,7 +228,7 @@ class Utf8CheckSource final : public Utf8Source {
     return ((w | ((w - kOnes) & ~w)) & kHigh) == 0;
   }
 
-  bool fill() {
+  bool fill() override {
     out_.clear();
     out_pos_ = 0;
     char block[64 * 1024];
@@ -273,8 +273,7 @@ class Utf8CheckSource final : public Utf8Source {
   ByteSource& inner_;
   uint64_t offset_;  // input offset of pending_[0]
   size_t skip_;
-  std::string pending_, out_;
-  size_t out_pos_ = 0;
+  std::string pending_;
   DamageLog log_;
 };
 
