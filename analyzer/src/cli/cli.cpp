@@ -175,7 +175,6 @@ int run_command(int argc, char** argv, bool& health_check) {
       std::vector<std::string> rule_files = loaded.kb.files;
       rule_files.insert(rule_files.end(), loaded.rules.files().begin(), loaded.rules.files().end());
       analysis.rule_set = identify_rule_set(dir, rule_files);
-      add_input_digests(analysis.inputs);
       render_json(analysis, std::cout);
     } else {
       TerminalOptions t;
