@@ -55,7 +55,7 @@ svg.chart{width:100%;max-width:720px;height:auto;display:block}
 svg .axis{stroke:#59636e;stroke-width:1}
 svg .tick,svg .threshold-label{font:11px system-ui,sans-serif;fill:#59636e}
 svg .threshold{stroke:var(--error);stroke-width:1.5;stroke-dasharray:6 4}
-svg .threshold-label{fill:var(--error)}
+svg .threshold-label{fill:var(--error);paint-order:stroke;stroke:#fff;stroke-width:3px}
 svg .below{fill:#d4a72c}svg .reached{fill:#2da44e}
 .k0{fill:#b42318;background:#b42318}.k1{fill:#0b5cad;background:#0b5cad}.k2{fill:#9a6700;background:#9a6700}
 .k3{fill:#6e40c9;background:#6e40c9}.k4{fill:#1a7f37;background:#1a7f37}.k5{fill:#bf3989;background:#bf3989}
