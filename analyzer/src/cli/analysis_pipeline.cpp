@@ -197,7 +197,7 @@ Analysis run_analysis(const PipelineOptions& options, const Knowledge& kb, const
   // thread's heap; give those pages back before correlation builds its own records.
   malloc_trim(0);
   analysis.live = options.add_live_facts && options.add_live_facts(facts);
-  correlate(facts, ledger, analysis.inputs, kb);
+  analysis.fleet = correlate(facts, ledger, analysis.inputs, kb);
   mark_copies(facts, store.duplicates());
   analysis.findings = rules.evaluate(facts);
   return analysis;

@@ -99,7 +99,7 @@ int run_command(int argc, char** argv, bool& health_check) {
   std::string format = "text";
   bool no_color = false, verbose = false;
   analyze->add_option("paths", paths, "Files, folders or zip archives to analyse (- for standard input)")->required();
-  analyze->add_option("--format", format, "Output format")->check(CLI::IsMember({"text", "json"}));
+  analyze->add_option("--format", format, "Output format")->check(CLI::IsMember({"text", "json", "html"}));
   analyze->add_flag("--no-color", no_color, "Never colour the output (NO_COLOR is honoured too)");
   analyze->add_flag("-v,--verbose", verbose, "List every input file, not only those with problems");
   analyze->footer(
@@ -176,6 +176,8 @@ int run_command(int argc, char** argv, bool& health_check) {
       rule_files.insert(rule_files.end(), loaded.rules.files().begin(), loaded.rules.files().end());
       analysis.rule_set = identify_rule_set(dir, rule_files);
       render_json(analysis, std::cout);
+    } else if (format == "html") {
+      render_html(analysis, std::cout);
     } else {
       TerminalOptions t;
       t.color = use_color(no_color);

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/fleet_overview.hpp"
 #include "model/record.hpp"
 
 namespace kmsdiag {
@@ -84,7 +85,8 @@ struct Analysis {
   std::map<std::string, uint64_t> ignored_events;  // "Application 1033" -> count, never fatal
   uint64_t records_total = 0;
   uint64_t kms_records_total = 0;
-  bool live = false;  // live probes contributed
+  bool live = false;    // live probes contributed
+  FleetOverview fleet;  // series and inventory for the HTML report
 };
 
 }  // namespace kmsdiag

@@ -1,4 +1,4 @@
-// Renders an Analysis for people (terminal) and machines (JSON), and maps it to an exit code.
+// Renders an Analysis for people (terminal, HTML) and machines (JSON), and maps it to an exit code.
 #pragma once
 
 #include <ostream>
@@ -15,6 +15,8 @@ struct TerminalOptions {
 
 void render_terminal(const Analysis& analysis, std::ostream& out, const TerminalOptions& options);
 void render_json(const Analysis& analysis, std::ostream& out);
+// One self-contained HTML file (report/html_report.cpp): no script, no network, charts as inline SVG.
+void render_html(const Analysis& analysis, std::ostream& out);
 
 // Exit codes of `kmsdiag analyze` (documented in README.md):
 //   0 no finding of warning or worse, every input read
