@@ -1,37 +1,18 @@
 #include "ingest/sha256.hpp"
 
-#include <openssl/evp.h>
-
 #include <fstream>
-#include <new>
-#include <stdexcept>
 #include <vector>
 
 #include <fmt/format.h>
 
 namespace kmsdiag {
 
-Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
-  if (ctx_ == nullptr) throw std::bad_alloc();
-  if (EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr) != 1) {
-    EVP_MD_CTX_free(ctx_);
-    throw std::runtime_error("SHA-256 is not available from libcrypto");
-  }
-}
-
-Sha256::~Sha256() { EVP_MD_CTX_free(ctx_); }
-
-void Sha256::update(std::string_view bytes) {
-  if (EVP_DigestUpdate(ctx_, bytes.data(), bytes.size()) != 1) throw std::runtime_error("SHA-256 update failed");
-}
-
 std::string Sha256::hex_digest() {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  if (EVP_DigestFinal_ex(ctx_, digest, &size) != 1) throw std::runtime_error("SHA-256 final failed");
+  uint8_t digest[SHA256_DIGEST_SIZE];
+  sha256_digest(&ctx_, sizeof digest, digest);
   std::string hex;
-  hex.reserve(2 * size);
-  for (unsigned int i = 0; i < size; ++i) hex += fmt::format("{:02x}", digest[i]);
+  hex.reserve(2 * sizeof digest);
+  for (const uint8_t byte : digest) hex += fmt::format("{:02x}", byte);
   return hex;
 }
 
