@@ -23,10 +23,10 @@ struct InputSummary {
   std::string format;    // detected format id, "" when skipped
   std::string encoding;  // "utf-8", "utf-16le", "cp932", "binary", ...
   uint64_t bytes = 0;
-  std::string sha256;  // of the file's bytes; "" for an archive member (its archive has one) or not computed
-  uint64_t records = 0;              // records read
-  uint64_t kms_records = 0;          // of which the interpreters used
-  std::vector<Problem> problems;     // the first ones (memory stays bounded whatever the input)
+  std::string sha256;             // of the file's bytes; "" for an archive member (its archive has one) or not computed
+  uint64_t records = 0;           // records read
+  uint64_t kms_records = 0;       // of which the interpreters used
+  std::vector<Problem> problems;  // the first ones (memory stays bounded whatever the input)
   uint64_t problems_not_listed = 0;  // reported on stderr as they happened, but not kept in `problems`
   std::string skipped;               // non-empty: why the file was not read at all
 };
@@ -36,6 +36,8 @@ struct InputSummary {
 inline constexpr size_t kMaxIgnoredKinds = 1000;
 inline constexpr std::string_view kOtherIgnoredKinds = "(other kinds)";
 void count_ignored(std::map<std::string, uint64_t>& kinds, const std::string& kind, uint64_t n = 1);
+// "<channel or provider> <event id>": the kind an ignored event is counted as.
+std::string ignored_event_key(std::string_view provider, std::string_view channel, std::string_view event_id);
 
 struct Evidence {
   SourceRef source;
