@@ -23,10 +23,11 @@ struct InputSummary {
   std::string format;    // detected format id, "" when skipped
   std::string encoding;  // "utf-8", "utf-16le", "cp932", "binary", ...
   uint64_t bytes = 0;
-  std::string sha256;             // of the file's bytes; "" for an archive member (its archive has one) or not computed
-  uint64_t records = 0;           // records read
-  uint64_t kms_records = 0;       // of which the interpreters used
-  std::vector<Problem> problems;  // the first ones (memory stays bounded whatever the input)
+  std::string sha256;    // of the file's bytes, computed as it is read; "" for an archive member (its archive has one)
+                         // or a file that could not be read to the end
+  uint64_t records = 0;  // records read
+  uint64_t kms_records = 0;          // of which the interpreters used
+  std::vector<Problem> problems;     // the first ones (memory stays bounded whatever the input)
   uint64_t problems_not_listed = 0;  // reported on stderr as they happened, but not kept in `problems`
   std::string skipped;               // non-empty: why the file was not read at all
 };
