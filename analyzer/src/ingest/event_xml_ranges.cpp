@@ -24,7 +24,7 @@ EventXmlRanges::EventXmlRanges(RecordSink& sink, std::string path, const Knowled
   if (threads <= 1)
     direct_ = std::make_unique<EventXmlParser>(path_, kb_);
   else
-    range_ = std::make_shared<Range>();
+    range_ = new_range();
 }
 
 EventXmlRanges::~EventXmlRanges() = default;
@@ -47,7 +47,7 @@ void EventXmlRanges::finish() {
 }
 
 void EventXmlRanges::submit() {
-  std::shared_ptr<Range> range = std::exchange(range_, std::make_shared<Range>());
+  std::shared_ptr<Range> range = std::exchange(range_, new_range());
   pool_.submit([this, range] { parse(*range); }, [this, range] { range->out.replay(sink_); });
 }
 
@@ -60,10 +60,23 @@ void EventXmlRanges::parse(Range& range) {
       range.out.on_problem(std::move(std::get<Problem>(item)));
   }
   // The input is not needed while the range waits for its turn to deliver: give it back now.
-  range.bytes = std::string();
   range.items = {};
   std::lock_guard lk(parsers_mutex_);
+  spare_bytes_.push_back(std::move(range.bytes));
   parsers_.push_back(std::move(parser));
+}
+
+std::shared_ptr<EventXmlRanges::Range> EventXmlRanges::new_range() {
+  auto range = std::make_shared<Range>();
+  std::lock_guard lk(parsers_mutex_);
+  if (spare_bytes_.empty()) {
+    range->bytes.reserve(range_size_);
+  } else {
+    range->bytes = std::move(spare_bytes_.back());
+    range->bytes.clear();
+    spare_bytes_.pop_back();
+  }
+  return range;
 }
 
 std::unique_ptr<EventXmlParser> EventXmlRanges::take_parser() {

@@ -35,6 +35,7 @@ class EventXmlRanges {
   void submit();
   void parse(Range& range);
   std::unique_ptr<EventXmlParser> take_parser();
+  std::shared_ptr<Range> new_range();
 
   RecordSink& sink_;
   std::string path_;
@@ -44,6 +45,9 @@ class EventXmlRanges {
   std::shared_ptr<Range> range_;            // being gathered
   std::mutex parsers_mutex_;
   std::vector<std::unique_ptr<EventXmlParser>> parsers_;  // one per thread at a time, reused
+  // Byte buffers of parsed ranges, kept for the next ones: a fresh one per range would be allocated,
+  // grown, copied and faulted in again (it is too big for the heap's free lists).
+  std::vector<std::string> spare_bytes_;
   OrderedPool pool_;  // last: its destructor waits for units that still use the members above
 };
 

@@ -221,7 +221,9 @@ class EventXmlScan {
         continue;
       }
       // Inside a CDATA section or a comment "<Event" and "</Event>" are text (a message quoting XML).
-      switch (in_text_section(at) ? EventName::kOther : event_name_at(at)) {
+      EventName name = event_name_at(at);
+      if (name != EventName::kOther && in_text_section(at)) name = EventName::kOther;
+      switch (name) {
         case EventName::kEndTag: {
           const size_t close = find(at + kEventName.size(), ">");
           return close == std::string_view::npos ? at_eof() : close + 1;
@@ -240,10 +242,15 @@ class EventXmlScan {
   }
 
   // Whether offset `at` of the event that starts the buffer lies inside a CDATA section or a comment
-  // opened before it and not closed yet. Most events have neither: one search for "<!" says so.
+  // opened before it and not closed yet. Asked once per event (at its end tag), so the common case
+  // must be cheap: most events hold no "<!", and '!' is rare enough for memchr to rule that out.
   bool in_text_section(size_t at) const {
     const std::string_view before = buf_.view().substr(0, at);
-    if (!memmem(before.data(), before.size(), "<!", 2)) return false;
+    bool markup = false;
+    for (size_t bang = before.find('!', 1); bang != std::string_view::npos && !markup;
+         bang = before.find('!', bang + 1))
+      markup = before[bang - 1] == '<';
+    if (!markup) return false;
     for (const auto& [open, close] : {std::pair<std::string_view, std::string_view>{"<![CDATA[", "]]>"},
                                       std::pair<std::string_view, std::string_view>{"<!--", "-->"}}) {
       const size_t opened = before.rfind(open);
