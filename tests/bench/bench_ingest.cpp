@@ -19,10 +19,11 @@ class CountingSink final : public kmsdiag::IngestSink {
     ++records;
     fields += r.fields.size();  // touch the record so nothing is optimised away
   }
+  void on_unused_event(kmsdiag::UnusedEvent&&) override { ++unused; }
   void on_problem(kmsdiag::Problem&& p) override {
     if (++problems <= 5) std::fprintf(stderr, "problem: %s\n", p.describe().c_str());
   }
-  unsigned long long records = 0, fields = 0, problems = 0;
+  unsigned long long records = 0, unused = 0, fields = 0, problems = 0;
 };
 
 // One counting sink per unit of work, summed as the units close (in order, one at a time).
@@ -32,6 +33,7 @@ class CountingSinks final : public kmsdiag::IngestSinks {
   void close(std::unique_ptr<kmsdiag::IngestSink> sink, std::vector<kmsdiag::InputSummary>&) override {
     const auto& c = static_cast<const CountingSink&>(*sink);
     total.records += c.records;
+    total.unused += c.unused;
     total.fields += c.fields;
     total.problems += c.problems;
   }
@@ -70,7 +72,9 @@ int main(int argc, char** argv) {
                 in.skipped.empty() ? "" : " skipped: ", in.skipped.c_str());
   }
   const double mb = static_cast<double>(bytes) / 1e6;
-  std::printf("records %llu fields %llu problems %llu\n", sink.records, sink.fields, sink.problems);
+  // Records read: built ones and unused ones (events not about activation, counted without a record).
+  std::printf("records %llu built %llu unused %llu fields %llu problems %llu\n", sink.records + sink.unused,
+              sink.records, sink.unused, sink.fields, sink.problems);
   std::printf("MB %.1f seconds %.2f MB/s %.1f cpu_seconds %.2f MB/s_cpu %.1f\n", mb, seconds,
               seconds > 0 ? mb / seconds : 0.0, cpu_seconds, cpu_seconds > 0 ? mb / cpu_seconds : 0.0);
   return 0;

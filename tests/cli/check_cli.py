@@ -120,6 +120,49 @@ def jobs_capped(opts):
         fail("no note about the cap: " + proc.stderr.decode())
 
 
+def xml_ranges_any_jobs(opts):
+    """One event XML file bigger than many ranges (256 KiB each), with damage sprinkled near where ranges
+    end, read with --jobs 1 and --jobs 2: the JSON report and stderr must be the same bytes. The same
+    log in UTF-16 (decoded before the ranges are cut) too, and it must find what the UTF-8 file finds."""
+    gen = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench", "gen_event_xml.py")
+    with tempfile.TemporaryDirectory() as work:
+        clean = os.path.join(work, "clean.xml")
+        for mode, size in (("client", "3M"), ("kms", "2M")):
+            part = os.path.join(work, mode + ".xml")
+            subprocess.run([sys.executable, gen, "--mode", mode, "--size", size, part], check=True, timeout=50)
+            with open(part, "rb") as f, open(clean, "ab") as out:
+                out.write(f.read())
+        with open(clean, "rb") as f:
+            data = f.read()
+        # Every ~300 KB: an event cut short, a malformed one and unrecognized bytes, so some sit at a boundary.
+        pieces, at = [], 0
+        while at < len(data):
+            nxt = data.find(b"<Event ", at + 300_000)
+            if nxt < 0:
+                break
+            pieces += [data[at:nxt], b"garbage\n", b"<Event xmlns='x'><System><EventID>12288</EventID>",
+                       b"<Event><System></Sys></Event>\n"]
+            at = nxt
+        pieces.append(data[at:])
+        damaged = os.path.join(work, "damaged.xml")
+        with open(damaged, "wb") as f:
+            f.write(b"".join(pieces))
+        utf16 = os.path.join(work, "utf16.xml")
+        with open(utf16, "wb") as f:
+            f.write(b"".join(pieces).decode("utf-8").encode("utf-16"))
+        for path in (damaged, utf16):
+            runs = [run(["analyze", path, "--format", "json", "--jobs", str(j)], opts) for j in (1, 2)]
+            if runs[0].returncode > 3:
+                fail(f"{path}: exit {runs[0].returncode}: {runs[0].stderr.decode()[:500]}")
+            if b"truncated event XML" not in runs[0].stderr or b"malformed event XML" not in runs[0].stderr:
+                fail("the damage was not reported: " + runs[0].stderr.decode()[:500])
+            for what in ("stdout", "stderr"):
+                if getattr(runs[0], what) != getattr(runs[1], what):
+                    fail(f"{os.path.basename(path)}: --jobs 1 and --jobs 2 differ on {what}")
+        if shape(run(["analyze", damaged, "--format", "json"], opts)) != shape(run(["analyze", utf16, "--format", "json"], opts)):
+            fail("the UTF-16 file does not give what the UTF-8 file gives")
+
+
 def rules_option_after_subcommand(opts):
     """`kmsdiag rules validate --rules DIR` checks DIR, as `kmsdiag --rules DIR rules validate` does."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -154,6 +197,7 @@ def main():
         "fifo_with_writer": lambda: same_as_file(opts, HOST_LOG, fifo(opts)),
         "zip_on_stdin": lambda: same_as_file(opts, BUNDLE, piped(opts, "-")),
         "jobs_capped": lambda: jobs_capped(opts),
+        "xml_ranges_any_jobs": lambda: xml_ranges_any_jobs(opts),
         "output_full": lambda: output_full(opts),
         "output_closed": lambda: closed_stdout(opts, ["analyze", os.path.join(opts.samples, HOST_LOG)], 74),
         "check_output_closed": lambda: check_output_closed(opts),

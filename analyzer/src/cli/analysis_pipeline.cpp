@@ -61,7 +61,7 @@ class InterpretingSink final : public IngestSink {
   }
   void on_record(Record&& r) override {
     progress_.record(input_);
-    if (r.time_ms != kNoTime && !plausible_time(r.time_ms)) undate(r);
+    if (r.time_ms != kNoTime && !plausible_time(r.time_ms)) undate(r.source, r.time_ms);
     kms_in_input_ += interpreter_.interpret(r, facts_) ? 1 : 0;
     for (const Record& f : facts_) {
       if (correlation::is_host_request(f)) {
@@ -76,6 +76,11 @@ class InterpretingSink final : public IngestSink {
       if (pending_.size() < 100) pending_.push_back(p);
       on_problem(std::move(p));
     }
+  }
+  void on_unused_event(UnusedEvent&& e) override {
+    progress_.record(input_);
+    if (e.time_ms != kNoTime && !plausible_time(e.time_ms)) undate(e.source, e.time_ms);
+    interpreter_.count_unused(e.key);
   }
   void on_problem(Problem&& p) override {
     if (problems.size() < kProblemsPerUnit)
@@ -97,15 +102,15 @@ class InterpretingSink final : public IngestSink {
 
  private:
   // Every record's time enters here: one outside the plausible range is read as undated, and said so.
-  void undate(Record& r) {
+  void undate(const SourceRef& source, int64_t& time_ms) {
     // The extremes of int64 are beyond what format_time can count; a century-wide margin is not.
     constexpr int64_t kFormattable = int64_t{1} << 60;
-    const std::string when = r.time_ms > -kFormattable && r.time_ms < kFormattable
-                                 ? format_time(r.time_ms)
-                                 : std::to_string(r.time_ms) + " ms from 1970";
-    Problem p{r.source, fmt::format("date/time {} is not between {} and {}: read as undated", when,
-                                    format_time(kEarliestTimeMs), format_time(kLatestTimeMs))};
-    r.time_ms = kNoTime;
+    const std::string when = time_ms > -kFormattable && time_ms < kFormattable
+                                 ? format_time(time_ms)
+                                 : std::to_string(time_ms) + " ms from 1970";
+    Problem p{source, fmt::format("date/time {} is not between {} and {}: read as undated", when,
+                                  format_time(kEarliestTimeMs), format_time(kLatestTimeMs))};
+    time_ms = kNoTime;
     if (pending_.size() < 100) pending_.push_back(p);
     on_problem(std::move(p));
   }

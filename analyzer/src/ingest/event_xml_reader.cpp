@@ -4,26 +4,50 @@
 
 #include <algorithm>
 #include <cstring>
-#include <pugixml.hpp>
 #include <string>
+#include <utility>
 
 #include "ingest/event_xml_block_buffer.hpp"
 #include "ingest/event_xml_markup.hpp"
-#include "ingest/event_xml_record.hpp"
+#include "ingest/event_xml_ranges.hpp"
 
 namespace kmsdiag {
 namespace {
 
-constexpr std::string_view kFormatName = "event-xml";
 constexpr std::string_view kEventName = "Event";
 constexpr std::string_view kEventNamespace = "http://schemas.microsoft.com/win/2004/08/events/event";
 
-// One read() over one source: the scanner state between and inside events.
+// Counts what reaches the sink, for ReadStats: with ranges parsed on other threads, that is the
+// only place that sees every record and problem.
+class StatsSink final : public RecordSink {
+ public:
+  StatsSink(RecordSink& next, ReadStats& stats) : next_(next), stats_(stats) {}
+  void on_record(Record&& r) override {
+    ++stats_.records;
+    next_.on_record(std::move(r));
+  }
+  void on_problem(Problem&& p) override {
+    ++stats_.problems;
+    next_.on_problem(std::move(p));
+  }
+  void on_unused_event(UnusedEvent&& e) override {
+    ++stats_.records;
+    next_.on_unused_event(std::move(e));
+  }
+
+ private:
+  RecordSink& next_;
+  ReadStats& stats_;
+};
+
+// One read() over one source: the scanner state between and inside events. The scanner finds each
+// event's extent; EventXmlRanges parses it (here or on other threads).
 class EventXmlScan {
  public:
-  EventXmlScan(ByteSource& in, RecordSink& sink, const EventXmlOptions& options)
+  EventXmlScan(ByteSource& in, RecordSink& sink, const EventXmlOptions& options, const Knowledge* kb, unsigned threads)
       : in_(in),
-        sink_(sink),
+        stats_sink_(sink, stats_),
+        events_(stats_sink_, in.path(), kb, threads, options.range_size),
         max_event_(std::max<size_t>(options.max_event_size, 1)),
         buf_(in, options.block_size, std::max(max_event_, kMaxMarkupLookahead) + options.block_size) {}
 
@@ -55,14 +79,17 @@ class EventXmlScan {
       }
     }
     end_garbage();
+    events_.finish();
     stats_.bytes = buf_.bytes_read();
     return stats_;
   }
 
  private:
   void problem(uint64_t line, std::string message) {
-    ++stats_.problems;
-    sink_.on_problem(Problem{{in_.path(), "line", line, ""}, std::move(message)});
+    events_.add_problem(Problem{{in_.path(), "line", line, ""}, std::move(message)});
+  }
+  std::string about_event(std::string_view what) const {
+    return EventXmlParser::describe({record_no_, event_line_}, what);
   }
 
   void add_garbage(size_t n) {
@@ -88,8 +115,7 @@ class EventXmlScan {
   // as the scan goes on, so memory stays bounded; `pos` is shifted accordingly.
   bool more(size_t& pos) {
     if (!discarding_ && buf_.size() >= max_event_) {
-      problem(event_line_, fmt::format("record {} (line {}): event larger than {} bytes, skipped", record_no_,
-                                       event_line_, max_event_));
+      problem(event_line_, about_event(fmt::format("event larger than {} bytes, skipped", max_event_)));
       discarding_ = true;
     }
     if (discarding_) {
@@ -111,7 +137,7 @@ class EventXmlScan {
 
   void truncated(std::string_view why) {
     if (!discarding_) {
-      problem(event_line_, fmt::format("record {} (line {}): truncated event XML: {}", record_no_, event_line_, why));
+      problem(event_line_, about_event(fmt::format("truncated event XML: {}", why)));
     }
   }
 
@@ -124,7 +150,7 @@ class EventXmlScan {
   }
 
   // The buffer starts with an Event start tag whose qualified name is `name_length` bytes long.
-  // Finds the element's end, parses it in place and drops it; or reports why it cannot.
+  // Finds the element's end, hands it to be parsed and drops it; or reports why it cannot.
   void read_event(size_t name_length) {
     ++record_no_;
     event_line_ = buf_.line();
@@ -137,10 +163,8 @@ class EventXmlScan {
       return;
     }
     const uint64_t newlines = count_newlines(buf_.data(), end);
-    if (const char* error = parse(buf_.data(), end)) {
-      problem(event_line_, fmt::format("record {} (line {}): malformed event XML: {}", record_no_, event_line_, error));
-    }
-    buf_.consume_counted(end, newlines);  // the in-place parse has overwritten the bytes
+    events_.add_event(buf_.data(), end, {record_no_, event_line_});
+    buf_.consume_counted(end, newlines);  // an in-place parse has overwritten the bytes
   }
 
   // What the "Event" at offset `at` belongs to: this event's end tag, another event's start tag,
@@ -196,7 +220,10 @@ class EventXmlScan {
         refill_keeping(i, kKeep);
         continue;
       }
-      switch (event_name_at(at)) {
+      // Inside a CDATA section or a comment "<Event" and "</Event>" are text (a message quoting XML).
+      EventName name = event_name_at(at);
+      if (name != EventName::kOther && in_text_section(at)) name = EventName::kOther;
+      switch (name) {
         case EventName::kEndTag: {
           const size_t close = find(at + kEventName.size(), ">");
           return close == std::string_view::npos ? at_eof() : close + 1;
@@ -214,6 +241,25 @@ class EventXmlScan {
     }
   }
 
+  // Whether offset `at` of the event that starts the buffer lies inside a CDATA section or a comment
+  // opened before it and not closed yet. Asked once per event (at its end tag), so the common case
+  // must be cheap: most events hold no "<!", and '!' is rare enough for memchr to rule that out.
+  bool in_text_section(size_t at) const {
+    const std::string_view before = buf_.view().substr(0, at);
+    bool markup = false;
+    for (size_t bang = before.find('!', 1); bang != std::string_view::npos && !markup;
+         bang = before.find('!', bang + 1))
+      markup = before[bang - 1] == '<';
+    if (!markup) return false;
+    for (const auto& [open, close] : {std::pair<std::string_view, std::string_view>{"<![CDATA[", "]]>"},
+                                      std::pair<std::string_view, std::string_view>{"<!--", "-->"}}) {
+      const size_t opened = before.rfind(open);
+      if (opened != std::string_view::npos && before.find(close, opened + open.size()) == std::string_view::npos)
+        return true;
+    }
+    return false;
+  }
+
   // more() for the "Event" search: when discarding, keeps `keep` bytes before `pos`.
   bool refill_keeping(size_t& pos, size_t keep) {
     size_t drop = pos > keep ? pos - keep : 0;
@@ -228,30 +274,12 @@ class EventXmlScan {
     return std::string_view::npos;
   }
 
-  // Parses one event and emits its record; the parser's error text when it is not well-formed.
-  const char* parse(char* text, size_t size) {
-    const pugi::xml_parse_result parsed =
-        doc_.load_buffer_inplace(text, size, pugi::parse_default, pugi::encoding_utf8);
-    if (!parsed) return parsed.description();
-    Record record;
-    record.source.path = in_.path();
-    record.source.unit = "line";
-    record.source.position = event_line_;
-    const EventXmlIssue issue = event_xml_to_record(doc_.document_element(), kFormatName, record);
-    if (!issue.message.empty())
-      problem(event_line_, fmt::format("record {} (line {}): {}", record_no_, event_line_, issue.message));
-    if (issue.skipped) return nullptr;
-    ++stats_.records;
-    sink_.on_record(std::move(record));
-    return nullptr;
-  }
-
   ByteSource& in_;
-  RecordSink& sink_;
+  ReadStats stats_;
+  StatsSink stats_sink_;
+  EventXmlRanges events_;
   size_t max_event_;
   EventXmlBlockBuffer buf_;
-  pugi::xml_document doc_;
-  ReadStats stats_;
   uint64_t garbage_bytes_ = 0, garbage_line_ = 0, garbage_last_line_ = 0;
   uint64_t record_no_ = 0, event_line_ = 0;
   bool discarding_ = false;  // the current event is too large: scan to its end without keeping it
@@ -260,7 +288,9 @@ class EventXmlScan {
 
 }  // namespace
 
-ReadStats EventXmlReader::read(ByteSource& in, RecordSink& sink) { return EventXmlScan(in, sink, options_).run(); }
+ReadStats EventXmlReader::read(ByteSource& in, RecordSink& sink) {
+  return EventXmlScan(in, sink, options_, kb_, threads_).run();
+}
 
 int detect_event_xml(std::string_view head, const Knowledge& /*kb*/) {
   bool evtxexport_preamble = false;
@@ -285,8 +315,8 @@ int detect_event_xml(std::string_view head, const Knowledge& /*kb*/) {
 }
 
 FormatInfo event_xml_format() {
-  return FormatInfo{std::string(kFormatName), detect_event_xml,
-                    [](const Knowledge&) { return std::make_unique<EventXmlReader>(); }, true};
+  return FormatInfo{std::string(kEventXmlFormat), detect_event_xml,
+                    [](const Knowledge& kb) { return std::make_unique<EventXmlReader>(EventXmlOptions{}, &kb); }, true};
 }
 
 }  // namespace kmsdiag

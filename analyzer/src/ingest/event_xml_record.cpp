@@ -46,17 +46,17 @@ bool has_element_children(pugi::xml_node node) {
 }
 
 // Collects data.N (positional) and data.<Name> fields, keeping the first value of a repeated name
-// and the first kMaxDataItems items.
+// and the first kMaxDataItems items; or, without a record, only counts them.
 class DataFields {
  public:
-  explicit DataFields(Record& out) : out_(out) {}
+  explicit DataFields(Record* out) : out_(out) {}
   void add(std::string_view name, std::string_view value) {
-    if (count_++ >= kMaxDataItems) return;
-    out_.fields.push_back({positional_key(count_ - 1), std::string(value)});
+    if (count_++ >= kMaxDataItems || out_ == nullptr) return;
+    out_->fields.push_back({positional_key(count_ - 1), std::string(value)});
     if (name.empty()) return;
     std::string key = "data.";
     key += name;
-    if (!out_.has(key)) out_.fields.push_back({std::move(key), std::string(value)});
+    if (!out_->has(key)) out_->fields.push_back({std::move(key), std::string(value)});
   }
   size_t kept() const { return std::min(count_, kMaxDataItems); }
   size_t count() const { return count_; }
@@ -67,7 +67,7 @@ class DataFields {
     const auto r = std::to_chars(buf + 5, buf + sizeof buf, i);
     return std::string(buf, r.ptr);
   }
-  Record& out_;
+  Record* out_;
   size_t count_ = 0;
 };
 
@@ -94,64 +94,43 @@ bool add_user_data_leaves(pugi::xml_node user_data, DataFields& data) {
   return true;
 }
 
-void add_event_id(pugi::xml_node event_id, Record& out) {
+void read_event_id(pugi::xml_node event_id, EventXmlHeader& h) {
   const std::string_view raw = text(event_id);
-  const pugi::xml_attribute qualifiers = attribute(event_id, "Qualifiers");
+  if (const pugi::xml_attribute qualifiers = attribute(event_id, "Qualifiers"))
+    h.qualifiers = std::string(trim(qualifiers.value()));
   uint64_t value = 0;
   const auto r = std::from_chars(raw.data(), raw.data() + raw.size(), value);
   if (r.ec != std::errc() || r.ptr != raw.data() + raw.size()) {
-    out.fields.push_back({"event_id", std::string(raw)});
-    if (qualifiers) out.fields.push_back({"qualifiers", std::string(trim(qualifiers.value()))});
+    h.event_id = std::string(raw);
     return;
   }
   // Some exports write the full 32-bit id (qualifiers in the high word) instead of the attribute.
-  out.fields.push_back({"event_id", std::to_string(value & 0xFFFF)});
-  if (qualifiers) {
-    out.fields.push_back({"qualifiers", std::string(trim(qualifiers.value()))});
-  } else if (value > 0xFFFF) {
-    out.fields.push_back({"qualifiers", std::to_string((value >> 16) & 0xFFFF)});
-  }
+  h.event_id = std::to_string(value & 0xFFFF);
+  if (!h.qualifiers && value > 0xFFFF) h.qualifiers = std::to_string((value >> 16) & 0xFFFF);
 }
 
-void add_system(pugi::xml_node system, Record& out) {
-  for (pugi::xml_node c = system.first_child(); c; c = c.next_sibling()) {
-    if (c.type() != pugi::node_element) continue;
-    const std::string_view name = local_name(c.name());
-    if (name == "Provider") {
-      pugi::xml_attribute a = attribute(c, "Name");
-      if (!a) a = attribute(c, "EventSourceName");
-      out.fields.push_back({"provider", std::string(trim(a.value()))});
-    } else if (name == "EventID") {
-      add_event_id(c, out);
-    } else if (name == "Level") {
-      out.fields.push_back({"level", std::string(text(c))});
-    } else if (name == "TimeCreated") {
-      if (auto t = parse_iso8601(attribute(c, "SystemTime").value())) out.time_ms = *t;
-    } else if (name == "EventRecordID") {
-      out.source.record_id = text(c);
-      out.fields.push_back({"record_id", out.source.record_id});
-    } else if (name == "Channel") {
-      out.fields.push_back({"channel", std::string(text(c))});
-    } else if (name == "Computer") {
-      out.machine = text(c);
-    }
-  }
+void add_system(const EventXmlHeader& h, Record& out) {
+  auto add = [&out](std::string_view key, const auto& value) {
+    if (value) out.fields.push_back({std::string(key), std::string(*value)});
+  };
+  add("provider", h.provider);
+  add("event_id", h.event_id);
+  add("qualifiers", h.qualifiers);
+  add("level", h.level);
+  add("record_id", h.record_id);
+  add("channel", h.channel);
+  out.time_ms = h.time_ms;
+  out.source.record_id = h.record_id.value_or("");
+  out.machine = h.computer.value_or("");
 }
 
-}  // namespace
-
-EventXmlIssue event_xml_to_record(pugi::xml_node event, std::string_view format, Record& out) {
-  out.kind = "event";
-  out.fields.reserve(24);  // System fields plus a typical event's Data: no regrowth
-  std::string_view message;
-  bool has_message = false;
-  DataFields data(out);
+// Reads EventData's Data items and UserData's leaves into `data` and, when `message` is given,
+// RenderingInfo's Message into it.
+EventXmlIssue read_payload(pugi::xml_node event, DataFields& data, std::optional<std::string_view>* message) {
   for (pugi::xml_node c = event.first_child(); c; c = c.next_sibling()) {
     if (c.type() != pugi::node_element) continue;
     const std::string_view name = local_name(c.name());
-    if (name == "System") {
-      add_system(c, out);
-    } else if (name == "EventData") {
+    if (name == "EventData") {
       for (pugi::xml_node d = c.first_child(); d; d = d.next_sibling()) {
         if (d.type() == pugi::node_element && local_name(d.name()) == "Data") {
           data.add(trim(attribute(d, "Name").value()), text(d));
@@ -160,15 +139,62 @@ EventXmlIssue event_xml_to_record(pugi::xml_node event, std::string_view format,
     } else if (name == "UserData") {
       if (!add_user_data_leaves(c, data))
         return {fmt::format("UserData nested deeper than {} elements; event skipped", kMaxUserDataDepth), true};
-    } else if (name == "RenderingInfo") {
-      if (pugi::xml_node m = child(c, "Message")) message = text(m), has_message = true;
+    } else if (name == "RenderingInfo" && message != nullptr) {
+      if (pugi::xml_node m = child(c, "Message")) *message = text(m);
     }
   }
-  out.fields.push_back({"data_count", std::to_string(data.kept())});
-  if (has_message) out.fields.push_back({"message", std::string(message)});
-  out.fields.push_back({"format", std::string(format)});
   if (data.count() > kMaxDataItems) return {too_many_data_items(data.count()), false};
   return {};
+}
+
+}  // namespace
+
+EventXmlHeader event_xml_header(pugi::xml_node event) {
+  EventXmlHeader h;
+  const pugi::xml_node system = child(event, "System");
+  for (pugi::xml_node c = system.first_child(); c; c = c.next_sibling()) {
+    if (c.type() != pugi::node_element) continue;
+    const std::string_view name = local_name(c.name());
+    if (name == "Provider") {
+      if (h.provider) continue;
+      pugi::xml_attribute a = attribute(c, "Name");
+      if (!a) a = attribute(c, "EventSourceName");
+      h.provider = trim(a.value());
+    } else if (name == "EventID") {
+      if (!h.event_id) read_event_id(c, h);
+    } else if (name == "Level") {
+      if (!h.level) h.level = text(c);
+    } else if (name == "TimeCreated") {
+      if (h.time_ms == kNoTime)
+        if (auto t = parse_iso8601(attribute(c, "SystemTime").value())) h.time_ms = *t;
+    } else if (name == "EventRecordID") {
+      if (!h.record_id) h.record_id = text(c);
+    } else if (name == "Channel") {
+      if (!h.channel) h.channel = text(c);
+    } else if (name == "Computer") {
+      if (!h.computer) h.computer = text(c);
+    }
+  }
+  return h;
+}
+
+EventXmlIssue event_xml_payload_issue(pugi::xml_node event) {
+  DataFields count_only(nullptr);
+  return read_payload(event, count_only, nullptr);
+}
+
+EventXmlIssue event_xml_to_record(pugi::xml_node event, std::string_view format, Record& out) {
+  out.kind = "event";
+  out.fields.reserve(24);  // System fields plus a typical event's Data: no regrowth
+  add_system(event_xml_header(event), out);
+  DataFields data(&out);
+  std::optional<std::string_view> message;
+  EventXmlIssue issue = read_payload(event, data, &message);
+  if (issue.skipped) return issue;
+  out.fields.push_back({"data_count", std::to_string(data.kept())});
+  if (message) out.fields.push_back({"message", std::string(*message)});
+  out.fields.push_back({"format", std::string(format)});
+  return issue;
 }
 
 }  // namespace kmsdiag

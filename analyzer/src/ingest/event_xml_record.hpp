@@ -2,6 +2,7 @@
 // kind "event" with the fields rules/records.md lists.
 #pragma once
 
+#include <optional>
 #include <pugixml.hpp>
 #include <string>
 #include <string_view>
@@ -24,5 +25,21 @@ struct EventXmlIssue {
 // the "format" field. Leaves source.path/unit/position to the caller. Keeps the first
 // kMaxDataItems Data items.
 EventXmlIssue event_xml_to_record(pugi::xml_node event, std::string_view format, Record& out);
+
+// The System header of `event`, as event_xml_to_record reads it (the first of a repeated element):
+// what says whether the event is about activation, without building its record.
+struct EventXmlHeader {
+  // Absent when the System element does not have the element.
+  std::optional<std::string_view> provider, channel, level, record_id, computer;
+  std::optional<std::string> event_id;  // the 16-bit id when the text is a number
+  // The Qualifiers attribute, else the high word of a full 32-bit id; absent when neither.
+  std::optional<std::string> qualifiers;
+  int64_t time_ms = kNoTime;
+};
+EventXmlHeader event_xml_header(pugi::xml_node event);
+
+// What event_xml_to_record would say about `event`'s payload (too deep, too many items), for an event
+// whose record is not built.
+EventXmlIssue event_xml_payload_issue(pugi::xml_node event);
 
 }  // namespace kmsdiag

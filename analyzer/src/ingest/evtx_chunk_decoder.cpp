@@ -115,17 +115,26 @@ void ChunkDecoder::record(const RecordSlot& slot) {
             position, slot.record_id);
     return;
   }
+  if (builder_.bad_values())
+    problem(label() + ": record " + std::to_string(position) +
+                " of the chunk: " + std::to_string(builder_.bad_values()) + " value(s) with malformed bytes left empty",
+            position, slot.record_id);
+  if (builder_.unused()) {
+    UnusedEvent e;
+    e.source.path = path_;
+    e.source.unit = "record";
+    e.source.position = position;
+    builder_.finish_unused(e, slot.record_id, filetime_to_ms(slot.written));
+    out_.events.emplace_back(std::move(e));
+    return;
+  }
   Record r;
   r.source.path = path_;
   r.source.unit = "record";
   r.source.position = position;
   builder_.finish(r, slot.record_id, filetime_to_ms(slot.written));
   r.source.record_id = std::string(r.get("record_id"));
-  if (builder_.bad_values())
-    problem(label() + ": record " + std::to_string(position) +
-                " of the chunk: " + std::to_string(builder_.bad_values()) + " value(s) with malformed bytes left empty",
-            position, slot.record_id);
-  out_.records.push_back(std::move(r));
+  out_.events.emplace_back(std::move(r));
 }
 
 }  // namespace kmsdiag::evtx

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "ingest/evtx_binxml.hpp"
@@ -17,7 +18,8 @@ namespace kmsdiag::evtx {
 
 struct ChunkResult {
   // source.position / where.position count from 1 within the chunk (0: a problem about no record).
-  std::vector<Record> records;
+  // Events in chunk order: a Record, or an UnusedEvent for one not about activation.
+  std::vector<std::variant<Record, UnusedEvent>> events;
   std::vector<Problem> problems;
   uint64_t positions = 0;  // record slots the chunk used, decoded or not
   // For comparing with the file header: records inside the free-space offset, and what the chunk
@@ -29,9 +31,9 @@ struct ChunkResult {
 
 class ChunkDecoder {
  public:
-  // `keep_data` as RecordBuilder's filter.
-  ChunkDecoder(std::string path, RecordBuilder::DataFilter keep_data)
-      : path_(std::move(path)), builder_(std::move(keep_data)) {}
+  // `about_activation` as RecordBuilder's.
+  ChunkDecoder(std::string path, RecordBuilder::Classifier about_activation)
+      : path_(std::move(path)), builder_(std::move(about_activation)) {}
 
   // Decodes chunk number `chunk_no` (1-based), `got` bytes of it present (< kChunkSize: cut by the end
   // of the file; the rest of `chunk` is zero). `chunk` holds kChunkSize bytes.

@@ -22,8 +22,8 @@ using namespace evtx;
 // 2 x threads chunks are in memory at once.
 class EvtxRun {
  public:
-  EvtxRun(ByteSource& in, RecordSink& sink, RecordBuilder::DataFilter keep_data, unsigned threads)
-      : in_(in), sink_(sink), stream_(in), keep_data_(std::move(keep_data)), pool_(threads) {}
+  EvtxRun(ByteSource& in, RecordSink& sink, RecordBuilder::Classifier about_activation, unsigned threads)
+      : in_(in), sink_(sink), stream_(in), about_activation_(std::move(about_activation)), pool_(threads) {}
 
   ReadStats run() {
     if (read_file_header()) {
@@ -86,7 +86,7 @@ class EvtxRun {
   // A decoder per thread at a time (each keeps its buffers from one chunk to the next).
   std::unique_ptr<ChunkDecoder> take_decoder() {
     std::lock_guard lk(decoders_mutex_);
-    if (decoders_.empty()) return std::make_unique<ChunkDecoder>(in_.path(), keep_data_);
+    if (decoders_.empty()) return std::make_unique<ChunkDecoder>(in_.path(), about_activation_);
     auto d = std::move(decoders_.back());
     decoders_.pop_back();
     return d;
@@ -94,10 +94,16 @@ class EvtxRun {
 
   // Finish step: runs one chunk at a time, in file order.
   void deliver(ChunkResult& r) {
-    for (Record& rec : r.records) {
+    for (auto& event : r.events) {
+      ++stats_.records;
+      if (auto* e = std::get_if<UnusedEvent>(&event)) {
+        e->source.position += ordinal_;
+        sink_.on_unused_event(std::move(*e));
+        continue;
+      }
+      Record& rec = std::get<Record>(event);
       rec.source.position += ordinal_;
       sink_.on_record(std::move(rec));
-      ++stats_.records;
     }
     for (Problem& p : r.problems) {
       if (p.where.position) p.where.position += ordinal_;
@@ -110,7 +116,7 @@ class EvtxRun {
     stale_ += r.stale;
     header_records_ += r.header_records;
     max_record_number_ = std::max(max_record_number_, r.last_record_number);
-    if (!r.records.empty()) ++chunks_with_records_;
+    if (!r.events.empty()) ++chunks_with_records_;
     truncated_ = truncated_ || r.end_of_file;
   }
 
@@ -137,7 +143,7 @@ class EvtxRun {
   ByteSource& in_;
   RecordSink& sink_;
   ChunkStream stream_;
-  RecordBuilder::DataFilter keep_data_;
+  RecordBuilder::Classifier about_activation_;
   ReadStats stats_;
   FileHeader header_;
   uint64_t chunks_ = 0;
@@ -153,12 +159,12 @@ class EvtxRun {
 }  // namespace
 
 ReadStats EvtxReader::read(ByteSource& in, RecordSink& sink) {
-  RecordBuilder::DataFilter keep_data;
+  RecordBuilder::Classifier about_activation;
   if (kb_)
-    keep_data = [kb = kb_](std::string_view provider, std::string_view channel) {
-      return kb->is_licensing_source(provider, channel);
+    about_activation = [kb = kb_](std::string_view provider, std::string_view channel, std::string_view event_id) {
+      return kb->activation_layout(provider, channel, event_id) != nullptr;
     };
-  return EvtxRun(in, sink, std::move(keep_data), threads_).run();
+  return EvtxRun(in, sink, std::move(about_activation), threads_).run();
 }
 
 int detect_evtx(std::string_view head) { return head.substr(0, kFileMagic.size()) == kFileMagic ? 100 : 0; }

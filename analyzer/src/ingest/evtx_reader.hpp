@@ -11,8 +11,8 @@ namespace kmsdiag {
 class EvtxReader final : public Reader {
  public:
   EvtxReader() = default;  // every event in full
-  // Builds EventData only for events from licensing sources (Knowledge::is_licensing_source); other
-  // events keep their System fields and carry data_skipped=1.
+  // Builds records only for events about activation (Knowledge::activation_layout); the others are
+  // decoded up to the end of their System element and delivered as UnusedEvents.
   explicit EvtxReader(const Knowledge& kb) : kb_(&kb) {}
   ReadStats read(ByteSource& in, RecordSink& sink) override;
   void use_threads(unsigned threads) override { threads_ = threads; }

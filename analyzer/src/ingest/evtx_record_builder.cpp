@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "model/analysis.hpp"
+
 namespace kmsdiag::evtx {
 
 void RecordBuilder::reset() {
@@ -20,7 +22,36 @@ void RecordBuilder::reset() {
   has_qualifiers_ = false;
   data_count_ = 0;
   bad_values_ = 0;
-  skip_data_ = false;
+  unused_ = false;
+  id_.clear();
+  id_qualifiers_.reset();
+}
+
+void RecordBuilder::normalize_id() {
+  // Some producers write the full 32-bit id (qualifiers in the high word) instead of the attribute.
+  uint32_t id = 0;
+  const std::string_view id_text = trim(event_id_);
+  const auto parsed = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
+  const bool numeric = parsed.ec == std::errc() && parsed.ptr == id_text.data() + id_text.size();
+  if (numeric) {
+    id_ = std::to_string(id & 0xffff);
+    if (id > 0xffff) id_qualifiers_ = id >> 16;
+  } else {
+    id_.assign(id_text);
+  }
+}
+
+// When System ends everything the event is counted by is known.
+void RecordBuilder::classify_event() {
+  normalize_id();
+  if (!about_activation_) return;
+  kind_key_.assign(provider_).append(1, '\x1f').append(channel_).append(1, '\x1f').append(id_);
+  auto it = verdicts_.find(kind_key_);
+  if (it == verdicts_.end()) {
+    if (verdicts_.size() >= 4096) verdicts_.clear();  // garbage input: many "kinds", keep it bounded
+    it = verdicts_.emplace(kind_key_, about_activation_(trim(provider_), trim(channel_), id_)).first;
+  }
+  unused_ = !it->second;
 }
 
 RecordBuilder::Node RecordBuilder::classify(Node parent, std::string_view name) {
@@ -136,15 +167,7 @@ void RecordBuilder::end_element() {
   };
   switch (top.node) {
     case Node::kSystem:
-      if (keep_data_) {
-        source_key_.assign(provider_).append(1, '\x1f').append(channel_);
-        auto it = verdicts_.find(source_key_);
-        if (it == verdicts_.end()) {
-          if (verdicts_.size() >= 4096) verdicts_.clear();  // garbage input: many "sources", keep it bounded
-          it = verdicts_.emplace(source_key_, keep_data_(trim(provider_), trim(channel_))).first;
-        }
-        skip_data_ = !it->second;
-      }
+      classify_event();
       break;
     case Node::kEventId:
       event_id_.swap(text_);
@@ -180,20 +203,16 @@ void RecordBuilder::finish(Record& out, uint64_t header_record_id, int64_t fallb
   auto& f = out.fields;
   f.clear();
   f.reserve(8 + 2 * data_count_);
-  // Some producers write the full 32-bit id (qualifiers in the high word) instead of the attribute.
-  uint32_t id = 0;
-  const std::string_view id_text = trim(event_id_);
-  const auto parsed = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
-  const bool numeric = parsed.ec == std::errc() && parsed.ptr == id_text.data() + id_text.size();
-  f.push_back({"event_id", numeric ? std::to_string(id & 0xffff) : std::string(id_text)});
+  normalize_id();  // again: a damaged event may have no System end
+  f.push_back({"event_id", id_});
   f.push_back({"provider", std::string(trim(provider_))});
   f.push_back({"channel", std::string(trim(channel_))});
-  f.push_back({"record_id", record_id_.empty() ? std::to_string(header_record_id) : std::string(trim(record_id_))});
+  f.push_back({"record_id", record_id(header_record_id)});
   f.push_back({"level", std::string(trim(level_))});
   if (has_qualifiers_) {
     f.push_back({"qualifiers", std::string(trim(qualifiers_))});
-  } else if (numeric && id > 0xffff) {
-    f.push_back({"qualifiers", std::to_string(id >> 16)});
+  } else if (id_qualifiers_) {
+    f.push_back({"qualifiers", std::to_string(*id_qualifiers_)});
   }
   for (size_t i = 0; i < data_count_; ++i) {
     const auto& [name, val] = data_[i];
@@ -202,11 +221,18 @@ void RecordBuilder::finish(Record& out, uint64_t header_record_id, int64_t fallb
     std::string key = "data." + name;
     if (!out.has(key)) f.push_back({std::move(key), val});  // a repeated name keeps its first value
   }
-  if (skip_data_)
-    f.push_back({"data_skipped", "1"});
-  else
-    f.push_back({"data_count", std::to_string(data_count_)});
+  f.push_back({"data_count", std::to_string(data_count_)});
   f.push_back({"format", "evtx"});
+}
+
+void RecordBuilder::finish_unused(UnusedEvent& out, uint64_t header_record_id, int64_t fallback_time_ms) const {
+  out.key = ignored_event_key(trim(provider_), trim(channel_), id_);
+  out.source.record_id = record_id(header_record_id);
+  out.time_ms = time_ms_ != kNoTime ? time_ms_ : fallback_time_ms;
+}
+
+std::string RecordBuilder::record_id(uint64_t header_record_id) const {
+  return record_id_.empty() ? std::to_string(header_record_id) : std::string(trim(record_id_));
 }
 
 }  // namespace kmsdiag::evtx

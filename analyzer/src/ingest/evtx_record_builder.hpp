@@ -7,28 +7,35 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "ingest/evtx_binxml.hpp"
+#include "ingest/reader.hpp"
 #include "model/record.hpp"
 
 namespace kmsdiag::evtx {
 
 class RecordBuilder final : public BinXmlSink {
  public:
-  // Which events are worth their EventData: (provider, channel) -> keep. Most of a customer's
-  // Application log is other software's noise; for it only the System fields are built (they are
-  // all the interpreters count it by), and decoding stops where EventData would begin.
-  using DataFilter = std::function<bool(std::string_view provider, std::string_view channel)>;
-  explicit RecordBuilder(DataFilter keep_data = {}) : keep_data_(std::move(keep_data)) {}
+  // Which events are about activation: (provider, channel, event id) -> yes. Most of a customer's
+  // Application log is other software's noise; for it decoding stops where the System element ends
+  // (it is all the event is counted by) and no record is built: see unused().
+  using Classifier =
+      std::function<bool(std::string_view provider, std::string_view channel, std::string_view event_id)>;
+  explicit RecordBuilder(Classifier about_activation = {}) : about_activation_(std::move(about_activation)) {}
 
   void reset();  // before each record
   // Moves what was collected into `out` (kind, machine, time, fields). `fallback_time_ms` is used
   // when the event has no TimeCreated (the record header's written time).
   void finish(Record& out, uint64_t header_record_id, int64_t fallback_time_ms);
+  // The event is not about activation (only with a classifier): finish_unused() instead of finish().
+  bool unused() const { return unused_; }
+  // Fills key, time and source.record_id of `out`.
+  void finish_unused(UnusedEvent& out, uint64_t header_record_id, int64_t fallback_time_ms) const;
   // Values whose bytes did not fit their type (rendered as empty text).
   int bad_values() const { return bad_values_; }
 
@@ -37,7 +44,7 @@ class RecordBuilder final : public BinXmlSink {
   void close_start() override;
   void value(const Value& v) override;
   void end_element() override;
-  bool done() const override { return skip_data_; }
+  bool done() const override { return unused_; }
 
  private:
   enum class Node : uint8_t {
@@ -65,6 +72,9 @@ class RecordBuilder final : public BinXmlSink {
 
   static Node classify(Node parent, std::string_view name);
   std::string* text_target();
+  void normalize_id();
+  void classify_event();
+  std::string record_id(uint64_t header_record_id) const;
 
   std::vector<Open> stack_;
   Attr attr_ = Attr::kNone;
@@ -76,11 +86,16 @@ class RecordBuilder final : public BinXmlSink {
   std::vector<std::pair<std::string, std::string>> data_;
   size_t data_count_ = 0;
   int bad_values_ = 0;
-  DataFilter keep_data_;
-  bool skip_data_ = false;
-  // Filter verdicts by provider and channel: a log repeats the same few sources.
+  Classifier about_activation_;
+  bool unused_ = false;
+  // The event id as records carry it (the low 16 bits of a number), and the qualifiers a full
+  // 32-bit id implies: set when System ends.
+  std::string id_;
+  std::optional<uint32_t> id_qualifiers_;
+  // Verdicts by provider, channel and id: a log repeats the same few kinds of events (a template per
+  // kind, in every chunk), so each is classified once.
   std::unordered_map<std::string, bool> verdicts_;
-  std::string source_key_;
+  std::string kind_key_;
 };
 
 }  // namespace kmsdiag::evtx

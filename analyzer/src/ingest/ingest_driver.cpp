@@ -61,6 +61,10 @@ class CountingSink final : public RecordSink {
     ++summary_.records;
     next_.on_record(std::move(r));
   }
+  void on_unused_event(UnusedEvent&& e) override {
+    ++summary_.records;
+    next_.on_unused_event(std::move(e));
+  }
   void on_problem(Problem&& p) override {
     keep_problem(summary_, p);
     next_.on_problem(std::move(p));
@@ -381,6 +385,7 @@ class OneSink final : public IngestSinks {
     void begin_input(const std::string& path) override { to.begin_input(path); }
     void on_record(Record&& r) override { to.on_record(std::move(r)); }
     void on_problem(Problem&& p) override { to.on_problem(std::move(p)); }
+    void on_unused_event(UnusedEvent&& e) override { to.on_unused_event(std::move(e)); }
     void end_input(InputSummary& s) override { to.end_input(s); }
     IngestSink& to;
   };

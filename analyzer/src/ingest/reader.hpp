@@ -18,15 +18,28 @@
 
 namespace kmsdiag {
 
+// An event a reader classified from its System header alone as not about activation (no layout for its
+// id, or not from a licensing source: Knowledge::activation_layout). Most of a customer's logs are
+// such events, so no Record is built for them: only what counting them as ignored and checking their
+// time need.
+struct UnusedEvent {
+  std::string key;  // ignored_event_key(): how Analysis::ignored_events counts it
+  SourceRef source;
+  int64_t time_ms = kNoTime;
+};
+
 class RecordSink {
  public:
   virtual ~RecordSink() = default;
   virtual void on_record(Record&& record) = 0;
   virtual void on_problem(Problem&& problem) = 0;
+  // Only readers made with the knowledge tables (the format registry's) send these; a sink that
+  // collects what a reader built has nothing to do with them.
+  virtual void on_unused_event(UnusedEvent&& event) { (void)event; }
 };
 
 struct ReadStats {
-  uint64_t records = 0;   // records delivered to the sink
+  uint64_t records = 0;   // records delivered to the sink, unused events included
   uint64_t bytes = 0;     // bytes consumed from the source
   uint64_t problems = 0;  // problems reported
 };

@@ -10,10 +10,8 @@ namespace kmsdiag {
 
 namespace {
 
-// "<channel or provider> <event id>", the key of Analysis::ignored_events.
 std::string ignored_key(const Record& event) {
-  const std::string_view channel = event.get("channel");
-  return std::string(channel.empty() ? event.get("provider") : channel) + " " + std::string(event.get("event_id"));
+  return ignored_event_key(event.get("provider"), event.get("channel"), event.get("event_id"));
 }
 
 }  // namespace
@@ -28,8 +26,8 @@ bool Interpreter::interpret(const Record& in, std::vector<Record>& out) {
     count_ignored(ignored_, in.kind);
     return false;
   }
-  const EventLayout* layout = kb_.event_layouts.find(in.get("event_id"));
-  if (layout == nullptr || !kb_.is_licensing_source(in.get("provider"), in.get("channel"))) {
+  const EventLayout* layout = kb_.activation_layout(in.get("provider"), in.get("channel"), in.get("event_id"));
+  if (layout == nullptr) {
     count_ignored(ignored_, ignored_key(in));
     return false;
   }
@@ -48,5 +46,7 @@ bool Interpreter::interpret(const Record& in, std::vector<Record>& out) {
   count_ignored(ignored_, ignored_key(in));
   return false;
 }
+
+void Interpreter::count_unused(const std::string& key) { count_ignored(ignored_, key); }
 
 }  // namespace kmsdiag

@@ -18,6 +18,8 @@ class Interpreter {
   explicit Interpreter(const Knowledge& kb) : kb_(kb) {}
   // Appends the facts `in` yields to `out`; returns false when `in` carries nothing KMS-related.
   bool interpret(const Record& in, std::vector<Record>& out);
+  // Counts an event a reader found not about activation without building it (UnusedEvent::key).
+  void count_unused(const std::string& key);
   // "Application 1033" / "slmgr-text" -> how many records were not used.
   const std::map<std::string, uint64_t>& ignored() const { return ignored_; }
   // KMS events whose payload could not be decoded since the last call, each naming the record:

@@ -140,4 +140,10 @@ bool Knowledge::is_licensing_source(std::string_view provider, std::string_view 
   return false;
 }
 
+const EventLayout* Knowledge::activation_layout(std::string_view provider, std::string_view channel,
+                                                std::string_view event_id) const {
+  const EventLayout* layout = event_layouts.find(event_id);
+  return layout != nullptr && is_licensing_source(provider, channel) ? layout : nullptr;
+}
+
 }  // namespace kmsdiag

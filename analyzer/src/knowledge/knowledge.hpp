@@ -92,6 +92,11 @@ class Knowledge {
   std::string_view license_status_name(std::string_view status) const;
   // Is an event from this provider / channel one the interpreters should read (rules/tables/event-sources.yaml)?
   bool is_licensing_source(std::string_view provider, std::string_view channel) const;
+  // The layout of an event about activation: from a licensing source, with an id the layouts table
+  // lists. Null for any other event, which is only counted as ignored (ignored_event_key). Readers ask
+  // it from the System header alone, so they need not build records for the others.
+  const EventLayout* activation_layout(std::string_view provider, std::string_view channel,
+                                       std::string_view event_id) const;
 
   // Canonical "0xXXXXXXXX" for any accepted form; "" when not a code.
   static std::string canonical_code(std::string_view text);

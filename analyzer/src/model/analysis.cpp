@@ -30,4 +30,11 @@ void count_ignored(std::map<std::string, uint64_t>& kinds, const std::string& ki
   it->second += n;
 }
 
+std::string ignored_event_key(std::string_view provider, std::string_view channel, std::string_view event_id) {
+  std::string key(channel.empty() ? provider : channel);
+  key += ' ';
+  key += event_id;
+  return key;
+}
+
 }  // namespace kmsdiag

@@ -38,6 +38,8 @@ struct InputSummary {
 inline constexpr size_t kMaxIgnoredKinds = 1000;
 inline constexpr std::string_view kOtherIgnoredKinds = "(other kinds)";
 void count_ignored(std::map<std::string, uint64_t>& kinds, const std::string& kind, uint64_t n = 1);
+// "<channel or provider> <event id>": the kind an ignored event is counted as.
+std::string ignored_event_key(std::string_view provider, std::string_view channel, std::string_view event_id);
 
 struct Evidence {
   SourceRef source;

@@ -51,10 +51,17 @@ const char* kEvent =
     "<Channel>Application</Channel><Computer>PC1</Computer></System>"
     "<EventData><Data>10.0.22621.2428</Data></EventData></Event>\n";
 
+// Which members' events arrive is what matters here, not what they hold: an event the reader only
+// counts (not about activation) is kept as a record with its source alone.
 struct Collect final : IngestSink {
   std::vector<Record> records;
   std::vector<Problem> problems;
   void on_record(Record&& r) override { records.push_back(std::move(r)); }
+  void on_unused_event(UnusedEvent&& e) override {
+    Record r;
+    r.source = std::move(e.source);
+    records.push_back(std::move(r));
+  }
   void on_problem(Problem&& p) override { problems.push_back(std::move(p)); }
 };
 

@@ -331,13 +331,17 @@ class EvtxexportCorpus : public ::testing::Test {
     }
     void on_problem(Problem&&) override { ++problems; }
   };
+  static const Knowledge& tables() {
+    static const Knowledge kb = Knowledge::load(KMSDIAG_SOURCE_DIR "/rules/tables");
+    return kb;
+  }
   std::filesystem::path dir_;
 };
 
 TEST_F(EvtxexportCorpus, Ec2ClientApplicationLog) {
   const std::string path = export_xml("ec2-client-Application.evtx");
   Counting sink;
-  const auto inputs = ingest_paths({path}, Knowledge{}, sink);
+  const auto inputs = ingest_paths({path}, tables(), sink);
   ASSERT_EQ(inputs.size(), 1u);
   EXPECT_EQ(inputs[0].format, "event-xml");
   EXPECT_EQ(inputs[0].records, 807u);
@@ -359,7 +363,7 @@ TEST_F(EvtxexportCorpus, Ec2ClientApplicationLog) {
 
 TEST_F(EvtxexportCorpus, SppNoiseApplicationLog) {
   Counting sink;
-  const auto inputs = ingest_paths({export_xml("spp-noise-Application.evtx")}, Knowledge{}, sink);
+  const auto inputs = ingest_paths({export_xml("spp-noise-Application.evtx")}, tables(), sink);
   ASSERT_EQ(inputs.size(), 1u);
   EXPECT_EQ(inputs[0].format, "event-xml");
   EXPECT_EQ(inputs[0].records, 2445u);
@@ -369,7 +373,7 @@ TEST_F(EvtxexportCorpus, SppNoiseApplicationLog) {
 
 TEST_F(EvtxexportCorpus, EmptyKeyManagementServiceLog) {
   Counting sink;
-  const auto inputs = ingest_paths({export_xml("empty-KeyManagementService.evtx")}, Knowledge{}, sink);
+  const auto inputs = ingest_paths({export_xml("empty-KeyManagementService.evtx")}, tables(), sink);
   ASSERT_EQ(inputs.size(), 1u);
   EXPECT_EQ(inputs[0].format, "event-xml");
   EXPECT_EQ(inputs[0].records, 0u);

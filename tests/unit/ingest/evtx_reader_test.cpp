@@ -8,6 +8,7 @@
 #include "evtx_test_support.hpp"
 #include "ingest/evtx_binxml.hpp"
 #include "ingest/evtx_framing.hpp"
+#include "model/analysis.hpp"
 
 namespace kmsdiag {
 namespace {
@@ -84,35 +85,39 @@ TEST(EvtxReader, RealSppNoiseLogReadsCompletely) {
             "116 stale copies of older records past free-space offsets passed over");
 }
 
-// With the knowledge tables, other software's events keep only their System fields; licensing
-// events are read in full, exactly as without the tables.
-TEST(EvtxReader, OnlyLicensingEventsGetTheirEventData) {
+// With the knowledge tables, events not about activation come as UnusedEvents (no record is built),
+// each counted as the interpreter would count its record; events about activation are read in full,
+// exactly as without the tables.
+TEST(EvtxReader, OnlyEventsAboutActivationBecomeRecords) {
   static const Knowledge kb = Knowledge::load(KMSDIAG_SOURCE_DIR "/rules/tables");
   EvtxReader full, filtered(kb);
-  const auto all = evtx_test::read_all(full, corpus("spp-noise-Application.evtx"));
-  const auto lean = evtx_test::read_all(filtered, corpus("spp-noise-Application.evtx"));
-  ASSERT_EQ(lean.records.size(), all.records.size());
-  EXPECT_EQ(lean.problems.size(), all.problems.size());
-  size_t skipped = 0, kept = 0;
-  for (size_t i = 0; i < all.records.size(); ++i) {
-    const Record& a = all.records[i];
-    const Record& b = lean.records[i];
-    ASSERT_EQ(b.get("event_id"), a.get("event_id"));
-    ASSERT_EQ(b.get("provider"), a.get("provider"));
-    ASSERT_EQ(b.time_ms, a.time_ms);
-    ASSERT_EQ(b.machine, a.machine);
-    if (kb.is_licensing_source(a.get("provider"), a.get("channel"))) {
-      ++kept;
-      ASSERT_EQ(b.fields.size(), a.fields.size()) << i;
-      EXPECT_FALSE(b.has("data_skipped"));
-    } else {
-      ++skipped;
-      EXPECT_EQ(b.get("data_skipped"), "1");
-      EXPECT_FALSE(b.has("data.0"));
+  for (const char* log : {"spp-noise-Application.evtx", "ec2-client-Application.evtx"}) {
+    SCOPED_TRACE(log);
+    const auto all = evtx_test::read_all(full, corpus(log));
+    const auto lean = evtx_test::read_all(filtered, corpus(log));
+    ASSERT_EQ(lean.records.size() + lean.unused.size(), all.records.size());
+    EXPECT_EQ(lean.problems.size(), all.problems.size());
+    size_t built = 0, unused = 0;
+    for (const Record& a : all.records) {
+      if (kb.activation_layout(a.get("provider"), a.get("channel"), a.get("event_id"))) {
+        ASSERT_LT(built, lean.records.size());
+        const Record& b = lean.records[built++];
+        ASSERT_EQ(b.source.position, a.source.position);
+        ASSERT_TRUE(std::equal(a.fields.begin(), a.fields.end(), b.fields.begin(), b.fields.end(),
+                               [](const auto& x, const auto& y) { return x.key == y.key && x.value == y.value; }));
+        ASSERT_EQ(b.time_ms, a.time_ms);
+        ASSERT_EQ(b.machine, a.machine);
+      } else {
+        ASSERT_LT(unused, lean.unused.size());
+        const UnusedEvent& b = lean.unused[unused++];
+        ASSERT_EQ(b.source.describe(), a.source.describe());
+        ASSERT_EQ(b.key, ignored_event_key(a.get("provider"), a.get("channel"), a.get("event_id")));
+        ASSERT_EQ(b.time_ms, a.time_ms);
+      }
     }
+    EXPECT_EQ(built, lean.records.size());
+    EXPECT_GT(unused, 100u);
   }
-  EXPECT_GT(skipped, 100u);
-  EXPECT_GT(kept, 100u);
 }
 
 TEST(EvtxReader, RealEmptyKmsLogHasNoRecordsAndNoProblem) {

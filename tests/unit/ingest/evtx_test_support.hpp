@@ -15,8 +15,10 @@ inline std::string corpus(const std::string& name) { return std::string(KMSDIAG_
 
 struct CollectingSink : RecordSink {
   std::vector<Record> records;
+  std::vector<UnusedEvent> unused;
   std::vector<Problem> problems;
   void on_record(Record&& r) override { records.push_back(std::move(r)); }
+  void on_unused_event(UnusedEvent&& e) override { unused.push_back(std::move(e)); }
   void on_problem(Problem&& p) override { problems.push_back(std::move(p)); }
 };
 

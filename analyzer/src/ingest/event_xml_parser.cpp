@@ -1,0 +1,46 @@
+#include "ingest/event_xml_parser.hpp"
+
+#include <fmt/format.h>
+
+#include "ingest/event_xml_record.hpp"
+#include "model/analysis.hpp"
+
+namespace kmsdiag {
+
+std::string EventXmlParser::describe(const EventXmlPlace& at, std::string_view what) {
+  return fmt::format("record {} (line {}): {}", at.record_no, at.line, what);
+}
+
+void EventXmlParser::problem(const EventXmlPlace& at, std::string_view what, RecordSink& sink) const {
+  sink.on_problem(Problem{{path_, "line", at.line, ""}, describe(at, what)});
+}
+
+void EventXmlParser::parse(char* text, size_t size, const EventXmlPlace& at, RecordSink& sink) {
+  const pugi::xml_parse_result parsed = doc_.load_buffer_inplace(text, size, pugi::parse_default, pugi::encoding_utf8);
+  if (!parsed) return problem(at, fmt::format("malformed event XML: {}", parsed.description()), sink);
+  const pugi::xml_node event = doc_.document_element();
+  if (kb_ != nullptr) {
+    const EventXmlHeader h = event_xml_header(event);
+    const std::string_view provider = h.provider.value_or(""), channel = h.channel.value_or("");
+    const std::string_view event_id = h.event_id ? std::string_view(*h.event_id) : std::string_view();
+    if (kb_->activation_layout(provider, channel, event_id) == nullptr) {
+      // Not about activation: counted as the interpreter would count its record, with the same problems.
+      const EventXmlIssue issue = event_xml_payload_issue(event);
+      if (!issue.message.empty()) problem(at, issue.message, sink);
+      if (issue.skipped) return;
+      sink.on_unused_event(UnusedEvent{ignored_event_key(provider, channel, event_id),
+                                       SourceRef{path_, "line", at.line, std::string(h.record_id.value_or(""))},
+                                       h.time_ms});
+      return;
+    }
+  }
+  Record record;
+  record.source.path = path_;
+  record.source.unit = "line";
+  record.source.position = at.line;
+  const EventXmlIssue issue = event_xml_to_record(event, kEventXmlFormat, record);
+  if (!issue.message.empty()) problem(at, issue.message, sink);
+  if (!issue.skipped) sink.on_record(std::move(record));
+}
+
+}  // namespace kmsdiag

@@ -1,0 +1,43 @@
+// Parses the bytes of one <Event> element (found by the event XML reader's scanner) into what a sink
+// receives: a Record of kind "event", or, given the knowledge tables, an UnusedEvent for an event
+// whose System header says it is not about activation (no record built), and its problems. Keeps its
+// parsed document from one event to the next, so each thread that parses events has its own.
+#pragma once
+
+#include <cstdint>
+#include <pugixml.hpp>
+#include <string>
+#include <string_view>
+
+#include "ingest/reader.hpp"
+
+namespace kmsdiag {
+
+inline constexpr std::string_view kEventXmlFormat = "event-xml";  // the format's name, in records' "format"
+
+// Where an event starts: its number among the events of the input and its line.
+struct EventXmlPlace {
+  uint64_t record_no = 0;
+  uint64_t line = 0;
+};
+
+class EventXmlParser {
+ public:
+  // `kb` null: every event becomes a Record.
+  EventXmlParser(std::string path, const Knowledge* kb) : path_(std::move(path)), kb_(kb) {}
+
+  // Parses `size` bytes at `text` in place (they are overwritten) and delivers the outcome to `sink`.
+  void parse(char* text, size_t size, const EventXmlPlace& at, RecordSink& sink);
+
+  // The problem text for an event: "record N (line L): <what>".
+  static std::string describe(const EventXmlPlace& at, std::string_view what);
+
+ private:
+  void problem(const EventXmlPlace& at, std::string_view what, RecordSink& sink) const;
+
+  std::string path_;
+  const Knowledge* kb_;
+  pugi::xml_document doc_;
+};
+
+}  // namespace kmsdiag

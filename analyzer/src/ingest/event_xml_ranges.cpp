@@ -1,0 +1,90 @@
+#include "ingest/event_xml_ranges.hpp"
+
+#include <variant>
+
+#include "ingest/buffered_sink.hpp"
+
+namespace kmsdiag {
+
+// An event of a range: its bytes in Range::bytes and where it starts in the input.
+struct PendingEvent {
+  size_t offset, size;
+  EventXmlPlace at;
+};
+
+struct EventXmlRanges::Range {
+  std::string bytes;
+  std::vector<std::variant<PendingEvent, Problem>> items;  // in input order
+  BufferedSink out;
+};
+
+EventXmlRanges::EventXmlRanges(RecordSink& sink, std::string path, const Knowledge* kb, unsigned threads,
+                               size_t range_size)
+    : sink_(sink), path_(std::move(path)), kb_(kb), range_size_(range_size), pool_(threads) {
+  if (threads <= 1)
+    direct_ = std::make_unique<EventXmlParser>(path_, kb_);
+  else
+    range_ = new_range();
+}
+
+EventXmlRanges::~EventXmlRanges() = default;
+
+void EventXmlRanges::add_event(char* text, size_t size, const EventXmlPlace& at) {
+  if (direct_) return direct_->parse(text, size, at, sink_);
+  range_->items.emplace_back(PendingEvent{range_->bytes.size(), size, at});
+  range_->bytes.append(text, size);
+  if (range_->bytes.size() >= range_size_) submit();
+}
+
+void EventXmlRanges::add_problem(Problem&& p) {
+  if (direct_) return sink_.on_problem(std::move(p));
+  range_->items.emplace_back(std::move(p));
+}
+
+void EventXmlRanges::finish() {
+  if (range_ && !range_->items.empty()) submit();
+  pool_.wait();
+}
+
+void EventXmlRanges::submit() {
+  std::shared_ptr<Range> range = std::exchange(range_, new_range());
+  pool_.submit([this, range] { parse(*range); }, [this, range] { range->out.replay(sink_); });
+}
+
+void EventXmlRanges::parse(Range& range) {
+  std::unique_ptr<EventXmlParser> parser = take_parser();
+  for (auto& item : range.items) {
+    if (const auto* e = std::get_if<PendingEvent>(&item))
+      parser->parse(range.bytes.data() + e->offset, e->size, e->at, range.out);
+    else
+      range.out.on_problem(std::move(std::get<Problem>(item)));
+  }
+  // The input is not needed while the range waits for its turn to deliver: give it back now.
+  range.items = {};
+  std::lock_guard lk(parsers_mutex_);
+  spare_bytes_.push_back(std::move(range.bytes));
+  parsers_.push_back(std::move(parser));
+}
+
+std::shared_ptr<EventXmlRanges::Range> EventXmlRanges::new_range() {
+  auto range = std::make_shared<Range>();
+  std::lock_guard lk(parsers_mutex_);
+  if (spare_bytes_.empty()) {
+    range->bytes.reserve(range_size_);
+  } else {
+    range->bytes = std::move(spare_bytes_.back());
+    range->bytes.clear();
+    spare_bytes_.pop_back();
+  }
+  return range;
+}
+
+std::unique_ptr<EventXmlParser> EventXmlRanges::take_parser() {
+  std::lock_guard lk(parsers_mutex_);
+  if (parsers_.empty()) return std::make_unique<EventXmlParser>(path_, kb_);
+  auto parser = std::move(parsers_.back());
+  parsers_.pop_back();
+  return parser;
+}
+
+}  // namespace kmsdiag
