@@ -20,6 +20,7 @@
 #include "cli/run_provenance.hpp"
 #include "model/version.hpp"
 #include "probe/health_status.hpp"
+#include "report/renderer_registry.hpp"
 #include "report/report.hpp"
 #include "rules/schema_markdown.hpp"
 
@@ -96,7 +97,7 @@ int run_command(int argc, char** argv, bool& health_check) {
   std::string format = "text";
   bool no_color = false, verbose = false;
   analyze->add_option("paths", paths, "Files, folders or zip archives to analyse (- for standard input)")->required();
-  analyze->add_option("--format", format, "Output format")->check(CLI::IsMember({"text", "json"}));
+  analyze->add_option("--format", format, "Output format")->check(CLI::IsMember(format_names(Document::analysis)));
   analyze->add_flag("--no-color", no_color, "Never colour the output (NO_COLOR is honoured too)");
   analyze->add_flag("-v,--verbose", verbose, "List every input file, not only those with problems");
   analyze->footer(
@@ -173,13 +174,11 @@ int run_command(int argc, char** argv, bool& health_check) {
       rule_files.insert(rule_files.end(), loaded.rules.files().begin(), loaded.rules.files().end());
       analysis.rule_set = identify_rule_set(dir, rule_files);
       add_input_digests(analysis.inputs);
-      render_json(analysis, std::cout);
-    } else {
-      TerminalOptions t;
-      t.color = use_color(no_color);
-      t.verbose = verbose;
-      render_terminal(analysis, std::cout, t);
     }
+    TerminalOptions t;
+    t.color = use_color(no_color);
+    t.verbose = verbose;
+    find_renderer(format, Document::analysis)->analysis(analysis, std::cout, t);
     bool any_read = false;
     for (const auto& in : analysis.inputs) any_read |= in.skipped.empty();
     if (!any_read && analysis.inputs.size() == 1 && !analysis.inputs[0].skipped.empty() &&
