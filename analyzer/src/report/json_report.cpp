@@ -75,6 +75,8 @@ Json finding_json(const Finding& f, bool root_cause) {
   j["machines"] = f.machines;
   j["unnamed_machines"] = f.unnamed_machines;
   j["machine_total"] = machine_total(f);
+  j["lists"] = Json::object();
+  for (const auto& [field, values] : f.lists) j["lists"][field] = values;
   j["remediation"] = f.remediation;
   j["references"] = f.references;
   j["first_time"] = time_or_null(f.first_ms);
