@@ -20,6 +20,7 @@
 #include "cli/run_provenance.hpp"
 #include "model/version.hpp"
 #include "probe/health_status.hpp"
+#include "report/redaction.hpp"
 #include "report/renderer_registry.hpp"
 #include "report/report.hpp"
 #include "rules/schema_markdown.hpp"
@@ -95,11 +96,14 @@ int run_command(int argc, char** argv, bool& health_check) {
       app.add_subcommand("analyze", "Explain activation failures found in exported logs and command output");
   std::vector<std::string> paths;
   std::string format = "text";
-  bool no_color = false, verbose = false;
+  bool no_color = false, verbose = false, redact_names = false;
   analyze->add_option("paths", paths, "Files, folders or zip archives to analyse (- for standard input)")->required();
   analyze->add_option("--format", format, "Output format")->check(CLI::IsMember(format_names(Document::analysis)));
   analyze->add_flag("--no-color", no_color, "Never colour the output (NO_COLOR is honoured too)");
   analyze->add_flag("-v,--verbose", verbose, "List every input file, not only those with problems");
+  analyze->add_flag("--redact", redact_names,
+                    "Replace machine names, domains, CMIDs, IP addresses and user names by stable pseudonyms in the "
+                    "report (any format; key: $KMSDIAG_REDACT_KEY, else a fixed one)");
   analyze->footer(
       "Exit codes: 0 no finding of warning or worse; 1 findings of warning or worse; 2 some input damaged or "
       "unreadable; 3 both 1 and 2; 64 usage error; 65 inputs found but none analysed (all skipped, or empty "
@@ -174,6 +178,10 @@ int run_command(int argc, char** argv, bool& health_check) {
       rule_files.insert(rule_files.end(), loaded.rules.files().begin(), loaded.rules.files().end());
       analysis.rule_set = identify_rule_set(dir, rule_files);
       add_input_digests(analysis.inputs);
+    }
+    if (redact_names) {
+      const char* key = std::getenv("KMSDIAG_REDACT_KEY");
+      redact(analysis, key && *key ? std::string_view(key) : kDefaultRedactionKey);
     }
     TerminalOptions t;
     t.color = use_color(no_color);

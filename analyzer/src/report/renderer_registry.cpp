@@ -13,6 +13,7 @@ void analysis_json(const Analysis& a, std::ostream& out, const TerminalOptions&)
 constexpr std::array kRenderers = {
     Renderer{.name = "text", .analysis = render_terminal, .live = render_live_text, .health = render_nagios},
     Renderer{.name = "json", .analysis = analysis_json, .live = render_live_json, .health = render_health_json},
+    Renderer{.name = "md", .analysis = render_markdown},
     Renderer{.name = "prometheus", .health = render_prometheus},
 };
 
