@@ -124,10 +124,12 @@ class Redactor {
 
   std::string replace_patterns(std::string text) {
     static const std::regex kIpv4(R"((^|[^0-9.])((?:[0-9]{1,3}\.){3}[0-9]{1,3})(?![0-9]|\.[0-9]))");
+    // Every quantifier is bounded: std::regex recurses per character matched, and names are attacker-sized.
     // Candidates only: a time of day (10:40:23) looks alike; inet_pton decides.
     static const std::regex kIpv6(R"((^|[^0-9A-Fa-f:])([0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7})(?![0-9A-Fa-f:]))");
     static const std::regex kSid(R"(S-1-5-21(?:-[0-9]+){1,4})");
-    static const std::regex kUser(R"((/home/|/Users/|[A-Za-z]:\\Users\\|\\\\Users\\\\)([^/\\\s]+))", std::regex::icase);
+    static const std::regex kUser(R"((/home/|/Users/|[A-Za-z]:\\Users\\|\\\\Users\\\\)([^/\\\s]{1,256}))",
+                                  std::regex::icase);
     text = substitute(text, kIpv4, 2, [this](const std::string& a) {
       in_addr parsed{};
       return inet_pton(AF_INET, a.c_str(), &parsed) == 1 ? ipv4(a) : a;  // not 999.1.1.1

@@ -71,5 +71,14 @@ TEST(Redaction, TheSameNameGetsTheSamePseudonymEverywhereAndInEveryRun) {
   EXPECT_NE(json_of(a), json_of(c));
 }
 
+TEST(Redaction, HugeHostileTextIsRedactedWithoutExhaustingTheStack) {
+  Analysis a = named_analysis();
+  const std::string huge(300000, 'a');
+  a.findings[0].explanation = "/home/" + huge + " " + std::string(100000, ':') + " PC-SALES-7 " + huge + ".1.2.3.4";
+  redact(a, kDefaultRedactionKey);
+  EXPECT_EQ(a.findings[0].explanation.find("PC-SALES-7"), std::string::npos);
+  EXPECT_GT(a.findings[0].explanation.size(), 600000u);  // the text is kept, only names replaced
+}
+
 }  // namespace
 }  // namespace kmsdiag::testing
