@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "report/explain_report.hpp"
 #include "report/health_output.hpp"
 #include "report/live_report.hpp"
 
@@ -11,8 +12,16 @@ namespace {
 void analysis_json(const Analysis& a, std::ostream& out, const TerminalOptions&) { render_json(a, out); }
 
 constexpr std::array kRenderers = {
-    Renderer{.name = "text", .analysis = render_terminal, .live = render_live_text, .health = render_nagios},
-    Renderer{.name = "json", .analysis = analysis_json, .live = render_live_json, .health = render_health_json},
+    Renderer{.name = "text",
+             .analysis = render_terminal,
+             .live = render_live_text,
+             .health = render_nagios,
+             .explanations = render_explanations_text},
+    Renderer{.name = "json",
+             .analysis = analysis_json,
+             .live = render_live_json,
+             .health = render_health_json,
+             .explanations = render_explanations_json},
     Renderer{.name = "md", .analysis = render_markdown},
     Renderer{.name = "prometheus", .health = render_prometheus},
 };
@@ -27,6 +36,8 @@ bool Renderer::renders(Document d) const {
       return live != nullptr;
     case Document::health:
       return health != nullptr;
+    case Document::explanation:
+      return explanations != nullptr;
   }
   return false;
 }

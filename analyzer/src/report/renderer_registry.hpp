@@ -1,6 +1,7 @@
 // Every output format, by the name `--format` takes: one table, so the CLI's choices come from it and a
 // new format is its renderer's file plus one line in renderer_registry.cpp. A format renders some of the
-// three documents kmsdiag writes (an analysis, a live DNS check, a health check); the others stay null.
+// four documents kmsdiag writes (an analysis, a live DNS check, a health check, code explanations); the others
+// stay null.
 #pragma once
 
 #include <ostream>
@@ -13,10 +14,11 @@
 #include "probe/health_status.hpp"
 #include "probe/live_check.hpp"
 #include "report/report.hpp"
+#include "rules/code_explanation.hpp"
 
 namespace kmsdiag {
 
-enum class Document { analysis, live, health };
+enum class Document { analysis, live, health, explanation };
 
 struct Renderer {
   std::string_view name;  // the --format value
@@ -26,6 +28,8 @@ struct Renderer {
   void (*live)(const LiveResult&, std::ostream&) = nullptr;
   // `kmsdiag check` (and its --prometheus textfile); the LiveResult is null when the check could not run.
   void (*health)(const HealthReport&, const LiveResult*, std::ostream&) = nullptr;
+  // `kmsdiag explain`: one explanation per query, in order.
+  void (*explanations)(const std::vector<Explanation>&, std::ostream&) = nullptr;
 
   bool renders(Document d) const;
 };

@@ -17,6 +17,7 @@ TEST(RendererRegistry, EachDocumentOffersTheFormatsThatRenderIt) {
   EXPECT_EQ(format_names(Document::analysis).front(), "text");  // the default comes first
   EXPECT_EQ(format_names(Document::live), (Names{"text", "json"}));
   EXPECT_EQ(format_names(Document::health), (Names{"text", "json", "prometheus"}));
+  EXPECT_EQ(format_names(Document::explanation), (Names{"text", "json"}));
   EXPECT_EQ(find_renderer("prometheus", Document::analysis), nullptr);
   EXPECT_EQ(find_renderer("yaml", Document::health), nullptr);
   ASSERT_NE(find_renderer("json", Document::live), nullptr);
