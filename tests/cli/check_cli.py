@@ -8,6 +8,7 @@ exit 74 (`check`: UNKNOWN, 3) and one line on stderr. --jobs beyond what is sens
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -119,6 +120,26 @@ def jobs_capped(opts):
         fail("no note about the cap: " + proc.stderr.decode())
 
 
+def rules_option_after_subcommand(opts):
+    """`kmsdiag rules validate --rules DIR` checks DIR, as `kmsdiag --rules DIR rules validate` does."""
+    with tempfile.TemporaryDirectory() as tmp:
+        broken = os.path.join(tmp, "rules")
+        shutil.copytree(opts.rules, broken)
+        rule = os.path.join(broken, "srv-service-declined-lookup.yaml")
+        with open(rule) as f:
+            text = f.read()
+        with open(rule, "w") as f:
+            f.write(text.replace("    status: unavailable", "    stauts: unavailable", 1))
+        for args in (["rules", "validate", "--rules", broken], ["--rules", broken, "rules", "validate"]):
+            proc = subprocess.run([opts.kmsdiag] + args, capture_output=True, timeout=50)
+            if proc.returncode != 78 or "srv-service-declined-lookup.yaml:" not in proc.stderr.decode():
+                fail(f"{args}: exit {proc.returncode}, stderr: {proc.stderr.decode()}")
+        proc = subprocess.run([opts.kmsdiag, "rules", "validate", "--rules", opts.rules], capture_output=True,
+                              timeout=50)
+        if proc.returncode != 0 or b"are valid" not in proc.stdout:
+            fail(f"the good rules after the subcommand: exit {proc.returncode}, stderr: {proc.stderr.decode()}")
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--kmsdiag", required=True)
@@ -136,6 +157,7 @@ def main():
         "output_full": lambda: output_full(opts),
         "output_closed": lambda: closed_stdout(opts, ["analyze", os.path.join(opts.samples, HOST_LOG)], 74),
         "check_output_closed": lambda: check_output_closed(opts),
+        "rules_option_after_subcommand": lambda: rules_option_after_subcommand(opts),
     }
     cases[opts.case]()
     print("ok")

@@ -2,7 +2,8 @@
 """DNS fault server for the live-check tests (standard library only, UDP and TCP, loopback only).
 
 The behaviour comes from the first label after `_vlmcs._tcp.` in the query name (`servfail.fault.test`
--> SERVFAIL). Unknown labels answer one SRV record. A queries for `kms1.*` answer 127.77.0.1.
+-> SERVFAIL). Unknown labels answer one SRV record. A queries for `kms1.*` answer host 1 of the
+listening address's /24 (where the tests run their KMS responder).
 Labels: ok servfail refused notimp formerr nxdomain nodata tc slow300 slow700 garbage badid drop malformed
 otherowner (an SRV record owned by _vlmcs._tcp.elsewhere.test).
 """
@@ -16,6 +17,7 @@ import time
 
 RCODES = {"servfail": 2, "refused": 5, "notimp": 4, "formerr": 1, "nxdomain": 3}
 PREFIX = b"\x06_vlmcs\x04_tcp"
+KMS_ADDR = "127.0.0.1"  # host 1 of the listening address's /24, set in main()
 
 
 def parse_question(msg):
@@ -74,7 +76,7 @@ def answer(msg, over_tcp):
     _qid, _flags, labels, qtype, _end = q
     if labels[:2] != ["_vlmcs", "_tcp"]:
         if qtype == 1 and labels and labels[0] == "kms1":
-            return 0, reply(msg, answers=[a_rr("127.77.0.1")])
+            return 0, reply(msg, answers=[a_rr(KMS_ADDR)])
         return 0, reply(msg, rcode=0 if labels and labels[0] == "kms1" else 3)
     label = labels[2] if len(labels) > 2 else "ok"
     zone = ".".join(labels[3:]) or "fault.test"
@@ -151,6 +153,8 @@ def main():
     a = p.parse_args()
     if not a.addr.startswith("127."):
         raise SystemExit("fakedns: loopback addresses only")
+    global KMS_ADDR
+    KMS_ADDR = a.addr.rsplit(".", 1)[0] + ".1"
     udp, tcp = Udp((a.addr, a.port), UdpHandler), Tcp((a.addr, a.port), TcpHandler)
     for s in (udp, tcp):
         threading.Thread(target=s.serve_forever, daemon=True).start()

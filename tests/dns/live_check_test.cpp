@@ -19,6 +19,8 @@ namespace {
 
 const std::string kDns = KMSDIAG_TEST_DNS;
 const std::string kFake = KMSDIAG_TEST_FAKE;
+// The loopback /24 of this build folder (tests/dns/CMakeLists.txt): host N of it.
+std::string test_host(int n) { return std::string(KMSDIAG_TEST_NET) + "." + std::to_string(n); }
 constexpr int kKmsPort = KMSDIAG_TEST_KMS_PORT;
 
 // The hosts dnsmasq.conf.in names, with the behaviour each address has.
@@ -27,11 +29,11 @@ class LiveCheck : public ::testing::Test {
   static void SetUpTestSuite() {
     const UuidBytes kms = uuid_wire_bytes(kKmsInterfaceUuid);
     const UuidBytes other = uuid_wire_bytes("e1af8308-5d1f-11c9-91a4-08002b14a0fa");  // endpoint mapper
-    kms_ = new test::TcpResponder("127.77.0.1", kKmsPort, test::Behaviour::rpc, kms);
-    backlog_ = new test::FullBacklogListener("127.77.0.3", kKmsPort);
-    nak_ = new test::TcpResponder("127.77.0.4", kKmsPort, test::Behaviour::rpc, other);
-    bytes_ = new test::TcpResponder("127.77.0.5", kKmsPort, test::Behaviour::other_bytes);
-    silent_ = new test::TcpResponder("127.77.0.6", kKmsPort, test::Behaviour::silent);
+    kms_ = new test::TcpResponder(test_host(1), kKmsPort, test::Behaviour::rpc, kms);
+    backlog_ = new test::FullBacklogListener(test_host(3), kKmsPort);
+    nak_ = new test::TcpResponder(test_host(4), kKmsPort, test::Behaviour::rpc, other);
+    bytes_ = new test::TcpResponder(test_host(5), kKmsPort, test::Behaviour::other_bytes);
+    silent_ = new test::TcpResponder(test_host(6), kKmsPort, test::Behaviour::silent);
   }
   static void TearDownTestSuite() {
     delete kms_;
@@ -71,7 +73,7 @@ TEST_F(LiveCheck, HealthyDomainHasOneKmsAnsweringTheBind) {
   EXPECT_EQ(t.target.host, "kms1.corp.example");
   EXPECT_EQ(t.target.port, kKmsPort);
   EXPECT_EQ(t.resolved.status, "resolved");
-  EXPECT_EQ(t.resolved.addresses, std::vector<std::string>{"127.77.0.1"});
+  EXPECT_EQ(t.resolved.addresses, std::vector<std::string>{test_host(1)});
   EXPECT_EQ(t.tcp, "open");
   EXPECT_EQ(t.rpc, "kms");
   EXPECT_EQ(assess_health(r).state, Health::ok);

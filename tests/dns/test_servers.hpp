@@ -1,4 +1,4 @@
-// TCP endpoints the live-check tests probe, on 127.77.0.x (the addresses dnsmasq.conf.in gives the
+// TCP endpoints the live-check tests probe, on 127.77.N.x (the addresses dnsmasq.conf.in gives the
 // targets): a minimal DCE/RPC responder (bind_ack for the interface it serves, bind_nak otherwise), a
 // service that answers other bytes, one that accepts and stays silent, and a listener whose full accept
 // queue makes the kernel drop SYNs (toolchain-notes §5).

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """--redact (issue 11, item 3): over sample fleets, a redacted report in every analysis format holds none of the
-machine names, domains, CMIDs and IP addresses the unredacted JSON names, and a second run gives the same bytes.
+machine names, domains, CMIDs and IP addresses the unredacted JSON names (its findings, and the fleet inventory
+the HTML report shows), and a second run gives the same bytes.
 
     check_redaction.py --kmsdiag build/kmsdiag --rules rules SAMPLE_DIR...
 """
@@ -68,7 +69,7 @@ def main():
         originals = names_in(doc)
         if not originals:
             failures.append(f"{sample}: the unredacted report names nothing to check")
-        for fmt in ("text", "json", "md"):
+        for fmt in ("text", "json", "md", "html"):
             runs = [subprocess.run(base + ["--format", fmt, "--redact"], capture_output=True, text=True) for _ in (1, 2)]
             out = runs[0].stdout
             if runs[0].stdout != runs[1].stdout:
@@ -78,7 +79,7 @@ def main():
             left = sorted(v for v in originals if v.lower() in out.lower())
             if left:
                 failures.append(f"{sample} {fmt}: still names {left[:5]}")
-        print(f"{sample}: {len(originals)} names checked in text, json, md")
+        print(f"{sample}: {len(originals)} names checked in text, json, md, html")
     for failure in failures:
         print("FAIL:", failure)
     return 1 if failures or "md" not in formats else 0

@@ -166,6 +166,12 @@ void mark_copies(std::vector<Record>& facts, const std::map<std::string, std::st
 unsigned default_jobs() { return std::max(1u, std::min(8u, std::thread::hardware_concurrency())); }
 
 Analysis run_analysis(const PipelineOptions& options, const Knowledge& kb, const RuleSet& rules) {
+  // One heap for every thread. Readers free millions of short-lived records between the few things that
+  // live on (the ledger's text, facts), so their pages stay partly used; correlation runs on this thread
+  // and could reuse them only if they were in its own arena. With an arena per reading thread a
+  // 1,000,000-request host log peaked 5 MB higher with two jobs than with one. The per-thread caches keep
+  // the readers' small allocations off the arena lock: the 512 MiB EVTX log reads as fast either way.
+  mallopt(M_ARENA_MAX, 1);
   Analysis analysis;
   FactStore store;
   correlation::HostRequestLedger ledger;
@@ -191,7 +197,7 @@ Analysis run_analysis(const PipelineOptions& options, const Knowledge& kb, const
   // thread's heap; give those pages back before correlation builds its own records.
   malloc_trim(0);
   analysis.live = options.add_live_facts && options.add_live_facts(facts);
-  correlate(facts, ledger, analysis.inputs, kb);
+  analysis.fleet = correlate(facts, ledger, analysis.inputs, kb);
   mark_copies(facts, store.duplicates());
   analysis.findings = rules.evaluate(facts);
   return analysis;

@@ -88,6 +88,9 @@ int run_command(int argc, char** argv, bool& health_check) {
   CLI::App app{"kmsdiag: finds out why Windows volume activation (KMS, MAK, AD-based) fails"};
   app.set_version_flag("--version", "kmsdiag " + std::string(tool_version()));
   app.require_subcommand(1);
+  // Options of the whole program (--rules) may also follow a subcommand: `kmsdiag rules validate --rules DIR`.
+  // Subcommands created below inherit this.
+  app.fallthrough();
   std::string rules_dir;
   app.add_option("--rules", rules_dir,
                  "Rules folder (default: $KMSDIAG_RULES, else the installed rules, else the source tree's rules/)");
@@ -177,7 +180,6 @@ int run_command(int argc, char** argv, bool& health_check) {
       std::vector<std::string> rule_files = loaded.kb.files;
       rule_files.insert(rule_files.end(), loaded.rules.files().begin(), loaded.rules.files().end());
       analysis.rule_set = identify_rule_set(dir, rule_files);
-      add_input_digests(analysis.inputs);
     }
     if (redact_names) {
       const char* key = std::getenv("KMSDIAG_REDACT_KEY");

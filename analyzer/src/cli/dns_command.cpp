@@ -123,6 +123,7 @@ LiveCommands::LiveCommands(CLI::App& app, CLI::App& analyze) {
   check_->add_option("--prometheus", check_args_.prometheus, "Also write a Prometheus textfile (temp file + rename)");
   // Every argument problem must end as UNKNOWN (exit 3), not as a usage error, so check validates itself.
   check_->allow_extras();
+  check_->fallthrough(false);  // and they stay check's: the program's own options would make them a usage error
 
   analyze.add_flag("--live", live_, "Add live DNS/KMS probe results to the analysis");
   analyze.add_option("--live-domain", analyze_args_.domains, "Domain for --live (repeatable; default: search list)");

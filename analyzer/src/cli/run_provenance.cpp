@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include "cli/sha256.hpp"
+#include "ingest/sha256.hpp"
 
 namespace kmsdiag {
 
@@ -21,14 +21,6 @@ RuleSetIdentity identify_rule_set(const std::string& dir, const std::vector<std:
     sha.update(*digest + "  " + relative + "\n");
   }
   return RuleSetIdentity{dir, sha.hex_digest(), files.size()};
-}
-
-void add_input_digests(std::vector<InputSummary>& inputs) {
-  for (auto& in : inputs) {
-    std::error_code ec;
-    if (!fs::is_regular_file(in.path, ec)) continue;
-    in.sha256 = sha256_of_file(in.path).value_or("");
-  }
 }
 
 }  // namespace kmsdiag

@@ -14,7 +14,4 @@ namespace kmsdiag {
 // Throws std::runtime_error naming a file that can no longer be read.
 RuleSetIdentity identify_rule_set(const std::string& dir, const std::vector<std::string>& files);
 
-// Sets `sha256` of every input that is a file on disk (an archive member is covered by its archive's).
-void add_input_digests(std::vector<InputSummary>& inputs);
-
 }  // namespace kmsdiag

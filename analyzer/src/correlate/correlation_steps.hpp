@@ -2,7 +2,9 @@
 // returns the derived records it is responsible for (documented in rules/records.md).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,6 +12,7 @@
 #include "correlate/host_request_ledger.hpp"
 #include "knowledge/knowledge.hpp"
 #include "model/analysis.hpp"
+#include "model/fleet_overview.hpp"
 #include "model/record.hpp"
 
 namespace kmsdiag::correlation {
@@ -34,6 +37,23 @@ inline std::string flag(bool value) { return value ? "1" : "0"; }
 // Every step below reads the host logs' 12290s from the ledger, never from `facts`: there they appear only
 // as the refusals (kind kms.host-request, one per distinct refusal), for the rules and host_side_attempts.
 inline bool is_host_request(const Record& f) { return f.kind == kHostRequestKind; }
+
+// An activation.attempt that did not activate (every source sets `activated`; an unanswered 12288 did not)
+// or carried an error code.
+bool failed_attempt(const Record& attempt);
+
+// One count line of a host's log as the host keeps it: the count it reports never exceeds the line's
+// cap (count-lines.yaml), however many distinct CMIDs asked.
+struct LineView {
+  const HostLineCounts* counts;
+  const CountLine* table;  // null when the tables do not know the line
+  std::string name;
+  std::optional<uint64_t> cap;
+  uint64_t count(uint64_t distinct) const { return cap ? std::min(distinct, *cap) : distinct; }
+};
+
+// The lines of a host's log in table order (lines the table does not know last, by id).
+std::vector<LineView> line_views(const LedgerHost& log, const Knowledge& kb);
 
 // One `input` record per summary; kms_log from 12290s in the file or from its name.
 std::vector<Record> summarise_inputs(const HostRequestLedger& ledger, const std::vector<InputSummary>& inputs);
@@ -75,6 +95,20 @@ void summarise_cmids(std::vector<Record>& facts, const HostRequestLedger& ledger
 // the single `kms.hosts` record. Line names and caps come from rules/tables/count-lines.yaml.
 std::vector<Record> summarise_hosts(const HostRequestLedger& ledger, const std::vector<Record>& attempts,
                                     const Knowledge& kb);
+
+// Each supplied host log's counts per count line over its time span (the ledger's buckets, capped as the
+// host caps them), by host, then line in table order.
+std::vector<HostCountSeries> host_count_series(const HostRequestLedger& ledger, const Knowledge& kb);
+
+// The clients' failed attempts (every source but the host logs, whose refusals the host series show) by
+// failure kind and day; the kMaxFailureKinds most frequent kinds apart, the rest as one.
+inline constexpr size_t kMaxFailureKinds = 8;
+FailureTimeline client_failure_timeline(const std::vector<Record>& facts);
+
+// One row per machine and product shown by the machines' own records (license states and attempts, not the
+// host logs' view of their clients), at most kMaxInventoryRows, by machine then product.
+inline constexpr size_t kMaxInventoryRows = 5000;
+void list_machine_products(const std::vector<Record>& facts, FleetOverview& fleet);
 
 // The single `dataset` record.
 Record summarise_dataset(const std::vector<Record>& facts, const HostRequestLedger& ledger,

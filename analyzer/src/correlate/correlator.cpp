@@ -6,8 +6,8 @@
 
 namespace kmsdiag {
 
-void correlate(std::vector<Record>& facts, correlation::HostRequestLedger& ledger,
-               const std::vector<InputSummary>& inputs, const Knowledge& kb) {
+FleetOverview correlate(std::vector<Record>& facts, correlation::HostRequestLedger& ledger,
+                        const std::vector<InputSummary>& inputs, const Knowledge& kb) {
   using namespace correlation;
   // Every step reads only interpreted facts (plus the attempts, for the summaries that count them),
   // so the derived records are computed first and appended at the end.
@@ -27,6 +27,8 @@ void correlate(std::vector<Record>& facts, correlation::HostRequestLedger& ledge
   summarise_cmids(facts, ledger,
                   attempts.size() + refused.size() + states.size() + hosts.size() + input_records.size() + 1);
   const size_t cmids = facts.size() - interpreted;
+  FleetOverview fleet;
+  fleet.host_counts = host_count_series(ledger, kb);
   ledger.release();
   fold_echoed_attempts(facts, attempts);
 
@@ -40,9 +42,12 @@ void correlate(std::vector<Record>& facts, correlation::HostRequestLedger& ledge
   annotate_machine_context(facts);
   mark_superseded_states(facts);
   annotate_key_groups(facts, kb);
+  fleet.failures = client_failure_timeline(facts);
+  list_machine_products(facts, fleet);
+  return fleet;
 }
 
-void correlate(std::vector<Record>& facts, const std::vector<InputSummary>& inputs, const Knowledge& kb) {
+FleetOverview correlate(std::vector<Record>& facts, const std::vector<InputSummary>& inputs, const Knowledge& kb) {
   correlation::HostRequestLedger ledger;
   for (size_t i = 0; i < facts.size(); ++i)
     if (correlation::is_host_request(facts[i]))
@@ -60,7 +65,7 @@ void correlate(std::vector<Record>& facts, const std::vector<InputSummary>& inpu
     if (!correlation::is_host_request(facts[i])) kept.push_back(std::move(facts[i]));
   }
   facts = std::move(kept);
-  correlate(facts, ledger, inputs, kb);
+  return correlate(facts, ledger, inputs, kb);
 }
 
 }  // namespace kmsdiag

@@ -7,18 +7,20 @@
 #include "correlate/host_request_ledger.hpp"
 #include "knowledge/knowledge.hpp"
 #include "model/analysis.hpp"
+#include "model/fleet_overview.hpp"
 #include "model/record.hpp"
 
 namespace kmsdiag {
 
 // Appends derived records to `facts` (existing records are left in place, possibly annotated). The host
 // logs' 12290s are in the sealed `ledger`; `facts` holds every other fact and the ledger's refusals.
-// The ledger's views are released once summarised (its counts and paths stay).
-void correlate(std::vector<Record>& facts, correlation::HostRequestLedger& ledger,
-               const std::vector<InputSummary>& inputs, const Knowledge& kb);
+// The ledger's views are released once summarised (its counts and paths stay). Returns the series and the
+// machine inventory a report draws (model/fleet_overview.hpp).
+FleetOverview correlate(std::vector<Record>& facts, correlation::HostRequestLedger& ledger,
+                        const std::vector<InputSummary>& inputs, const Knowledge& kb);
 
 // The same for facts that still hold every kms.host-request (small callers, tests): they go through a
 // ledger first, and only the refusals stay in `facts`, where the first of each stood.
-void correlate(std::vector<Record>& facts, const std::vector<InputSummary>& inputs, const Knowledge& kb);
+FleetOverview correlate(std::vector<Record>& facts, const std::vector<InputSummary>& inputs, const Knowledge& kb);
 
 }  // namespace kmsdiag

@@ -97,14 +97,24 @@ void widen(int64_t& first, int64_t& last, int64_t t) {
 }
 
 // Most CMIDs active at one instant, a CMID being active for 30 days after each of its requests: the
-// host's count at its busiest. The maximum is reached at some request, where an interval starts.
-uint64_t max_overlap(std::vector<std::pair<int64_t, int>>& edges) {
+// host's count at its busiest, overall and within each of `buckets` (into `by_bucket`). The maximum is
+// reached at some request, where an interval starts; a bucket without one keeps the count it began with.
+uint64_t max_overlap(std::vector<std::pair<int64_t, int>>& edges, const TimeBuckets& buckets,
+                     std::vector<uint64_t>& by_bucket) {
   std::sort(edges.begin(), edges.end());  // at equal times starts (0) before ends (1): closed intervals
+  by_bucket.assign(buckets.count, 0);
   int64_t open = 0, most = 0;
+  size_t begun = 0;  // buckets whose starting count is set
   for (const auto& [t, end] : edges) {
+    // Every start lies within the buckets (they span the host's requests); ends past them change nothing.
+    if (end && buckets.count > 0 && t >= bucket_start_ms(buckets, buckets.count)) break;
+    const size_t b = bucket_of(buckets, t);
+    for (; begun <= b && begun < buckets.count; ++begun) by_bucket[begun] = static_cast<uint64_t>(open);
     open += end ? -1 : 1;
     most = std::max(most, open);
+    if (b < by_bucket.size()) by_bucket[b] = std::max(by_bucket[b], static_cast<uint64_t>(open));
   }
+  for (; begun < buckets.count; ++begun) by_bucket[begun] = static_cast<uint64_t>(open);
   return static_cast<uint64_t>(most);
 }
 
@@ -343,13 +353,18 @@ void HostRequestLedger::seal() {
       if (g->dated.size() + g->undated >= 2 && last != kNoTime && last < v.last_ms - kRenewalSlackMs)
         v.stale.push_back(cmid);
     }
+    int64_t earliest = v.last_ms;
+    for (const auto& line_edges : edges)
+      for (const auto& [t, end] : line_edges)
+        if (!end) earliest = std::min(earliest, t);
+    if (v.last_ms != kNoTime) v.buckets = day_buckets(earliest, v.last_ms);
     for (size_t line = 0; line < line_count; ++line) {
       LineAcc seen = line < acc.lines.size() ? std::move(acc.lines[line]) : LineAcc{};
       HostLineCounts& counts = lines[line];
       counts.requests += seen.undated;
       if (counts.requests == 0) continue;  // none of this host's requests named the line
       counts.line = s.lines[line];
-      counts.max_30d = max_overlap(edges[line]);
+      counts.max_30d = max_overlap(edges[line], v.buckets, counts.by_bucket);
       counts.threshold = seen.threshold;
       counts.first_source = std::move(seen.first_source);
       counts.first_ms = seen.first_ms;

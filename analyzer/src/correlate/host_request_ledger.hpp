@@ -21,6 +21,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "model/fleet_overview.hpp"
 #include "model/record.hpp"
 #include "model/string_pool.hpp"
 
@@ -42,6 +43,7 @@ struct HostLineCounts {
   std::optional<double> threshold;  // highest threshold of its requests' products (product_n, else n_policy)
   SourceRef first_source;           // its first request in input order: what evidence about the line cites
   int64_t first_ms = kNoTime;       // that request's time (evidence cites a record with its own time)
+  std::vector<uint64_t> by_bucket;  // per bucket of its host's `buckets`: max_30d within that bucket
 };
 
 struct LedgerHost {
@@ -54,6 +56,7 @@ struct LedgerHost {
   std::optional<double> max_n_policy;
   std::vector<std::string_view> clients;  // machine keys of the `client` names, sorted (the ledger's text)
   std::vector<HostLineCounts> lines;      // one per count line its requests named, by line
+  TimeBuckets buckets;                    // its dated requests' days, for the lines' by_bucket
 
   const HostLineCounts* line(std::string_view id) const;  // null when none of its requests named it
   uint64_t retrying_30d = 0;            // CMIDs asking from a non-activated state in the 30 days up to last_ms

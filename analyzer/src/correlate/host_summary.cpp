@@ -34,15 +34,7 @@ void seen(HostActivity& h, std::string_view name, const SourceRef& source, int64
 
 std::string number_text(std::optional<double> n) { return n ? std::to_string(static_cast<int64_t>(*n)) : ""; }
 
-// One count line of a host's log as the host keeps it: the count it reports never exceeds the line's
-// cap (count-lines.yaml), however many distinct CMIDs asked.
-struct LineView {
-  const HostLineCounts* counts;
-  const CountLine* table;  // null when the tables do not know the line
-  std::string name;
-  std::optional<uint64_t> cap;
-  uint64_t count(uint64_t distinct) const { return cap ? std::min(distinct, *cap) : distinct; }
-};
+}  // namespace
 
 // The lines of a host's log in table order (lines the table does not know last, by id).
 std::vector<LineView> line_views(const LedgerHost& log, const Knowledge& kb) {
@@ -58,6 +50,10 @@ std::vector<LineView> line_views(const LedgerHost& log, const Knowledge& kb) {
   });
   return out;
 }
+
+bool failed_attempt(const Record& a) { return a.get("activated") != "1" || is_error_code(a.get("hresult")); }
+
+namespace {
 
 // "Windows 50/25 (capped: 60 CMIDs)": the count at its busiest, the threshold, and the distinct CMIDs
 // behind a capped count. No commas: it is one item of a list field.
@@ -162,7 +158,7 @@ std::vector<Record> summarise_hosts(const HostRequestLedger& ledger, const std::
     ++h.attempts;
     const bool answered = a.get("answered") == "1";
     h.answered += answered;
-    const bool failed = !answered || a.get("activated") != "1" || is_error_code(a.get("hresult"));
+    const bool failed = failed_attempt(a);
     h.failures += failed;
     if (failed) ++h.line_failures[std::string(trim(a.get("count_line")))];
     if (answered && !a.get("count").empty() && (!h.latest_answer || a.time_ms >= h.latest_answer->time_ms))

@@ -34,8 +34,8 @@ std::string wait_for_writer(int fd, std::chrono::milliseconds wait) {
     if (n < 0 && errno != EINTR) throw system_error("read error");
     if (n < 0) continue;
     // End of input: no writer yet, or one that came and left without sending anything.
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    // Rounded up: poll() counts whole milliseconds, and the promised wait is never cut short.
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0)
       throw std::runtime_error(fmt::format("FIFO: no program opened it for writing within {:g} s",
                                            static_cast<double>(wait.count()) / 1000));

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "ingest/archive_reader.hpp"
+#include "ingest/hashing_source.hpp"
 #include "ingest/ordered_pool.hpp"
 #include "ingest/text_decoder.hpp"
 #include "model/printable_text.hpp"
@@ -185,7 +186,12 @@ void read_file(const FoundFile& f, const Knowledge& kb, IngestSink& sink, std::v
                unsigned threads) {
   try {
     FileSource file(f.path);
-    ingest_source(file, kb, sink, out, threads);
+    HashingSource hashed(file);
+    ingest_source(hashed, kb, sink, out, threads);
+    // The file's own summary comes first (an archive's members follow it). Only whole files get a digest:
+    // finishing one reads what its reader left, which for an archive member would mean decompressing
+    // what the archive limits stopped.
+    if (!out.empty()) out.front().sha256 = hashed.finish();
   } catch (const std::exception& e) {
     out.push_back(unreadable(f.name, e.what(), sink));
   }
@@ -269,12 +275,15 @@ class Ingest {
           all_.push_back(archive_summary(name));
         });
     auto problems = std::make_shared<std::vector<Problem>>();
+    auto digest = std::make_shared<std::string>();
     auto problem = [&](Problem&& p) { problems->push_back(std::move(p)); };
     try {
       FileSource file(f.path);
+      HashingSource hashed(file);
       const ArchiveNesting nesting;
       const ArchiveListing listing = read_archive(
-          file, nesting, [this, inner = nesting.inner()](ByteSource& m) { member(m, inner); }, problem);
+          hashed, nesting, [this, inner = nesting.inner()](ByteSource& m) { member(m, inner); }, problem);
+      *digest = hashed.finish();
       check_central_directory(f.path, f.name, listing, problem);
     } catch (const std::exception& e) {
       problems->push_back(Problem{{f.name, "", 0, ""}, e.what()});
@@ -284,8 +293,9 @@ class Ingest {
         [problems](Unit& u) {
           for (const Problem& p : *problems) u.sink->on_problem(Problem(p));
         },
-        [this, slot, problems] {
+        [this, slot, problems, digest] {
           for (Problem& p : *problems) keep_problem(all_[*slot], std::move(p));
+          all_[*slot].sha256 = std::move(*digest);
         });
   }
 

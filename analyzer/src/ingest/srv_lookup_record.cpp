@@ -37,21 +37,32 @@ static bool emit_srv_lookup(SrvLookup& lookup, const std::string& path, std::str
   r.set("query", strip_dot(lookup.query));
   r.set("domain", srv_domain(lookup.query));
   r.set("server", lookup.server);
+  // RFC 2782: a target of "." means the service is decidedly not available at this domain; it names no
+  // host, so it is not a target (the live lookup reads it the same way).
+  std::string targets;
+  size_t count = 0, declined = 0;
+  for (const auto& t : lookup.targets) {
+    const std::string host = ascii_lower(strip_dot(t.host));
+    if (host.empty()) {
+      ++declined;
+      continue;
+    }
+    if (!targets.empty()) targets += ",";
+    targets += t.priority + " " + t.weight + " " + t.port + " " + host;
+    ++count;
+  }
   std::string status = lookup.status;
   // An answer wins over a timeout that nslookup met first (its reverse lookup of the server).
-  if (!lookup.targets.empty()) {
+  if (count > 0) {
     status = "records";
+  } else if (declined > 0) {
+    status = "unavailable";
   } else if (status.empty() || status == "records") {
     status = lookup.saw_soa ? "nodata" : "error";
   }
   r.set("status", status);
-  std::string targets;
-  for (const auto& t : lookup.targets) {
-    if (!targets.empty()) targets += ",";
-    targets += t.priority + " " + t.weight + " " + t.port + " " + ascii_lower(strip_dot(t.host));
-  }
   r.set("targets", targets);
-  r.set("count", std::to_string(lookup.targets.size()));
+  r.set("count", std::to_string(count));
   sink.on_record(std::move(r));
   lookup = SrvLookup{};
   return true;

@@ -220,6 +220,13 @@ void redact(Analysis& analysis, std::string_view key) {
     for (const auto& [field, values] : f.lists)
       for (const std::string& v : values) r.fact(field, v);
   }
+  // The fleet overview (the HTML report's timelines and inventory) names hosts, machines and CMIDs too.
+  for (const HostCountSeries& h : analysis.fleet.host_counts) r.machine(h.host);
+  for (const MachineProduct& m : analysis.fleet.machines) {
+    r.machine(m.machine);
+    r.machine(m.kms_host);
+    r.cmid(m.cmid);
+  }
   const auto all = [&r](std::vector<std::string>& items) {
     for (std::string& s : items) s = r.apply(s);
   };
@@ -248,6 +255,13 @@ void redact(Analysis& analysis, std::string_view key) {
       p.where.path = r.apply(p.where.path);
       p.message = r.apply(p.message);
     }
+  }
+  for (HostCountSeries& h : analysis.fleet.host_counts) h.host = r.apply(h.host);
+  for (MachineProduct& m : analysis.fleet.machines) {
+    m.machine = r.apply(m.machine);
+    m.kms_host = r.apply(m.kms_host);
+    m.cmid = r.apply(m.cmid);
+    m.source.path = r.apply(m.source.path);
   }
   std::map<std::string, uint64_t> ignored;
   for (const auto& [kind, n] : analysis.ignored_events) ignored[r.apply(kind)] += n;

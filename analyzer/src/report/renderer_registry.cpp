@@ -23,6 +23,8 @@ constexpr std::array kRenderers = {
              .health = render_health_json,
              .explanations = render_explanations_json},
     Renderer{.name = "md", .analysis = render_markdown},
+    Renderer{.name = "html",
+             .analysis = [](const Analysis& a, std::ostream& out, const TerminalOptions&) { render_html(a, out); }},
     Renderer{.name = "prometheus", .health = render_prometheus},
 };
 

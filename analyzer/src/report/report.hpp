@@ -1,5 +1,5 @@
-// Renders an Analysis for people (terminal, Markdown) and machines (JSON), and maps it to an exit code. Every
-// format is listed by name in report/renderer_registry.cpp.
+// Renders an Analysis for people (terminal, Markdown, HTML) and machines (JSON), and maps it to an exit code.
+// Every format is listed by name in report/renderer_registry.cpp.
 #pragma once
 
 #include <ostream>
@@ -18,6 +18,8 @@ void render_terminal(const Analysis& analysis, std::ostream& out, const Terminal
 void render_json(const Analysis& analysis, std::ostream& out);
 // Paste-ready Markdown for a ticket (report/markdown_report.cpp).
 void render_markdown(const Analysis& analysis, std::ostream& out, const TerminalOptions& options);
+// One self-contained HTML file (report/html_report.cpp): no script, no network, charts as inline SVG.
+void render_html(const Analysis& analysis, std::ostream& out);
 
 // Exit codes of `kmsdiag analyze` (documented in README.md):
 //   0 no finding of warning or worse, every input read

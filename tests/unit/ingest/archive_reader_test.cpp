@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "ingest/ingest_driver.hpp"
+#include "ingest/sha256.hpp"
 
 namespace kmsdiag {
 namespace {
@@ -231,6 +232,21 @@ TEST(ArchiveReader, MemberHiddenByItsNeighboursLocalHeaderIsReported) {
   EXPECT_TRUE(any_contains(sink.problems, "lists 'b.xml', which its local header hides"))
       << (sink.problems.empty() ? "" : sink.problems[0].describe());
   EXPECT_TRUE(any_contains(out[0].problems, "b.xml"));
+}
+
+// A zip on disk has the digest of its own bytes, computed while it is unpacked; its members have none (their
+// bytes are the archive's, and reading a member to its end for a digest would undo the zip-bomb limits).
+TEST(ArchiveReader, TheArchiveHasTheDigestOfItsBytesItsMembersNone) {
+  const std::string zip = make_zip({{"a.xml", kEvent}, {"b.xml", kEvent}});
+  const std::string path = write_temp("digest.zip", zip);
+  Collect sink;
+  const auto out = ingest_paths({path}, Knowledge{}, sink);
+  ASSERT_EQ(out.size(), 3u);
+  Sha256 sha;
+  sha.update(zip);
+  EXPECT_EQ(out[0].sha256, sha.hex_digest());
+  EXPECT_EQ(out[1].sha256, "");
+  EXPECT_EQ(out[2].sha256, "");
 }
 
 // Thousands of damaged members each report problems: every one goes to the sink (stderr), but the

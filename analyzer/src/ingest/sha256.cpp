@@ -1,4 +1,4 @@
-#include "cli/sha256.hpp"
+#include "ingest/sha256.hpp"
 
 #include <openssl/evp.h>
 
