@@ -20,6 +20,8 @@
 #include "cli/run_provenance.hpp"
 #include "model/version.hpp"
 #include "probe/health_status.hpp"
+#include "report/redaction.hpp"
+#include "report/renderer_registry.hpp"
 #include "report/report.hpp"
 #include "rules/schema_markdown.hpp"
 
@@ -97,11 +99,14 @@ int run_command(int argc, char** argv, bool& health_check) {
       app.add_subcommand("analyze", "Explain activation failures found in exported logs and command output");
   std::vector<std::string> paths;
   std::string format = "text";
-  bool no_color = false, verbose = false;
+  bool no_color = false, verbose = false, redact_names = false;
   analyze->add_option("paths", paths, "Files, folders or zip archives to analyse (- for standard input)")->required();
-  analyze->add_option("--format", format, "Output format")->check(CLI::IsMember({"text", "json", "html"}));
+  analyze->add_option("--format", format, "Output format")->check(CLI::IsMember(format_names(Document::analysis)));
   analyze->add_flag("--no-color", no_color, "Never colour the output (NO_COLOR is honoured too)");
   analyze->add_flag("-v,--verbose", verbose, "List every input file, not only those with problems");
+  analyze->add_flag("--redact", redact_names,
+                    "Replace machine names, domains, CMIDs, IP addresses and user names by stable pseudonyms in the "
+                    "report (any format; key: $KMSDIAG_REDACT_KEY, else a fixed one)");
   analyze->footer(
       "Exit codes: 0 no finding of warning or worse; 1 findings of warning or worse; 2 some input damaged or "
       "unreadable; 3 both 1 and 2; 64 usage error; 65 inputs found but none analysed (all skipped, or empty "
@@ -175,15 +180,15 @@ int run_command(int argc, char** argv, bool& health_check) {
       std::vector<std::string> rule_files = loaded.kb.files;
       rule_files.insert(rule_files.end(), loaded.rules.files().begin(), loaded.rules.files().end());
       analysis.rule_set = identify_rule_set(dir, rule_files);
-      render_json(analysis, std::cout);
-    } else if (format == "html") {
-      render_html(analysis, std::cout);
-    } else {
-      TerminalOptions t;
-      t.color = use_color(no_color);
-      t.verbose = verbose;
-      render_terminal(analysis, std::cout, t);
     }
+    if (redact_names) {
+      const char* key = std::getenv("KMSDIAG_REDACT_KEY");
+      redact(analysis, key && *key ? std::string_view(key) : kDefaultRedactionKey);
+    }
+    TerminalOptions t;
+    t.color = use_color(no_color);
+    t.verbose = verbose;
+    find_renderer(format, Document::analysis)->analysis(analysis, std::cout, t);
     bool any_read = false;
     for (const auto& in : analysis.inputs) any_read |= in.skipped.empty();
     if (!any_read && analysis.inputs.size() == 1 && !analysis.inputs[0].skipped.empty() &&

@@ -1,16 +1,19 @@
 #include "cli/dns_command.hpp"
 
 #include <arpa/inet.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <iostream>
 #include <optional>
+#include <sstream>
 
 #include "probe/health_status.hpp"
 #include "probe/live_check.hpp"
-#include "probe/live_report.hpp"
+#include "report/atomic_file.hpp"
+#include "report/renderer_registry.hpp"
 #include "report/report.hpp"
 
 namespace kmsdiag {
@@ -105,14 +108,14 @@ void LiveCommands::add_probe_options(CLI::App& cmd, Args& a) {
   cmd.add_option("--expect-host", a.expect_hosts, "A host that should be published (repeatable); others are flagged");
   cmd.add_option("--timeout-ms", a.timeout_ms, "Per DNS try, TCP connect and RPC bind (default 1000)");
   cmd.add_option("--deadline-ms", a.deadline_ms, "The whole check ends within this time (default 10000)");
-  cmd.add_option("--format", a.format, "Output format: text or json");
+  cmd.add_option("--format", a.format, "Output format");
 }
 
 LiveCommands::LiveCommands(CLI::App& app, CLI::App& analyze) {
   dns_ = app.add_subcommand("dns", "Look up the KMS SRV records and probe every published host (live)");
   dns_->add_option("domains", dns_args_.domains, "DNS domains (default: the resolver search list)");
   add_probe_options(*dns_, dns_args_);
-  dns_->get_option("--format")->check(CLI::IsMember({"text", "json"}));
+  dns_->get_option("--format")->check(CLI::IsMember(format_names(Document::live)));
 
   check_ = app.add_subcommand("check", "Health check for monitoring: KMS OK|WARNING|CRITICAL|UNKNOWN, exit 0-3");
   check_->add_option("domains", check_args_.domains, "DNS domains (default: the resolver search list)");
@@ -148,11 +151,7 @@ int LiveCommands::run_dns() const {
     std::cerr << "kmsdiag dns: " << e.what() << "\n";
     return kExitConfig;
   }
-  if (dns_args_.format == "json") {
-    render_live_json(result, std::cout);
-  } else {
-    render_live_text(result, std::cout);
-  }
+  find_renderer(dns_args_.format, Document::live)->live(result, std::cout);
   return assess_health(result).state == Health::ok ? kExitOk : kExitFindings;
 }
 
@@ -162,8 +161,8 @@ int LiveCommands::run_check() const {
   std::optional<LiveOptions> o;
   if (const auto extra = check_->remaining(); !extra.empty()) {
     error = "unknown argument " + extra.front();
-  } else if (a.format != "text" && a.format != "json") {
-    error = "--format must be text or json: " + a.format;
+  } else if (find_renderer(a.format, Document::health) == nullptr) {
+    error = fmt::format("--format must be one of {}: {}", fmt::join(format_names(Document::health), ", "), a.format);
   } else {
     o = to_options(a.domains, a.servers, a.expect_hosts, a.timeout_ms, a.deadline_ms, error);
   }
@@ -181,14 +180,14 @@ int LiveCommands::run_check() const {
   } else {
     report = unknown_health(error);
   }
-  if (a.format == "json") {
-    write_health_json(report, ran ? &result : nullptr, std::cout);
-  } else {
-    std::cout << nagios_line(report) << "\n";
-  }
+  const LiveResult* checked = ran ? &result : nullptr;
+  // A format that cannot be used is an UNKNOWN status, said in the plugin's own line.
+  const Renderer* format = find_renderer(a.format, Document::health);
+  (format ? format : find_renderer("text", Document::health))->health(report, checked, std::cout);
   if (!a.prometheus.empty()) {
-    if (const std::string err = write_file_atomically(a.prometheus, prometheus_text(report, ran ? &result : nullptr));
-        !err.empty()) {
+    std::ostringstream textfile;
+    find_renderer("prometheus", Document::health)->health(report, checked, textfile);
+    if (const std::string err = write_file_atomically(a.prometheus, textfile.str()); !err.empty()) {
       std::cerr << "kmsdiag check: " << err << "\n";
       if (report.state == Health::ok) return static_cast<int>(Health::unknown);
     }

@@ -63,11 +63,13 @@ struct Finding {
   std::vector<std::string> explained_by;  // causes found in this run that account for this one
   std::vector<Evidence> evidence;         // capped sample, in time order
   uint64_t evidence_total = 0;            // how many records matched in all
-  std::vector<std::string> machines;      // distinct machine names involved (capped)
+  std::vector<std::string> machines;      // every distinct machine name involved
   // Machines the records do not name (command output), each as the file holding its output, or the folder
-  // (with its trailing separator) holding several of its files (capped; model/machine_place.hpp).
+  // (with its trailing separator) holding several of its files (model/machine_place.hpp).
   std::vector<std::string> unnamed_machines;
   uint64_t machine_total = 0;  // distinct machines in all, named and unnamed
+  // Every distinct value of the fields the rules list (`lists:`), by field: each CMID of a clone finding.
+  std::map<std::string, std::vector<std::string>> lists;
   int64_t first_ms = kNoTime, last_ms = kNoTime;
   std::map<std::string, std::string> facts;  // group key and aggregate values, for JSON consumers
 };

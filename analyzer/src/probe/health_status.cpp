@@ -1,14 +1,8 @@
 #include "probe/health_status.hpp"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <fstream>
-#include <nlohmann/json.hpp>
 
 namespace kmsdiag {
 
@@ -96,87 +90,6 @@ HealthReport assess_health(const LiveResult& result) {
     r.problems.push_back(std::move(i.text));
   }
   return r;
-}
-
-std::string nagios_line(const HealthReport& r) {
-  std::string text;
-  if (r.problems.empty()) {
-    text = fmt::format("{} domain(s), {} SRV target(s), {} answer as KMS", r.domains, r.srv_targets, r.reachable);
-  } else {
-    text = fmt::format("{}", fmt::join(r.problems, "; "));
-  }
-  // '|' separates perfdata in the plugin protocol, so it must not appear in the text.
-  for (auto& c : text)
-    if (c == '|') c = '/';
-  return fmt::format("KMS {} - {} | domains={} srv_targets={} reachable={} time={:.3f}s", to_string(r.state), text,
-                     r.domains, r.srv_targets, r.reachable, r.seconds);
-}
-
-void write_health_json(const HealthReport& r, const LiveResult* result, std::ostream& out) {
-  nlohmann::json j;
-  j["status"] = std::string(to_string(r.state));
-  j["exit_code"] = static_cast<int>(r.state);
-  j["problems"] = r.problems;
-  j["domains"] = r.domains;
-  j["srv_targets"] = r.srv_targets;
-  j["reachable"] = r.reachable;
-  j["seconds"] = r.seconds;
-  if (result) {
-    j["servers"] = result->servers;
-    j["deadline_hit"] = result->deadline_hit;
-  }
-  out << j.dump(2) << "\n";
-}
-
-std::string prometheus_text(const HealthReport& r, const LiveResult* result) {
-  std::string out;
-  out += "# HELP kmsdiag_check_status Health check status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n";
-  out += "# TYPE kmsdiag_check_status gauge\n";
-  out += fmt::format("kmsdiag_check_status {}\n", static_cast<int>(r.state));
-  out += "# HELP kmsdiag_check_seconds Duration of the last health check.\n# TYPE kmsdiag_check_seconds gauge\n";
-  out += fmt::format("kmsdiag_check_seconds {:.3f}\n", r.seconds);
-  out += "# HELP kmsdiag_srv_targets SRV targets published per domain.\n# TYPE kmsdiag_srv_targets gauge\n";
-  if (!result) return out;
-  auto label = [](std::string v) {
-    std::string e;
-    for (char c : v)
-      e += (c == '"' || c == '\\') ? std::string("\\") + c : c == '\n' ? std::string("\\n") : std::string(1, c);
-    return e;
-  };
-  for (const auto& s : result->summaries)
-    out += fmt::format("kmsdiag_srv_targets{{domain=\"{}\"}} {}\n", label(s.domain), s.targets);
-  out +=
-      "# HELP kmsdiag_kms_reachable SRV targets per domain where a KMS answered the RPC bind.\n# TYPE "
-      "kmsdiag_kms_reachable gauge\n";
-  for (const auto& s : result->summaries)
-    out += fmt::format("kmsdiag_kms_reachable{{domain=\"{}\"}} {}\n", label(s.domain), s.reachable);
-  out +=
-      "# HELP kmsdiag_srv_lookup_ok 1 when the server returned SRV records for the domain.\n# TYPE "
-      "kmsdiag_srv_lookup_ok gauge\n";
-  for (const auto& l : result->lookups)
-    out += fmt::format("kmsdiag_srv_lookup_ok{{domain=\"{}\",server=\"{}\",status=\"{}\"}} {}\n", label(l.domain),
-                       label(result->servers[l.server]), l.answer.status, l.answer.status == "records" ? 1 : 0);
-  return out;
-}
-
-std::string write_file_atomically(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp." + std::to_string(getpid());
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) return tmp + ": " + std::strerror(errno);
-    f << text;
-    f.flush();
-    if (!f) {
-      std::remove(tmp.c_str());
-      return tmp + ": write failed";
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const std::string err = std::strerror(errno);
-    std::remove(tmp.c_str());
-    return path + ": " + err;
-  }
-  return "";
 }
 
 }  // namespace kmsdiag

@@ -1,8 +1,7 @@
-// Monitoring output of the live check: a Nagios/Icinga plugin status (one line, perfdata, exit code
-// 0/1/2/3), the same as JSON, and a Prometheus node-exporter textfile.
+// The health of KMS discovery judged from a live check, as a monitoring plugin states it: OK, WARNING,
+// CRITICAL or UNKNOWN (exit code 0/1/2/3) with the problems that decided it. Rendered by report/health_output.hpp.
 #pragma once
 
-#include <ostream>
 #include <string>
 #include <vector>
 
@@ -26,13 +25,5 @@ struct HealthReport {
 HealthReport assess_health(const LiveResult& result);
 // The check could not run at all (bad arguments, no resolver).
 HealthReport unknown_health(const std::string& why);
-
-// "KMS OK - ... | domains=1 srv_targets=1 reachable=1 time=0.012s"
-std::string nagios_line(const HealthReport& report);
-void write_health_json(const HealthReport& report, const LiveResult* result, std::ostream& out);
-std::string prometheus_text(const HealthReport& report, const LiveResult* result);
-// Writes `text` to `path` through a temporary file in the same folder and a rename, so a scraper
-// never reads half a file. Returns "" or the error.
-std::string write_file_atomically(const std::string& path, const std::string& text);
 
 }  // namespace kmsdiag

@@ -6,7 +6,7 @@
 #include <cmath>
 
 #include "model/version.hpp"
-#include "report/finding_outline.hpp"
+#include "report/explanation_tree.hpp"
 #include "report/report.hpp"
 #include "rules/record_schema.hpp"
 
@@ -71,10 +71,12 @@ Json finding_json(const Finding& f, bool root_cause) {
   j["explains"] = f.explains;
   j["evidence"] = Json::array();
   for (const auto& e : f.evidence) j["evidence"].push_back(evidence_json(e));
-  j["evidence_total"] = std::max<uint64_t>(f.evidence_total, f.evidence.size());
+  j["evidence_total"] = evidence_total(f);
   j["machines"] = f.machines;
   j["unnamed_machines"] = f.unnamed_machines;
-  j["machine_total"] = std::max<uint64_t>(f.machine_total, f.machines.size() + f.unnamed_machines.size());
+  j["machine_total"] = machine_total(f);
+  j["lists"] = Json::object();
+  for (const auto& [field, values] : f.lists) j["lists"][field] = values;
   j["remediation"] = f.remediation;
   j["references"] = f.references;
   j["first_time"] = time_or_null(f.first_ms);
@@ -106,27 +108,23 @@ Json input_json(const InputSummary& in) {
   return j;
 }
 
-Json summary_json(const Analysis& analysis, size_t root_causes) {
+Json summary_json(const Analysis& analysis, const ExplanationTree& tree) {
   Json by_severity;
   for (Severity s : {Severity::critical, Severity::error, Severity::warning, Severity::info})
     by_severity[std::string(to_string(s))] = std::count_if(analysis.findings.begin(), analysis.findings.end(),
                                                            [s](const Finding& f) { return f.severity == s; });
   uint64_t ignored = 0;
   for (const auto& [kind, n] : analysis.ignored_events) ignored += n;
-  size_t skipped = 0;
-  for (const auto& in : analysis.inputs) skipped += !in.skipped.empty();
 
   Json j;
-  j["verdict"] = nothing_analysed(analysis)          ? "nothing-analysed"
-                 : actionable_findings(analysis) > 0 ? "problems-found"
-                                                     : "no-problem-found";
+  j["verdict"] = std::string(to_string(tree.verdict.kind));
   j["inputs"] = analysis.inputs.size();
-  j["inputs_skipped"] = skipped;
-  j["inputs_with_problems"] = inputs_with_problems(analysis);
+  j["inputs_skipped"] = tree.inputs_skipped;
+  j["inputs_with_problems"] = tree.verdict.inputs_with_problems;
   j["records"] = analysis.records_total;
   j["kms_records"] = analysis.kms_records_total;
   j["findings"] = analysis.findings.size();
-  j["root_causes"] = root_causes;
+  j["root_causes"] = tree.root_causes;
   j["by_severity"] = std::move(by_severity);
   j["ignored_events"] = ignored;
   return j;
@@ -135,14 +133,10 @@ Json summary_json(const Analysis& analysis, size_t root_causes) {
 }  // namespace
 
 void render_json(const Analysis& analysis, std::ostream& out) {
+  const ExplanationTree tree = explanation_tree(analysis);
   Json findings = Json::array();
-  size_t root_causes = 0;
-  for (const auto& entry : finding_outline(analysis.findings)) {
-    if (entry.repeat) continue;
-    const bool root = entry.depth == 0;
-    root_causes += root;
-    findings.push_back(finding_json(analysis.findings[entry.index], root));
-  }
+  for (const ExplanationNode& node : tree.nodes)
+    if (!node.repeat) findings.push_back(finding_json(*node.finding, node.root_cause()));
   Json inputs = Json::array();
   for (const auto& in : analysis.inputs) inputs.push_back(input_json(in));
   Json ignored = Json::object();
@@ -156,7 +150,7 @@ void render_json(const Analysis& analysis, std::ostream& out) {
                   {"files", analysis.rule_set.files}};
   doc["exit_code"] = exit_code(analysis);
   doc["live"] = analysis.live;
-  doc["summary"] = summary_json(analysis, root_causes);
+  doc["summary"] = summary_json(analysis, tree);
   doc["findings"] = std::move(findings);
   doc["inputs"] = std::move(inputs);
   doc["ignored_events"] = std::move(ignored);

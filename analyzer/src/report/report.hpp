@@ -1,4 +1,5 @@
-// Renders an Analysis for people (terminal, HTML) and machines (JSON), and maps it to an exit code.
+// Renders an Analysis for people (terminal, Markdown, HTML) and machines (JSON), and maps it to an exit code.
+// Every format is listed by name in report/renderer_registry.cpp.
 #pragma once
 
 #include <ostream>
@@ -15,6 +16,8 @@ struct TerminalOptions {
 
 void render_terminal(const Analysis& analysis, std::ostream& out, const TerminalOptions& options);
 void render_json(const Analysis& analysis, std::ostream& out);
+// Paste-ready Markdown for a ticket (report/markdown_report.cpp).
+void render_markdown(const Analysis& analysis, std::ostream& out, const TerminalOptions& options);
 // One self-contained HTML file (report/html_report.cpp): no script, no network, charts as inline SVG.
 void render_html(const Analysis& analysis, std::ostream& out);
 

@@ -91,7 +91,7 @@ std::vector<FieldSpec> SchemaReader::field_map(const YAML::Node& map, std::strin
 std::optional<KindSpec> SchemaReader::kind(const std::string& name, const YAML::Node& n) {
   if (!kinds_seen_.insert(name).second) error(n, fmt::format("kind '{}' is declared twice", name));
   if (!n.IsMap()) {
-    error(n, fmt::format("kind '{}' must be a map (from, machine, per_machine, include, fields)", name));
+    error(n, fmt::format("kind '{}' must be a map (from, machine, per_machine, machine_list, include, fields)", name));
     return std::nullopt;
   }
   KindSpec k;
@@ -106,7 +106,7 @@ std::optional<KindSpec> SchemaReader::kind(const std::string& name, const YAML::
   }
   for (auto key = n.begin(); key != n.end(); ++key)
     if (const std::string s = key->first.Scalar();
-        s != "from" && s != "machine" && s != "per_machine" && s != "include" && s != "fields")
+        s != "from" && s != "machine" && s != "per_machine" && s != "machine_list" && s != "include" && s != "fields")
       error(key->first, fmt::format("unknown key '{}' in kind '{}'", s, name));
   if (n["fields"]) k.fields = field_map(n["fields"], fmt::format("kind '{}'", name));
   // Group fields come after the kind's own, and only where the kind does not declare the name itself.
@@ -120,6 +120,12 @@ std::optional<KindSpec> SchemaReader::kind(const std::string& name, const YAML::
       for (const FieldSpec& f : it->second)
         if (!k.field(f.name)) k.fields.push_back(f);
     }
+  }
+  if (const YAML::Node list = n["machine_list"]) {
+    k.machine_list = text_of(list);
+    const FieldSpec* f = k.field(k.machine_list);
+    if (f == nullptr || f->type != ValueType::list)
+      error(list, fmt::format("'machine_list' of kind '{}' must name one of its list fields", name));
   }
   return k;
 }

@@ -34,6 +34,9 @@ struct KindSpec {
   // false (`per_machine: false`): a record of this kind is about the whole run or one input, never one machine,
   // so an empty `machine` is no unnamed machine (the rule engine counts and names the machines of a finding).
   bool per_machine = true;
+  // `machine_list: F`: the list field F names every machine a record of this kind is about (a CMID's every
+  // name), so a finding counts and lists those rather than the record's `machine` alone. "" when absent.
+  std::string machine_list;
   std::vector<FieldSpec> fields;  // groups already merged in, in declaration order
   const FieldSpec* field(std::string_view name) const;
 };

@@ -34,10 +34,13 @@ struct Rule {
   std::vector<std::string> remediation;
   std::vector<std::string> references;
   std::vector<std::string> explains;
+  // Fields whose every distinct value over a finding's records the report lists (`lists:`, e.g. each cloned
+  // CMID): the explanation and the evidence only sample them.
+  std::vector<std::string> lists;
   std::vector<Record> positive, negative;  // embedded examples
   int positive_line = 0, negative_line = 0;
   // Where the parts the schema check reports on were written (1-based; 0 when absent).
-  int kind_line = 0, group_by_line = 0, explain_line = 0, evidence_line = 0;
+  int kind_line = 0, group_by_line = 0, explain_line = 0, evidence_line = 0, lists_line = 0;
   std::vector<std::string> aggregates;  // aggregate names `having` and `explain` ask for
 };
 

@@ -12,8 +12,8 @@
 
 namespace kmsdiag {
 
-RecordIndex::RecordIndex(const std::vector<Record>& records, RunKinds run_kinds)
-    : records_(records), run_kinds_(std::move(run_kinds)) {
+RecordIndex::RecordIndex(const std::vector<Record>& records, RunKinds run_kinds, MachineLists machine_lists)
+    : records_(records), run_kinds_(std::move(run_kinds)), machine_lists_(std::move(machine_lists)) {
   // Per input file: the one machine all its records name, if they do.
   struct FileNames {
     std::string key, name;
@@ -50,6 +50,11 @@ RecordIndex::RecordIndex(const std::vector<Record>& records, RunKinds run_kinds)
     const auto [it, fresh] = unnamed_where_.try_emplace(folder, path);
     if (!fresh) it->second = folder.empty() ? "./" : folder;  // several files of the machine
   }
+}
+
+std::string_view RecordIndex::machine_list(const Record& r) const {
+  const auto it = machine_lists_.find(r.kind);
+  return it == machine_lists_.end() ? std::string_view() : std::string_view(it->second);
 }
 
 std::string_view RecordIndex::unnamed_where(const Record& r) const {
@@ -170,12 +175,22 @@ class Machines {
   Machines(const std::vector<const Record*>& records, const RecordIndex& index) : index_(index) {
     std::unordered_set<std::string> names_seen;
     std::unordered_set<std::string_view> where_seen;  // views into the index, which outlives this
+    const auto add_name = [&](std::string_view name) {
+      if (names_seen.insert(machine_key(name)).second) {
+        names_.emplace_back(name);
+        order_.push_back({false, names_.size() - 1});
+      }
+    };
     for (const Record* r : records) {
-      if (const std::string_view name = own_name(*r); !name.empty()) {
-        if (names_seen.insert(machine_key(name)).second) {
-          names_.emplace_back(name);
-          order_.push_back({false, names_.size() - 1});
+      if (const std::string_view field = index.machine_list(*r); !field.empty()) {
+        // A list field is comma-separated (rules/schema.yaml `list`).
+        for (std::string_view rest = r->get(field); !rest.empty();) {
+          const size_t comma = std::min(rest.find(','), rest.size());
+          if (const std::string_view name = trim(rest.substr(0, comma)); !name.empty()) add_name(name);
+          rest.remove_prefix(std::min(comma + 1, rest.size()));
         }
+      } else if (const std::string_view name = own_name(*r); !name.empty()) {
+        add_name(name);
       } else if (const std::string_view where = index.unnamed_where(*r); !where.empty()) {
         if (where_seen.insert(where).second) {
           where_.emplace_back(where);
@@ -209,14 +224,13 @@ class Machines {
     return fmt::format("{} machines ({})", all.size(), shorten_list(all));
   }
 
-  void fill(Finding& f) const {
+  // Hands the names over (a finding may list tens of thousands): the Machines are spent.
+  void fill(Finding& f) && {
     f.machine_total = total();
-    f.machines = names_;
+    f.machines = std::move(names_);
     std::sort(f.machines.begin(), f.machines.end(), less_ignoring_case);
-    if (f.machines.size() > kMachineCap) f.machines.resize(kMachineCap);
-    f.unnamed_machines = where_;
+    f.unnamed_machines = std::move(where_);
     std::sort(f.unnamed_machines.begin(), f.unnamed_machines.end());
-    if (f.unnamed_machines.size() > kMachineCap) f.unnamed_machines.resize(kMachineCap);
   }
 
  private:
@@ -418,6 +432,9 @@ Finding build_finding(std::vector<const Group*> parts, const RecordIndex& index)
                           rule->evidence.empty() ? r->kind : rule->evidence.render(RecordLookup(*r))});
   }
   Machines(records, index).fill(f);
+  for (const Group* p : parts)
+    for (const std::string& field : p->rule->lists)
+      if (!f.lists.count(field)) f.lists[field] = distinct_values(records, field);
   return f;
 }
 

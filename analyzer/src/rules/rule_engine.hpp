@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -15,23 +16,27 @@
 
 namespace kmsdiag {
 
-inline constexpr size_t kEvidenceCap = 20;  // evidence entries kept per finding
-inline constexpr size_t kMachineCap = 50;   // machine names (and unnamed machines) kept per finding
+inline constexpr size_t kEvidenceCap = 20;  // evidence entries kept per finding (every machine is listed)
 
 // Kinds whose records are about the whole run or one input, never one machine (rules/schema.yaml
 // `per_machine: false`): their empty `machine` is not a machine whose output does not name it.
 using RunKinds = std::set<std::string, std::less<>>;
+// Kind -> the list field naming every machine a record of that kind is about (rules/schema.yaml `machine_list`).
+using MachineLists = std::map<std::string, std::string, std::less<>>;
 
 // Records grouped by kind once, so each rule only visits the kinds it matches; and which machine the
 // records without a machine name are about, where the inputs beside them tell.
 class RecordIndex {
  public:
-  explicit RecordIndex(const std::vector<Record>& records, RunKinds run_kinds = {});
+  explicit RecordIndex(const std::vector<Record>& records, RunKinds run_kinds = {}, MachineLists machine_lists = {});
   // Records of these kinds, in input order.
   std::vector<const Record*> of_kinds(const std::vector<std::string>& kinds) const;
 
   // The record is of a kind about the whole run or one input.
   bool about_run(const Record& r) const { return run_kinds_.count(r.kind) > 0; }
+
+  // The list field naming every machine the record is about; "" when its `machine` says.
+  std::string_view machine_list(const Record& r) const;
 
   // The machine a record without a machine name is about (command output has none), when the other input
   // files of its folder each name one machine on all their records, and the same one (an Application log
@@ -48,6 +53,7 @@ class RecordIndex {
  private:
   const std::vector<Record>& records_;
   RunKinds run_kinds_;
+  MachineLists machine_lists_;
   std::unordered_map<std::string, std::vector<size_t>> by_kind_;
   std::unordered_map<std::string, std::string> folder_machine_;  // input folder -> the machine it holds
   std::unordered_map<std::string, std::string> unnamed_where_;   // input folder -> unnamed_where

@@ -304,7 +304,7 @@ std::unique_ptr<Rule> RuleReader::read(const YAML::Node& doc) {
   }
   check_keys(doc, "rule",
              {"id", "cause", "severity", "title", "match", "explain", "evidence", "remediation", "references",
-              "explains", "examples"});
+              "explains", "lists", "examples"});
   auto rule = std::make_unique<Rule>();
   rule->file = path_;
   if (auto n = required(doc, "id")) {
@@ -340,6 +340,10 @@ std::unique_ptr<Rule> RuleReader::read(const YAML::Node& doc) {
       check_cause(explains, cause);
       if (cause == rule->cause) error(explains, fmt::format("a rule cannot explain its own cause '{}'", cause));
     }
+  }
+  if (const YAML::Node lists = doc["lists"]) {
+    rule->lists = scalar_list(lists, "'lists'", false, true);
+    rule->lists_line = line_of(lists);
   }
   for (const std::string& name : rule->explain.placeholders())
     if (name.rfind("group.", 0) == 0) {

@@ -181,6 +181,7 @@ void Checker::run() {
     for (const auto& alt : rule_.match.any)
       for (const Condition& c : alt) condition(c, known_field(c.field, c.line, "'any'"), false);
     for (const std::string& g : rule_.match.group_by) known_field(g, rule_.group_by_line, "'group_by'");
+    for (const std::string& field : rule_.lists) known_field(field, rule_.lists_line, "'lists'");
     for (const Condition& c : rule_.match.having)
       if (const auto agg = parse_aggregate_name(c.field)) condition(c, aggregate(*agg, c.field, c.line), true);
     placeholders(rule_.explain, rule_.explain_line, true);

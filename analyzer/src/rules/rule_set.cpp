@@ -76,11 +76,14 @@ size_t RuleSet::size() const { return rules_.size(); }
 std::vector<Finding> RuleSet::evaluate(const std::vector<Record>& records) const {
   if (observer_) observer_(records);
   RunKinds run_kinds;
+  MachineLists machine_lists;
   if (schema_)
     for (const SchemaSection& section : schema_->sections)
-      for (const KindSpec& kind : section.kinds)
+      for (const KindSpec& kind : section.kinds) {
         if (!kind.per_machine) run_kinds.insert(kind.kind);
-  const RecordIndex index(records, std::move(run_kinds));
+        if (!kind.machine_list.empty()) machine_lists[kind.kind] = kind.machine_list;
+      }
+  const RecordIndex index(records, std::move(run_kinds), std::move(machine_lists));
   std::vector<const Rule*> rules;
   for (const auto& rule : rules_) rules.push_back(rule.get());
   std::vector<Finding> findings = evaluate_rules(rules, index);

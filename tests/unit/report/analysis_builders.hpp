@@ -70,6 +70,7 @@ inline Analysis clone_analysis() {
   root.first_ms = t0;
   root.last_ms = t0 + 4 * 60000;
   root.facts = {{"cmid", "dup-cmid"}, {"machine_count", "41"}};
+  root.lists = {{"cmid", {"cmid-a", "cmid-b"}}};
 
   Finding note = finding("no-dns-check", Severity::info, "DNS was not checked");
   a.findings = {symptom, note, root};  // deliberately not in presentation order

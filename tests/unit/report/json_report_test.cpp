@@ -47,9 +47,11 @@ TEST(JsonReport, FindingsRootCauseFirstWithEveryDocumentedKey) {
   const auto j = render(clone_analysis());
   ASSERT_EQ(j["findings"].size(), 3u);
   const auto& root = j["findings"][0];
-  EXPECT_EQ(keys(root), (Keys{"rule_id", "rule_ids", "cause", "severity", "root_cause", "title", "explanation",
-                              "explained_by", "explains", "evidence", "evidence_total", "machines", "unnamed_machines",
-                              "machine_total", "remediation", "references", "first_time", "last_time", "facts"}));
+  EXPECT_EQ(keys(root),
+            (Keys{"rule_id",          "rule_ids",      "cause",    "severity",    "root_cause",     "title",
+                  "explanation",      "explained_by",  "explains", "evidence",    "evidence_total", "machines",
+                  "unnamed_machines", "machine_total", "lists",    "remediation", "references",     "first_time",
+                  "last_time",        "facts"}));
   EXPECT_EQ(root["rule_ids"],
             nlohmann::ordered_json::array({"duplicate-cmid-rule"}));  // a finding of one rule lists it alone
   EXPECT_TRUE(root["unnamed_machines"].empty());
@@ -60,6 +62,7 @@ TEST(JsonReport, FindingsRootCauseFirstWithEveryDocumentedKey) {
   EXPECT_EQ(root["machine_total"], 41);
   EXPECT_EQ(root["first_time"], "2024-03-01T08:00:00Z");
   EXPECT_EQ(root["facts"]["machine_count"], "41");
+  EXPECT_EQ(root["lists"]["cmid"], nlohmann::ordered_json::array({"cmid-a", "cmid-b"}));
   EXPECT_EQ(keys(root["evidence"][0]), (Keys{"path", "unit", "position", "record_id", "time", "machine", "summary"}));
   EXPECT_EQ(root["evidence"][0]["path"], "logs/Key Management Service.evtx");
   EXPECT_EQ(root["evidence"][0]["position"], 1);

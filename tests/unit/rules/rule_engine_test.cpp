@@ -111,7 +111,7 @@ TEST_F(RuleEngineTest, TemplatesFieldsPseudoFieldsTimesValuesAndUnknowns) {
   EXPECT_EQ(findings[0].evidence[0].source.path, "input.evtx");
 }
 
-TEST_F(RuleEngineTest, EvidenceAndMachinesAreCapped) {
+TEST_F(RuleEngineTest, EvidenceIsCappedAndEveryMachineListed) {
   const RuleSet set = one("  kind: k\n");
   std::vector<Record> records;
   for (int i = 0; i < 120; ++i) records.push_back(rec("k", fmt::format("PC{:03}", i), "", {}));
@@ -120,7 +120,7 @@ TEST_F(RuleEngineTest, EvidenceAndMachinesAreCapped) {
   ASSERT_EQ(findings.size(), 1u);
   EXPECT_EQ(findings[0].evidence.size(), 20u);
   EXPECT_EQ(findings[0].evidence_total, 120u);
-  EXPECT_EQ(findings[0].machines.size(), 50u);
+  EXPECT_EQ(findings[0].machines.size(), 120u);
   EXPECT_EQ(findings[0].machine_total, 120u);
   EXPECT_EQ(findings[0].machines.front(), "PC000");
   EXPECT_EQ(findings[0].evidence.back().machine, "PC020");  // untimed records first, then by time

@@ -4,7 +4,7 @@
 
 #include <cstdlib>
 
-#include "cli/explanation.hpp"
+#include "rules/code_explanation.hpp"
 #include "rules/rule_parser.hpp"
 
 namespace kmsdiag {

@@ -1,4 +1,4 @@
-// Renders a live check for people (`kmsdiag dns` text) and for programs (JSON).
+// The live check (`kmsdiag dns`) for people (text) and for programs (JSON).
 #pragma once
 
 #include <ostream>

@@ -1,4 +1,4 @@
-#include "cli/explanation.hpp"
+#include "rules/code_explanation.hpp"
 
 #include <algorithm>
 #include <cstdlib>

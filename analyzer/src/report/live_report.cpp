@@ -1,4 +1,4 @@
-#include "probe/live_report.hpp"
+#include "report/live_report.hpp"
 
 #include <fmt/format.h>
 

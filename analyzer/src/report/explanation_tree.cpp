@@ -1,0 +1,57 @@
+#include "report/explanation_tree.hpp"
+
+#include <algorithm>
+
+#include "report/finding_outline.hpp"
+
+namespace kmsdiag {
+
+std::string_view to_string(VerdictKind kind) {
+  switch (kind) {
+    case VerdictKind::nothing_analysed:
+      return "nothing-analysed";
+    case VerdictKind::problems_found:
+      return "problems-found";
+    case VerdictKind::no_problem_found:
+      break;
+  }
+  return "no-problem-found";
+}
+
+ExplanationTree explanation_tree(const Analysis& analysis) {
+  ExplanationTree tree;
+  for (const OutlineEntry& entry : finding_outline(analysis.findings)) {
+    ExplanationNode node{&analysis.findings[entry.index], entry.depth, entry.repeat, false};
+    const Finding& f = *node.finding;
+    const ExplanationNode* previous = tree.nodes.empty() ? nullptr : &tree.nodes.back();
+    if (previous && previous->depth == node.depth && !previous->repeat && !node.repeat) {
+      const Finding& before = *previous->finding;
+      node.same_steps_as_previous =
+          before.rule_id == f.rule_id && before.remediation == f.remediation && before.references == f.references;
+    }
+    tree.root_causes += node.root_cause();
+    if (f.severity >= Severity::warning && !node.repeat) {
+      tree.verdict.worst = std::max(tree.verdict.worst, f.severity);
+      if (node.depth == 0) tree.verdict.causes.push_back(&f);
+    }
+    tree.nodes.push_back(node);
+  }
+  Verdict& v = tree.verdict;
+  v.actionable = actionable_findings(analysis);
+  v.kind = nothing_analysed(analysis) ? VerdictKind::nothing_analysed
+           : v.actionable > 0         ? VerdictKind::problems_found
+                                      : VerdictKind::no_problem_found;
+  v.no_kms_events = analysis.kms_records_total == 0;
+  v.inputs_with_problems = inputs_with_problems(analysis);
+  tree.inputs_skipped = static_cast<size_t>(std::count_if(analysis.inputs.begin(), analysis.inputs.end(),
+                                                          [](const InputSummary& in) { return !in.skipped.empty(); }));
+  return tree;
+}
+
+uint64_t evidence_total(const Finding& f) { return std::max<uint64_t>(f.evidence_total, f.evidence.size()); }
+
+uint64_t machine_total(const Finding& f) {
+  return std::max<uint64_t>(f.machine_total, f.machines.size() + f.unnamed_machines.size());
+}
+
+}  // namespace kmsdiag
