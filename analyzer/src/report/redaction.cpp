@@ -2,8 +2,7 @@
 
 #include <arpa/inet.h>
 #include <fmt/format.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <nettle/hmac.h>
 
 #include <algorithm>
 #include <cctype>
@@ -100,12 +99,13 @@ class Redactor {
   std::string pseudonym(std::string_view kind, const std::string& value) {
     const std::string id = std::string(kind) + '\x1f' + value;
     if (const auto it = given_.find(id); it != given_.end()) return it->second;
-    unsigned char mac[EVP_MAX_MD_SIZE];
-    unsigned int size = 0;
-    HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()), reinterpret_cast<const unsigned char*>(id.data()),
-         id.size(), mac, &size);
+    hmac_sha256_ctx ctx;
+    hmac_sha256_set_key(&ctx, key_.size(), reinterpret_cast<const uint8_t*>(key_.data()));
+    hmac_sha256_update(&ctx, id.size(), reinterpret_cast<const uint8_t*>(id.data()));
+    uint8_t mac[SHA256_DIGEST_SIZE];
+    hmac_sha256_digest(&ctx, sizeof mac, mac);
     std::string hex;
-    for (unsigned int i = 0; i < size; ++i) hex += fmt::format("{:02x}", mac[i]);
+    for (const uint8_t byte : mac) hex += fmt::format("{:02x}", byte);
     // Six hex digits tell 16 million values apart; a collision within the report takes more digits.
     size_t digits = 6;
     while (taken_.count(std::string(kind) + hex.substr(0, digits)) && digits < hex.size()) digits += 2;
