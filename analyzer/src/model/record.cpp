@@ -48,6 +48,13 @@ std::string ascii_lower(std::string_view text) {
   return out;
 }
 
+std::string ascii_upper(std::string_view text) {
+  std::string out(text);
+  for (auto& c : out)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  return out;
+}
+
 std::optional<double> to_number(std::string_view text) {
   text = trim(text);
   if (text.empty()) return std::nullopt;

@@ -72,6 +72,8 @@ std::string format_time(int64_t ms);
 
 // Lower-cased ASCII copy (GUIDs, hex codes and names compare case-insensitively).
 std::string ascii_lower(std::string_view text);
+// Upper-cased ASCII copy ("ERROR" as a severity label).
+std::string ascii_upper(std::string_view text);
 // Text without leading/trailing ASCII whitespace.
 std::string_view trim(std::string_view text);
 

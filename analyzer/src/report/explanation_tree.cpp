@@ -1,8 +1,11 @@
 #include "report/explanation_tree.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "report/finding_outline.hpp"
+#include "report/terminal_text.hpp"
 
 namespace kmsdiag {
 
@@ -52,6 +55,18 @@ uint64_t evidence_total(const Finding& f) { return std::max<uint64_t>(f.evidence
 
 uint64_t machine_total(const Finding& f) {
   return std::max<uint64_t>(f.machine_total, f.machines.size() + f.unnamed_machines.size());
+}
+
+std::string verdict_sentence(const Verdict& verdict) {
+  if (verdict.kind == VerdictKind::nothing_analysed)
+    return "Verdict: nothing analysed: every input was skipped or held no member to read";
+  if (verdict.kind == VerdictKind::no_problem_found)
+    return std::string("Verdict: no activation problem found") +
+           (verdict.no_kms_events ? " (the inputs hold no KMS activation events to check)" : "");
+  std::vector<std::string> roots;
+  for (const Finding* f : verdict.causes) roots.push_back(f->title);
+  return fmt::format("Verdict: {} found; {}", count_of(verdict.actionable, "activation problem", "activation problems"),
+                     summarise_list(roots, roots.size(), roots.size(), "root cause", "root causes"));
 }
 
 }  // namespace kmsdiag

@@ -41,6 +41,10 @@ struct ExplanationTree {
   size_t inputs_skipped = 0;           // inputs not read at all
 };
 
+// The verdict in one sentence, as every report for people states it: "Verdict: 2 activation problems found; 1
+// root cause: ...", "Verdict: no activation problem found", "Verdict: nothing analysed: ...".
+std::string verdict_sentence(const Verdict& verdict);
+
 // The tree of `analysis`; it points into analysis.findings, which must outlive it.
 ExplanationTree explanation_tree(const Analysis& analysis);
 

@@ -6,11 +6,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 #include <string>
 
 #include "model/machine_place.hpp"
 #include "model/version.hpp"
+#include "report/explanation_tree.hpp"
 #include "report/finding_outline.hpp"
 #include "report/html_fleet.hpp"
 #include "report/html_text.hpp"
@@ -67,34 +67,15 @@ footer{max-width:1100px;margin:32px auto 16px;padding:0 16px;color:var(--muted);
 @media print{article.finding{break-inside:avoid}}
 )";
 
-std::string severity_label(Severity s) {
-  std::string label(to_string(s));
-  std::transform(label.begin(), label.end(), label.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return label;
-}
+std::string severity_label(Severity s) { return ascii_upper(to_string(s)); }
 
 // The verdict as the terminal states it, and the class that colours it.
 std::pair<std::string, std::string> verdict(const Analysis& analysis) {
-  if (nothing_analysed(analysis))
-    return {"Verdict: nothing analysed: every input was skipped or held no member to read", "sev-nothing"};
-  const size_t actionable = actionable_findings(analysis);
-  if (actionable == 0) {
-    std::string line = "Verdict: no activation problem found";
-    if (analysis.kms_records_total == 0) line += " (the inputs hold no KMS activation events to check)";
-    return {line, "sev-ok"};
-  }
-  Severity worst = Severity::warning;
-  std::vector<std::string> roots;
-  for (const auto& entry : finding_outline(analysis.findings)) {
-    const Finding& f = analysis.findings[entry.index];
-    if (f.severity < Severity::warning) continue;
-    worst = std::max(worst, f.severity);
-    if (entry.depth == 0 && !entry.repeat) roots.push_back(f.title);
-  }
-  return {fmt::format("Verdict: {} found; {}", count_of(actionable, "activation problem", "activation problems"),
-                      summarise_list(roots, roots.size(), roots.size(), "root cause", "root causes")),
-          "sev-" + std::string(to_string(worst))};
+  const Verdict v = explanation_tree(analysis).verdict;
+  const std::string tone = v.kind == VerdictKind::nothing_analysed   ? "sev-nothing"
+                           : v.kind == VerdictKind::no_problem_found ? "sev-ok"
+                                                                     : "sev-" + std::string(to_string(v.worst));
+  return {verdict_sentence(v), tone};
 }
 
 void write_verdict(const Analysis& analysis, std::ostream& out) {

@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 #include <string>
 
 #include "model/machine_place.hpp"
@@ -16,12 +15,6 @@
 
 namespace kmsdiag {
 namespace {
-
-std::string upper(std::string_view text) {
-  std::string s(text);
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return s;
-}
 
 // "a, b, c" of already-escaped items, or "3 machines, first 2: a, b … and 1 more" (summarise_list, escaped).
 std::string escaped_summary(const std::vector<std::string>& items, uint64_t total, size_t sample,
@@ -71,8 +64,9 @@ void write_finding(const ExplanationNode& node, const TerminalOptions& options, 
   const Finding& f = *node.finding;
   // Root causes are level 3 under "## Findings"; each symptom one deeper, as far as Markdown goes.
   const std::string heading(std::min<size_t>(3 + node.depth, 6), '#');
-  out << fmt::format("{} {}{}: {} ({})\n\n", heading, node.depth == 0 ? "" : "Explains: ", upper(to_string(f.severity)),
-                     markdown_text(f.title), markdown_text(f.cause));
+  out << fmt::format("{} {}{}: {} ({})\n\n", heading,
+                     node.depth == 0 ? "" : "Explains: ", ascii_upper(to_string(f.severity)), markdown_text(f.title),
+                     markdown_text(f.cause));
   if (node.repeat) {
     out << "Shown in full above.\n\n";
     return;

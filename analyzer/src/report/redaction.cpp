@@ -14,12 +14,6 @@
 namespace kmsdiag {
 namespace {
 
-std::string lower(std::string_view text) {
-  std::string s(text);
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 // Fields (after an aggregate prefix such as `first.` or `values.`) whose values name machines, domains or CMIDs.
 const std::set<std::string_view> kMachineFields = {"machine", "machines",      "host",   "hosts",         "host_list",
                                                    "client",  "kms_host_name", "target", "expected_hosts"};
@@ -51,15 +45,15 @@ class Redactor {
         continue;
       const size_t dot = part.find('.');
       if (dot == std::string_view::npos) {
-        short_names_.insert(lower(part));
+        short_names_.insert(ascii_lower(part));
       } else {
-        short_names_.insert(lower(part.substr(0, dot)));
+        short_names_.insert(ascii_lower(part.substr(0, dot)));
         domain(part.substr(dot + 1));
       }
     }
   }
   void domain(std::string_view name) {
-    std::string d = lower(trim(name));
+    std::string d = ascii_lower(trim(name));
     while (!d.empty() && d.back() == '.') d.pop_back();
     // Every parent of two labels or more: "corp.contoso.com" and "contoso.com"; never "com" alone.
     for (size_t at = 0; std::count(d.begin() + static_cast<std::ptrdiff_t>(at), d.end(), '.') >= 1;) {
@@ -69,7 +63,7 @@ class Redactor {
   }
   void cmid(std::string_view value) {
     for (std::string_view part : split(value, ','))
-      if (!trim(part).empty()) cmids_.insert(lower(trim(part)));
+      if (!trim(part).empty()) cmids_.insert(ascii_lower(trim(part)));
   }
   void fact(std::string_view key, std::string_view value) {
     const std::string_view base = field_base(key);
@@ -137,13 +131,13 @@ class Redactor {
     text = substitute(text, kIpv6, 2, [this](const std::string& a) {
       in6_addr parsed{};
       if (inet_pton(AF_INET6, a.c_str(), &parsed) != 1) return a;
-      const std::string h = pseudonym("ipv6", lower(a));
+      const std::string h = pseudonym("ipv6", ascii_lower(a));
       return fmt::format("2001:db8::{}:{}", h.substr(0, 4), h.substr(4, 2));
     });
     text = substitute(text, kSid, 0, [this](const std::string& s) { return "S-1-5-21-sid-" + pseudonym("sid", s); });
     text = substitute(text, kUser, 2, [this](const std::string& u) {
       if (u.rfind("user-", 0) == 0) return u;  // already a pseudonym
-      return "user-" + pseudonym("user", lower(u));
+      return "user-" + pseudonym("user", ascii_lower(u));
     });
     return text;
   }
@@ -186,7 +180,7 @@ class Redactor {
   }
 
   std::string replace_token(std::string_view token) {
-    const std::string low = lower(token);
+    const std::string low = ascii_lower(token);
     if (cmids_.count(low)) return "cmid-" + pseudonym("cmid", low);
     std::string out;
     size_t at = 0;

@@ -2,7 +2,8 @@
 // renderer runs, so every format (text, JSON, Markdown, HTML) is redacted alike and no renderer can forget to.
 //
 // What is replaced, wherever it appears (titles, explanations, evidence summaries, file and member names,
-// problem lines, facts, lists, the fleet overview): machine names (`machine-3f9a1c`; a short name and its FQDN alike), DNS domains
+// problem lines, facts, lists, the fleet overview): machine names (`machine-3f9a1c`; a short name and its FQDN alike),
+// DNS domains
 // (`domain-07be42.example`, and each parent domain of two labels or more), CMIDs (`cmid-5d20e1`), IPv4
 // addresses (documentation ranges 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24), IPv6 addresses (2001:db8::/32)
 // and user names in paths (`/home/NAME/`, `/Users/NAME/`, `C:\Users\NAME\` → `user-…`) and SIDs.

@@ -1,7 +1,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 #include <string>
 
 #include "model/machine_place.hpp"
@@ -12,12 +11,6 @@
 
 namespace kmsdiag {
 namespace {
-
-std::string upper(std::string_view text) {
-  std::string s(text);
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return s;
-}
 
 // "path record 5 (EventRecordID 812)  time  machine  summary", leaving out the parts a record lacks.
 std::string evidence_line(const Evidence& e, const Palette& palette) {
@@ -40,7 +33,7 @@ class FindingWriter {
     const size_t depth = node.depth;
     const std::string pad(2 + depth * 4, ' ');
     const std::string marker = depth == 0 ? "" : "explains: ";
-    const std::string label = palette_.paint(upper(to_string(f.severity)), f.severity);
+    const std::string label = palette_.paint(ascii_upper(to_string(f.severity)), f.severity);
     out_ << "\n"
          << std::string(depth * 4, ' ') << marker << label << "  " << palette_.paint(f.title, Style::bold) << "  ["
          << f.cause << "]\n";
@@ -103,21 +96,13 @@ void render_header(const Analysis& analysis, const ExplanationTree& tree, std::o
 
 void render_verdict(const Verdict& verdict, std::ostream& out, const Palette& palette) {
   out << "\n";
-  if (verdict.kind == VerdictKind::nothing_analysed) {
-    out << palette.paint("Verdict: nothing analysed: every input was skipped or held no member to read", Style::warning)
-        << "\n";
-  } else if (verdict.kind == VerdictKind::no_problem_found) {
-    std::string line = "Verdict: no activation problem found";
-    if (verdict.no_kms_events) line += " (the inputs hold no KMS activation events to check)";
+  const std::string line = verdict_sentence(verdict);
+  if (verdict.kind == VerdictKind::nothing_analysed)
+    out << palette.paint(line, Style::warning) << "\n";
+  else if (verdict.kind == VerdictKind::no_problem_found)
     out << palette.paint(line, Style::ok) << "\n";
-  } else {
-    std::vector<std::string> roots;
-    for (const Finding* f : verdict.causes) roots.push_back(f->title);
-    const std::string line =
-        fmt::format("Verdict: {} found; {}", count_of(verdict.actionable, "activation problem", "activation problems"),
-                    summarise_list(roots, roots.size(), roots.size(), "root cause", "root causes"));
+  else
     out << palette.paint(line, verdict.worst) << "\n";
-  }
   if (verdict.inputs_with_problems > 0)
     out << fmt::format("Note: {} could not be read completely (see the input table above).\n",
                        count_of(verdict.inputs_with_problems, "input", "inputs"));
