@@ -11,6 +11,8 @@
 #include <set>
 #include <unordered_map>
 
+#include "report/analysis_texts.hpp"
+
 namespace kmsdiag {
 namespace {
 
@@ -221,46 +223,14 @@ void redact(Analysis& analysis, std::string_view key) {
     r.machine(m.kms_host);
     r.cmid(m.cmid);
   }
-  const auto all = [&r](std::vector<std::string>& items) {
-    for (std::string& s : items) s = r.apply(s);
-  };
+  // The rules' own words too (titles, steps): a step's example host can be the customer's real one
+  // (contoso.com in samples).
+  rewrite_texts(analysis, [&r](std::string_view text) { return r.apply(text); });
+  // Sorted again: in the original order the pseudonyms would still tell how the names sort.
   for (Finding& f : analysis.findings) {
-    // The rules' own words too: a step's example host can be the customer's real one (contoso.com in samples).
-    f.title = r.apply(f.title);
-    all(f.remediation);
-    f.explanation = r.apply(f.explanation);
-    for (Evidence& e : f.evidence) {
-      e.source.path = r.apply(e.source.path);
-      e.machine = r.apply(e.machine);
-      e.summary = r.apply(e.summary);
-    }
-    // Sorted again: in the original order the pseudonyms would still tell how the names sort.
-    all(f.machines);
     std::sort(f.machines.begin(), f.machines.end());
-    all(f.unnamed_machines);
     std::sort(f.unnamed_machines.begin(), f.unnamed_machines.end());
-    for (auto& [k, v] : f.facts) v = r.apply(v);
-    for (auto& [field, values] : f.lists) all(values);
   }
-  for (InputSummary& in : analysis.inputs) {
-    in.path = r.apply(in.path);
-    in.skipped = r.apply(in.skipped);
-    for (Problem& p : in.problems) {
-      p.where.path = r.apply(p.where.path);
-      p.message = r.apply(p.message);
-    }
-  }
-  for (HostCountSeries& h : analysis.fleet.host_counts) h.host = r.apply(h.host);
-  for (MachineProduct& m : analysis.fleet.machines) {
-    m.machine = r.apply(m.machine);
-    m.kms_host = r.apply(m.kms_host);
-    m.cmid = r.apply(m.cmid);
-    m.source.path = r.apply(m.source.path);
-  }
-  std::map<std::string, uint64_t> ignored;
-  for (const auto& [kind, n] : analysis.ignored_events) ignored[r.apply(kind)] += n;
-  analysis.ignored_events = std::move(ignored);
-  analysis.rule_set.path = r.apply(analysis.rule_set.path);
 }
 
 }  // namespace kmsdiag

@@ -4,6 +4,8 @@
 #include <string>
 
 #include "model/machine_place.hpp"
+#include "model/printable_text.hpp"
+#include "report/analysis_texts.hpp"
 #include "report/explanation_tree.hpp"
 #include "report/report.hpp"
 #include "report/terminal_inputs.hpp"
@@ -110,7 +112,11 @@ void render_verdict(const Verdict& verdict, std::ostream& out, const Palette& pa
 
 }  // namespace
 
-void render_terminal(const Analysis& analysis, std::ostream& out, const TerminalOptions& options) {
+void render_terminal(const Analysis& input, std::ostream& out, const TerminalOptions& options) {
+  // A name from the input may hold an escape sequence that recolours or clears the terminal, or a line break
+  // that forges a line of the report: every text is shown with its control characters made visible.
+  Analysis analysis = input;
+  rewrite_texts(analysis, [](std::string_view text) { return printable(text); });
   const Palette palette(options.color);
   const ExplanationTree tree = explanation_tree(analysis);
   render_header(analysis, tree, out, palette);

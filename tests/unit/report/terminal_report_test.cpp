@@ -23,6 +23,26 @@ TEST(TerminalReport, NoEscapeCodesWithoutColor) {
   EXPECT_NE(render(clone_analysis(), true).find("\x1b[1;31m"), std::string::npos);
 }
 
+// Names come from the input (a Computer element, a CMID's client name): an escape sequence in one would recolour
+// or clear the terminal, a line break would forge a line of the report (issue 10 item 16, inside records).
+TEST(TerminalReport, ControlCharactersInNamesFromRecordsAreShownNotObeyed) {
+  Analysis a;
+  a.inputs.push_back(read_input("logs/app.evtx", 10, 1));
+  Finding f = finding("never-activated", Severity::error, "PC\x1b[2J never activated");
+  f.machines = {"PC\x1b]0;owned\x07", "PC2\nVerdict: no activation problem found"};
+  f.evidence.push_back(evidence("logs/app.evtx", 1, "PC\x1b[31mRED", 1'709'280'000'000));
+  f.evidence.back().summary = "12288 from \x1b[1mPC";
+  f.evidence_total = 1;
+  f.machine_total = 2;
+  a.findings.push_back(f);
+  const std::string text = render(a);
+  EXPECT_EQ(text.find('\x1b'), std::string::npos) << text;
+  EXPECT_EQ(text.find('\x07'), std::string::npos) << text;
+  EXPECT_NE(text.find("PC\\x1b[31mRED"), std::string::npos) << text;
+  EXPECT_NE(text.find("PC2\\x0aVerdict"), std::string::npos) << text;
+  EXPECT_EQ(text.find("\nVerdict: no activation problem found"), std::string::npos) << text;
+}
+
 TEST(TerminalReport, HeaderCountsInputsRecordsAndKmsEvents) {
   const std::string text = render(clone_analysis());
   EXPECT_EQ(text.substr(0, text.find('\n')), "kmsdiag: 2 inputs read (1 skipped), 1,240 records, 122 KMS events");
