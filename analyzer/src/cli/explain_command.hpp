@@ -1,4 +1,5 @@
-// `kmsdiag explain <code or Activation ID>…`: the knowledge tables offline (rules/code_explanation.hpp), as text or JSON.
+// `kmsdiag explain <code or Activation ID>…`: the knowledge tables offline (rules/code_explanation.hpp), as text or
+// JSON.
 #pragma once
 
 #include <CLI/CLI.hpp>

@@ -23,8 +23,8 @@
 #include <string>
 #include <vector>
 
-#include "model/string_pool.hpp"
 #include "model/record.hpp"
+#include "model/string_pool.hpp"
 
 namespace kmsdiag {
 
