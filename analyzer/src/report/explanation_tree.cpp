@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "model/machine_place.hpp"
 #include "report/finding_outline.hpp"
 #include "report/terminal_text.hpp"
 
@@ -67,6 +68,19 @@ std::string verdict_sentence(const Verdict& verdict) {
   for (const Finding* f : verdict.causes) roots.push_back(f->title);
   return fmt::format("Verdict: {} found; {}", count_of(verdict.actionable, "activation problem", "activation problems"),
                      summarise_list(roots, roots.size(), roots.size(), "root cause", "root causes"));
+}
+
+std::vector<std::string> shown_machines(const Finding& f) {
+  std::vector<std::string> machines = f.machines;
+  for (const std::string& where : f.unnamed_machines) machines.push_back(unnamed_machine_label(where));
+  return machines;
+}
+
+std::string seen_span(const Finding& f) {
+  if (f.first_ms == kNoTime) return "";
+  if (f.last_ms != kNoTime && f.last_ms != f.first_ms)
+    return fmt::format("from {} to {}", format_time(f.first_ms), format_time(f.last_ms));
+  return fmt::format("at {}", format_time(f.first_ms));
 }
 
 }  // namespace kmsdiag

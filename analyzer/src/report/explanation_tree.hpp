@@ -48,6 +48,11 @@ std::string verdict_sentence(const Verdict& verdict);
 // The tree of `analysis`; it points into analysis.findings, which must outlive it.
 ExplanationTree explanation_tree(const Analysis& analysis);
 
+// The machines a finding names, then those its output did not name, labelled by where the output is.
+std::vector<std::string> shown_machines(const Finding& f);
+// When the finding's evidence happened: "from <first> to <last>", "at <time>", or "" when undated.
+std::string seen_span(const Finding& f);
+
 // A finding's counts as reported: never fewer than what it lists.
 uint64_t evidence_total(const Finding& f);
 uint64_t machine_total(const Finding& f);

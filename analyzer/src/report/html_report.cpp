@@ -149,19 +149,13 @@ void write_finding(const Finding& f, const OutlineEntry& entry, size_t number, s
   }
   if (!f.explanation.empty()) out << "<p>" << html_escape(f.explanation) << "</p>\n";
   write_evidence(f, out);
-  std::vector<std::string> machines = f.machines;
-  for (const std::string& where : f.unnamed_machines) machines.push_back(unnamed_machine_label(where));
+  const std::vector<std::string> machines = shown_machines(f);
   if (!machines.empty())
     out << "<p>"
         << html_escape(summarise_list(machines, std::max<uint64_t>(f.machine_total, machines.size()), machines.size(),
                                       "machine", "machines"))
         << "</p>\n";
-  if (f.first_ms != kNoTime)
-    out << "<p>Seen "
-        << (f.last_ms != kNoTime && f.last_ms != f.first_ms
-                ? fmt::format("from {} to {}", format_time(f.first_ms), format_time(f.last_ms))
-                : fmt::format("at {}", format_time(f.first_ms)))
-        << "</p>\n";
+  if (const std::string seen = seen_span(f); !seen.empty()) out << "<p>Seen " << seen << "</p>\n";
   write_list(out, "What to do", f.remediation, true);
   write_references(out, f.references);
   out << "</article>\n";

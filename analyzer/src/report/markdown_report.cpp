@@ -73,17 +73,11 @@ void write_finding(const ExplanationNode& node, const TerminalOptions& options, 
   }
   if (!f.explanation.empty()) out << markdown_text(f.explanation) << "\n\n";
   write_evidence(f, options, out);
-  std::vector<std::string> machines = f.machines;
-  for (const std::string& where : f.unnamed_machines) machines.push_back(unnamed_machine_label(where));
+  const std::vector<std::string> machines = shown_machines(f);
   if (!machines.empty())
     out << "**Machines:** " << escaped_summary(machines, machine_total(f), options.sample, "machine", "machines")
         << "\n\n";
-  if (f.first_ms != kNoTime)
-    out << "**Seen:** "
-        << (f.last_ms != kNoTime && f.last_ms != f.first_ms
-                ? fmt::format("from {} to {}", format_time(f.first_ms), format_time(f.last_ms))
-                : fmt::format("at {}", format_time(f.first_ms)))
-        << "\n\n";
+  if (const std::string seen = seen_span(f); !seen.empty()) out << "**Seen:** " << seen << "\n\n";
   if (node.same_steps_as_previous) {
     if (!f.remediation.empty()) out << "**What to do:** as above.\n\n";
     return;

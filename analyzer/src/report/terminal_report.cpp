@@ -45,16 +45,10 @@ class FindingWriter {
     }
     if (!f.explanation.empty()) out_ << pad << f.explanation << "\n";
     write_evidence(f, pad);
-    std::vector<std::string> machines = f.machines;
-    for (const std::string& where : f.unnamed_machines) machines.push_back(unnamed_machine_label(where));
+    const std::vector<std::string> machines = shown_machines(f);
     if (!machines.empty())
       out_ << pad << summarise_list(machines, machine_total(f), options_.sample, "machine", "machines") << "\n";
-    if (f.first_ms != kNoTime)
-      out_ << pad << "Seen "
-           << (f.last_ms != kNoTime && f.last_ms != f.first_ms
-                   ? fmt::format("from {} to {}", format_time(f.first_ms), format_time(f.last_ms))
-                   : fmt::format("at {}", format_time(f.first_ms)))
-           << "\n";
+    if (const std::string seen = seen_span(f); !seen.empty()) out_ << pad << "Seen " << seen << "\n";
     if (node.same_steps_as_previous) {
       if (!f.remediation.empty()) out_ << pad << "What to do: as above\n";
       return;
