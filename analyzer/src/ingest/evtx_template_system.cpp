@@ -111,7 +111,7 @@ class Learner final : public BinXmlSink {
     if (v.type == BinXmlDecoder::kSubstitutionMarker) {
       const uint32_t sub = decoder_.marker_index(v);
       if (attr_ != Attr::kNone && attr_values_ == 1) attr_use_ = out_.uses.size();
-      out_.uses.push_back({sub, rule, types_[sub], attr_ == Attr::kNone});
+      out_.uses.push_back({sub, rule, types_[sub], attr_ == Attr::kNone && null_content_harmless()});
       if (text) text->push_back({true, sub, {}});
       if (attr_ == Attr::kSystemTime) {
         out_.time_is_sub = true;
@@ -150,6 +150,12 @@ class Learner final : public BinXmlSink {
   enum class Attr : uint8_t { kNone, kIgnored, kProvider, kQualifiers, kSystemTime };
   static constexpr size_t kNoUse = std::numeric_limits<size_t>::max();
 
+  // A null optional substitution that is an element's whole content leaves the element out, attributes
+  // and all: harmless only where neither the element nor its attributes hold a value that is read.
+  bool null_content_harmless() const {
+    const Node node = stack_.empty() ? Node::kOther : stack_.back();
+    return node == Node::kOther || node == Node::kLevel || node == Node::kComputer;
+  }
   void reject() {
     out_.usable = false;
     done_ = true;

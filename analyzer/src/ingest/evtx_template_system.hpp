@@ -44,7 +44,8 @@ struct TemplateSystem {
     uint32_t sub = 0;
     Rule rule = Rule::kIgnored;
     uint8_t type = 0;  // kSame: the type seen when learning
-    // A null value skips nothing that matters: element content, or an attribute's only value.
+    // A null value skips nothing that matters: content of an element that holds no value that is read,
+    // or an attribute's only value.
     bool nullable = false;
   };
 

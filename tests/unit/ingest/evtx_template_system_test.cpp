@@ -133,6 +133,16 @@ TEST(TemplateShortcut, GeneratedLogsYieldExactlyWhatTheWalkYields) {
   }
 }
 
+// gen_evtx.py's shapes mix: System elements the shortcut reads (a substituted provider name, a 32-bit
+// EventID) and ones it must leave to the walk (a null provider Name, TimeCreated left out by a null
+// content, a Level of bad bytes, a Keywords array, a null EventRecordID).
+TEST(TemplateShortcut, SystemShapesItCannotDescribeAreWalked) {
+  Counts n;
+  expect_same_as_walk(file_bytes(fixture("shapes")), "shapes", n);
+  EXPECT_GT(n.shortcut, n.unused / 4);
+  EXPECT_LT(n.shortcut, n.unused * 3 / 4);
+}
+
 // The first record of many_chunks' first chunk that uses a template defined by an earlier record and is
 // not about activation; the offset of its substitution array (the count) in the chunk.
 uint32_t unused_record_subs(const std::vector<uint8_t>& chunk, uint64_t& position) {
