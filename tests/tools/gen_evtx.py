@@ -11,6 +11,7 @@ with an EndOfStream token after the substitution values. File and chunk CRC32s a
 Mixes: client (Application: 12288/12289 exchanges, 8198, 12293), host (Key Management Service: 12290),
 types (one event per record with a named <Data> of every substitution value type, arrays included),
 app (one client's Application log: ordinary noise with about 2 % KMS events; --computer names it),
+shapes (System elements of several shapes: substituted or literal values, nulls, bad values, arrays),
 host-fleet (a KMS host's log for --clients clients over --months months: healthy clients renew every
 7 days, a --failing fraction is refused and retries every 2 hours; --records is ignored).
 template-bomb (hostile: --records tiny records, each instantiating a tree of nested templates that
@@ -496,7 +497,68 @@ def make_dirty(data, behind):
     struct.pack_into("<I", data, 124, zlib.crc32(bytes(data[:120])))
 
 
-MIXES = {"client": client_event, "host": host_event, "types": types_event, "app": app_event}
+def shape_body(provider_attrs, event_id, time_created, record_id, extra=()):
+    """An Event template whose System element varies in the parts shapes_event changes."""
+    return el("Event", [("xmlns", text(EVENT_NS))], [
+        el("System", [], [
+            el("Provider", provider_attrs),
+            event_id,
+            el("Level", [], [sub(1, UINT8)]),
+            time_created,
+            record_id,
+            el("Channel", [], [text("Application")]),
+            el("Computer", [], [sub(2, STRING)]),
+        ] + list(extra)),
+    ])
+
+
+class ShapedEvent:
+    """One of shapes_event's System shapes; substitutions: 0 provider, 1 level, 2 computer, 3 event id,
+    4 time, 5 record id, 6 the shape's extra value."""
+
+    def __init__(self, shape, i):
+        self.shape, self.i = shape, i
+
+    def record_bytes(self, chunk, offset, record_id, when):
+        provider = ("App%d" % (self.i % 3), SPP[0])[self.i % 16 == 1]
+        event_id = 8198 if provider == SPP[0] else 1000 + self.i % 5
+        values = [(STRING, s(provider)), (UINT8, u8(4)), (STRING, s("PC-%03d" % (self.i % 7))),
+                  (UINT16, u16(event_id)), (FILETIME, u64(when + 10_000_000)), (UINT64, u64(record_id)), (NULL, b"")]
+        name = [("Name", sub(0, STRING))]
+        eid = el("EventID", [], [sub(3, UINT16)])
+        time_created = el("TimeCreated", [("SystemTime", sub(4, FILETIME))])
+        rid = el("EventRecordID", [], [sub(5, UINT64)])
+        extra = ()
+        if self.shape == 2:  # a null optional Name: the EventSourceName names the provider
+            name = [("Name", sub(0, STRING, True)), ("EventSourceName", text("Fallback Source"))]
+            values[0] = (NULL, b"")
+        elif self.shape == 3:  # a null optional content leaves TimeCreated out, SystemTime and all
+            time_created = el("TimeCreated", [("SystemTime", sub(4, FILETIME))], [sub(6, UINT32, True)])
+        elif self.shape == 4:  # the full 32-bit id, qualifiers in the high word
+            eid = el("EventID", [], [sub(3, UINT32)])
+            values[3] = (UINT32, u32(0x40000000 | event_id))
+        elif self.shape == 5:  # a Level whose bytes do not fit its type
+            values[1] = (UINT8, b"\x04\x00\x00")
+        elif self.shape == 6:  # an array fills one Keywords element per item
+            extra = (el("Keywords", [], [sub(6, HEXINT64 | ARRAY)]),)
+            values[6] = (HEXINT64 | ARRAY, u64(1) + u64(2))
+        elif self.shape == 7:  # a literal EventID and a null EventRecordID (the header's number counts)
+            eid = el("EventID", [], [text("4242")])
+            values[5] = (NULL, b"")
+        body = shape_body(name, eid, time_created, rid, extra)
+        binxml = fragment(chunk, offset + 24, ("shape", self.shape), body, values)
+        size = 24 + len(binxml) + 4
+        return b"**\x00\x00" + u32(size) + u64(record_id) + u64(when) + binxml + u32(size)
+
+
+def shapes_event(rng, i, host):
+    """System elements in the shapes the EVTX reader's template shortcut reads exactly or leaves to the
+    full walk: values as substitutions or literals, null values, a full 32-bit EventID, a bad value, an
+    array; every eighth event an ordinary Application one."""
+    return app_event(rng, i, host, "PC-0001.corp.example") if i % 8 == 0 else ShapedEvent(i % 8, i)
+
+
+MIXES = {"client": client_event, "host": host_event, "types": types_event, "app": app_event, "shapes": shapes_event}
 
 
 def build(records, mix, seed, exact_end, computer="PC-0001.corp.example", clients=2000, months=12, failing=0.02,

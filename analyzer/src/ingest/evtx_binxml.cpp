@@ -250,26 +250,26 @@ void BinXmlDecoder::substitution(const Value& v, int depth, BinXmlSink& sink) {
   if (v.type != vt::kNull) sink.value(v);
 }
 
-void BinXmlDecoder::template_instance(Cursor& c, int depth, BinXmlSink& sink) {
+uint32_t BinXmlDecoder::read_instance(Cursor& c, int depth, Instance& out) {
   if (depth > kMaxTemplateDepth) throw DecodeError("templates nested too deeply");
   // Token, unknown byte, template id (4), definition offset (4).
-  const uint32_t def = le32(need(c, 10) + 6);
+  out.definition = le32(need(c, 10) + 6);
   c.pos += 10;
-  uint32_t body_begin, body_end;
-  if (def == c.pos) {  // definition resident here: the first use of this template in the chunk
+  if (out.definition == c.pos) {  // definition resident here: the first use of this template in the chunk
     const uint32_t data_size = le32(need(c, kTemplateHeaderSize) + 20);
     if (data_size > c.end - c.pos - kTemplateHeaderSize) throw DecodeError("template definition runs past the record");
-    body_begin = c.pos + kTemplateHeaderSize;
-    body_end = body_begin + data_size;
-    c.pos = body_end;
+    out.body_begin = c.pos + kTemplateHeaderSize;
+    out.body_end = out.body_begin + data_size;
+    c.pos = out.body_end;
   } else {  // defined earlier in this chunk
+    const uint32_t def = out.definition;
     if (def < kChunkHeaderSize || def > size_ - kTemplateHeaderSize)
       throw DecodeError("template offset " + std::to_string(def) + " outside the chunk");
     const uint32_t data_size = le32(chunk_ + def + 20);
     if (data_size > size_ - def - kTemplateHeaderSize)
       throw DecodeError("template at " + std::to_string(def) + " runs past the chunk");
-    body_begin = def + kTemplateHeaderSize;
-    body_end = body_begin + data_size;
+    out.body_begin = def + kTemplateHeaderSize;
+    out.body_end = out.body_begin + data_size;
   }
   // Substitution array: count, then (size 2, type 1, padding 1) per value, then the values.
   const uint32_t count = le32(need(c, 4));
@@ -285,9 +285,37 @@ void BinXmlDecoder::template_instance(Cursor& c, int depth, BinXmlSink& sink) {
     subs_.push_back(Value{desc[4 * i + 2], data, size});
     c.pos += size;
   }
-  Cursor body{body_begin, body_end};
-  fragment(body, base, count, depth, sink);
+  out.count = count;
+  return base;
+}
+
+void BinXmlDecoder::template_instance(Cursor& c, int depth, BinXmlSink& sink) {
+  Instance inst;
+  const uint32_t base = read_instance(c, depth, inst);
+  Cursor body{inst.body_begin, inst.body_end};
+  fragment(body, base, inst.count, depth, sink);
   subs_.resize(base);
+}
+
+bool BinXmlDecoder::instance(uint32_t begin, uint32_t end, Instance& out) {
+  if (end > size_ || begin > end) throw DecodeError("record outside the chunk");
+  subs_.clear();
+  Cursor c{begin, end};
+  // The shape decode() walks for every Windows-written record: fragment header, template instance.
+  if (end - begin < 5 || (chunk_[begin] & ~tok::kMoreFlag) != tok::kFragmentHeader ||
+      (chunk_[begin + 4] & ~tok::kMoreFlag) != tok::kTemplateInstance)
+    return false;
+  c.pos += 4;
+  read_instance(c, 1, out);
+  return true;
+}
+
+void BinXmlDecoder::walk_definition(const Instance& definition, BinXmlSink& sink) {
+  subs_.clear();
+  for (uint32_t i = 0; i < definition.count; ++i) subs_.push_back(Value{kSubstitutionMarker, chunk_ + i, 0});
+  Cursor body{definition.body_begin, definition.body_end};
+  fragment(body, 0, definition.count, 1, sink);
+  subs_.clear();
 }
 
 }  // namespace kmsdiag::evtx

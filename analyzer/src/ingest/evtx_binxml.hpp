@@ -52,15 +52,42 @@ class BinXmlDecoder {
   // Starts a new chunk: names and template definitions are chunk-relative; a fresh work budget.
   void set_chunk(const uint8_t* chunk, uint32_t size);
   uint64_t work() const { return work_; }
+  // Spends `units` of the chunk's work budget; throws WorkBudgetExceeded when it is spent. Public for
+  // the template shortcut (evtx_template_system), which reads values without walking tokens.
+  void charge(uint64_t units);
   uint64_t budget() const { return budget_; }
   // Decodes the BinXml document of a record occupying [begin, end) of the chunk. Throws DecodeError.
   void decode(uint32_t begin, uint32_t end, BinXmlSink& sink);
+
+  // A template instance: where its definition is (the chunk offset that names the template in the
+  // chunk) and its substitution values.
+  struct Instance {
+    uint32_t definition = 0;
+    uint32_t body_begin = 0, body_end = 0;
+    uint32_t count = 0;  // substitution values: instance_value(0 .. count-1)
+  };
+  // Reads the template instance a record's document [begin, end) opens with (after its fragment
+  // header), with the same checks decode() makes, but walks nothing: false when the document starts
+  // otherwise. Throws DecodeError.
+  bool instance(uint32_t begin, uint32_t end, Instance& out);
+  // Substitution value `i` (< Instance::count) of the instance last read by instance().
+  const Value& instance_value(uint32_t i) const { return subs_[i]; }
+
+  // Walks the body of `definition` without values: substitution N is delivered to the sink as a
+  // marker (type kSubstitutionMarker, no bytes; marker_index() gives N), so the sink learns which
+  // substitution feeds which part of the document. Charged to the chunk's budget like decode().
+  static constexpr uint8_t kSubstitutionMarker = 0x7f;  // no EVTX value type; no array flag
+  void walk_definition(const Instance& definition, BinXmlSink& sink);
+  uint32_t marker_index(const Value& marker) const { return static_cast<uint32_t>(marker.data - chunk_); }
 
  private:
   struct Cursor {
     uint32_t pos;
     uint32_t end;
   };
+  // Reads a template instance token at c (definition resident or referenced, then the substitution
+  // array, appended to subs_) and moves c past it. Returns where its values start in subs_.
+  uint32_t read_instance(Cursor& c, int depth, Instance& out);
   void fragment(Cursor& c, uint32_t subs_base, uint32_t subs_count, int depth, BinXmlSink& sink);
   void template_instance(Cursor& c, int depth, BinXmlSink& sink);
   // Handles an element whose whole content is one substitution (null optional: left out; array: one
@@ -71,7 +98,6 @@ class BinXmlDecoder {
   std::string_view name_ref(Cursor& c);  // reads a name offset, skipping the name when it is inline
   std::string_view name_at(uint32_t offset);
   const uint8_t* need(const Cursor& c, uint32_t n) const;
-  void charge(uint64_t units);
 
   const uint8_t* chunk_ = nullptr;
   uint32_t size_ = 0;

@@ -70,6 +70,7 @@ ChunkResult ChunkDecoder::decode(const uint8_t* chunk, size_t got, uint64_t chun
 // In a cut chunk the record the cut runs through is already reported by decode().
 void ChunkDecoder::records(uint32_t area_end, bool cut, uint32_t chunk_end, uint64_t floor_id) {
   decoder_.set_chunk(chunk_, static_cast<uint32_t>(kChunkSize));
+  templates_.set_chunk();
   RecordSlots slots(chunk_, area_end);
   std::string why;
   uint64_t last_id = floor_id;
@@ -104,7 +105,12 @@ void ChunkDecoder::record(const RecordSlot& slot) {
   if (budget_spent_) return;  // counted with the skipped ones
   builder_.reset();
   try {
-    decoder_.decode(slot.binxml_offset(), slot.binxml_end(), builder_);
+    if (template_shortcut_ && templates_.read(decoder_, slot.binxml_offset(), slot.binxml_end(), builder_)) {
+      ++out_.shortcut;
+    } else {
+      builder_.reset();
+      decoder_.decode(slot.binxml_offset(), slot.binxml_end(), builder_);
+    }
   } catch (const WorkBudgetExceeded& e) {
     budget_spent_ = true;
     budget_first_ = position;

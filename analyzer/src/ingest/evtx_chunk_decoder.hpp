@@ -12,6 +12,7 @@
 #include "ingest/evtx_binxml.hpp"
 #include "ingest/evtx_framing.hpp"
 #include "ingest/evtx_record_builder.hpp"
+#include "ingest/evtx_template_system.hpp"
 #include "model/record.hpp"
 
 namespace kmsdiag::evtx {
@@ -26,14 +27,18 @@ struct ChunkResult {
   // header says it holds (numbers count over the whole log; 0 when the header holds none).
   uint64_t walked = 0, recovered = 0, stale = 0;
   uint64_t header_records = 0, last_record_number = 0;
+  uint64_t shortcut = 0;     // unused events read through their template (evtx_template_system), not walked
   bool end_of_file = false;  // the chunk was cut short: no chunk follows
 };
 
 class ChunkDecoder {
  public:
-  // `about_activation` as RecordBuilder's.
-  ChunkDecoder(std::string path, RecordBuilder::Classifier about_activation)
-      : path_(std::move(path)), builder_(std::move(about_activation)) {}
+  // `about_activation` as RecordBuilder's. `template_shortcut` false walks every record in full (for
+  // tests that compare the shortcut of evtx_template_system with the walk).
+  ChunkDecoder(std::string path, RecordBuilder::Classifier about_activation, bool template_shortcut = true)
+      : path_(std::move(path)),
+        builder_(std::move(about_activation)),
+        template_shortcut_(template_shortcut && builder_.classifies()) {}
 
   // Decodes chunk number `chunk_no` (1-based), `got` bytes of it present (< kChunkSize: cut by the end
   // of the file; the rest of `chunk` is zero). `chunk` holds kChunkSize bytes.
@@ -48,6 +53,8 @@ class ChunkDecoder {
   std::string path_;
   BinXmlDecoder decoder_;
   RecordBuilder builder_;
+  bool template_shortcut_;
+  TemplateSystems templates_;
   const uint8_t* chunk_ = nullptr;
   uint64_t chunk_no_ = 0;
   ChunkResult out_;

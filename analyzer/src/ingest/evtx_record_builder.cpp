@@ -54,6 +54,16 @@ void RecordBuilder::classify_event() {
   unused_ = !it->second;
 }
 
+void RecordBuilder::take_system(std::string& provider, std::string& channel, std::string& event_id,
+                                std::string& record_id, int64_t time_ms) {
+  provider_.swap(provider);
+  channel_.swap(channel);
+  event_id_.swap(event_id);
+  record_id_.swap(record_id);
+  time_ms_ = time_ms;
+  classify_event();
+}
+
 RecordBuilder::Node RecordBuilder::classify(Node parent, std::string_view name) {
   switch (parent) {
     case Node::kOther:

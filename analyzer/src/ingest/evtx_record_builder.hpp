@@ -39,14 +39,14 @@ class RecordBuilder final : public BinXmlSink {
   // Values whose bytes did not fit their type (rendered as empty text).
   int bad_values() const { return bad_values_; }
 
-  void open_element(std::string_view name) override;
-  void attribute(std::string_view name) override;
-  void close_start() override;
-  void value(const Value& v) override;
-  void end_element() override;
-  bool done() const override { return unused_; }
+  // True when the builder has a classifier: only then can an event be unused().
+  bool classifies() const { return static_cast<bool>(about_activation_); }
+  // The System values of an event read from its template instance without walking it
+  // (evtx_template_system), as the walk would have collected them: classifies the event as the end of
+  // its System element does. After reset(); swaps the texts in, so both sides keep their buffers.
+  void take_system(std::string& provider, std::string& channel, std::string& event_id, std::string& record_id,
+                   int64_t time_ms);
 
- private:
   enum class Node : uint8_t {
     kOther,
     kEvent,
@@ -63,6 +63,17 @@ class RecordBuilder final : public BinXmlSink {
     kUserData,
     kUserDataNode
   };
+  // What an element is, by its name and its parent's kind (the root may be Event).
+  static Node classify(Node parent, std::string_view name);
+
+  void open_element(std::string_view name) override;
+  void attribute(std::string_view name) override;
+  void close_start() override;
+  void value(const Value& v) override;
+  void end_element() override;
+  bool done() const override { return unused_; }
+
+ private:
   enum class Attr : uint8_t { kNone, kIgnored, kProviderName, kQualifiers, kSystemTime, kDataName };
   struct Open {
     Node node;
@@ -70,7 +81,6 @@ class RecordBuilder final : public BinXmlSink {
     std::string_view name;
   };
 
-  static Node classify(Node parent, std::string_view name);
   std::string* text_target();
   void normalize_id();
   void classify_event();
