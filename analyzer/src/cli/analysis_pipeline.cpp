@@ -196,7 +196,7 @@ Analysis run_analysis(const PipelineOptions& options, const Knowledge& kb, const
   // The refusals the ledger keeps as facts join the others in input order.
   const std::vector<correlation::LedgerRefusal> refusals = ledger.take_refusals();
   for (const correlation::LedgerRefusal& r : refusals) store.add(r.fact, r.unit, r.seq);
-  std::vector<Record> facts = store.take();
+  std::vector<Record> facts = store.take(correlation_room(store.size(), ledger, analysis.inputs.size()));
   if (options.on_facts) options.on_facts(interpreted, ledger.requests() + facts.size() - refusals.size());
   // Reading freed millions of short-lived event records, scattered between the facts in every
   // thread's heap; give those pages back before correlation builds its own records.
