@@ -114,7 +114,7 @@ void summarise_cmids(std::vector<Record>& facts, const HostRequestLedger& ledger
     CmidActivity& c = by_cmid[cmid];
     sighted(c, {f.time_ms, f.source, f.machine});  // copies: `facts` grows below
     widen(c.first, c.last, f.time_ms);
-    c.requests += f.kind == "kms.client-request";
+    c.requests += f.kind == kClientRequestKind;
     c.client_logs.insert(f.source.path);
     named(c, f.machine, f.time_ms, f.time_ms);
   }
