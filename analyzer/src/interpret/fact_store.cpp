@@ -72,7 +72,7 @@ uint64_t FactStore::identity_hash(const Fact& f) const {
 
 // facts_ indices in input order (unit, then position in the unit). A unit adds its facts in order, so one
 // input's facts (the big case: a single large log) need no sorting; facts of concurrent inputs
-// interleave and are sorted as 20-byte keys rather than as the facts themselves.
+// interleave and are sorted as 24-byte keys rather than as the 64-byte facts.
 std::vector<uint32_t> FactStore::input_order() const {
   std::vector<uint32_t> order(facts_.size());
   std::iota(order.begin(), order.end(), 0);
