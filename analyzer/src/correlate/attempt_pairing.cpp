@@ -26,10 +26,15 @@ bool within_pair_window(const Record& request, const Record& response) {
 std::vector<Pair> pair_requests(const std::vector<Record>& facts) {
   // Same input file and same machine: one client's own log, in log order.
   std::map<std::pair<std::string, std::string>, std::vector<size_t>> logs;
+  const Record* previous = nullptr;  // a client log's facts come one after another: one lookup for a run
+  std::vector<size_t>* log = nullptr;
   for (size_t i = 0; i < facts.size(); ++i) {
     const auto& f = facts[i];
-    if (f.kind == kClientRequestKind || f.kind == kClientResponseKind)
-      logs[{f.source.path, machine_key(f.machine)}].push_back(i);
+    if (f.kind != kClientRequestKind && f.kind != kClientResponseKind) continue;
+    if (!previous || f.source.path != previous->source.path || f.machine != previous->machine)
+      log = &logs[{f.source.path, machine_key(f.machine)}];
+    log->push_back(i);
+    previous = &f;
   }
   std::vector<Pair> pairs;
   for (auto& [key, members] : logs) {
