@@ -266,7 +266,7 @@ class InterpretingSinks final : public IngestSinks {
 // record, empty for the others).
 void mark_copies(std::vector<Record>& facts, const std::map<std::string, std::string>& copies) {
   for (Record& r : facts) {
-    if (r.kind != "input") continue;
+    if (r.kind != std::string_view("input")) continue;  // the length first: no other kind's text is read
     const auto it = copies.find(r.source.path);
     r.set("duplicate_of", it == copies.end() ? "" : it->second);
   }
@@ -302,7 +302,7 @@ Analysis run_analysis(const PipelineOptions& options, const Knowledge& kb, const
   // The refusals the ledger keeps as facts join the others in input order.
   const std::vector<correlation::LedgerRefusal> refusals = ledger.take_refusals();
   for (const correlation::LedgerRefusal& r : refusals) store.add(r.fact, r.unit, r.seq);
-  std::vector<Record> facts = store.take();
+  std::vector<Record> facts = store.take(correlation_room(store.size(), ledger, analysis.inputs.size()));
   if (options.on_facts) options.on_facts(interpreted, ledger.requests() + facts.size() - refusals.size());
   // Reading freed millions of short-lived event records, scattered between the facts in every
   // thread's heap; give those pages back before correlation builds its own records.

@@ -11,9 +11,6 @@
 namespace kmsdiag::correlation {
 namespace {
 
-constexpr std::string_view kAttempt = "activation.attempt";
-constexpr std::string_view kLicenseState = "license.state";
-
 // Where evidence about one machine is gathered (model/machine_place.hpp). slmgr and ospp do not print the
 // computer name, so their output is placed by its folder: a bundle keeps each machine's files in a folder of its own.
 std::string folder_of(const Record& r) { return "folder:" + std::string(input_folder(r.source.path)); }
@@ -55,13 +52,13 @@ void fold_echoed_attempts(std::vector<Record>& facts, std::vector<Record>& attem
   constexpr int64_t kEchoWindowMs = 5 * kMinuteMs;
   std::map<std::string, std::vector<Record*>> kms_attempts;  // by machine key, in time order
   for (Record& a : attempts)
-    if (a.kind == kAttempt && a.get("via") == "kms-client-log" && a.time_ms != kNoTime)
+    if (a.kind == kAttemptKind && a.get("via") == "kms-client-log" && a.time_ms != kNoTime)
       kms_attempts[machine_key(a.machine)].push_back(&a);
   if (kms_attempts.empty()) return;
   for (auto& [machine, list] : kms_attempts)
     std::sort(list.begin(), list.end(), [](const Record* x, const Record* y) { return x->time_ms < y->time_ms; });
   const auto echoed = [&](const Record& f) {
-    if (f.kind != kAttempt || f.get("via") != "spp-8198" || f.time_ms == kNoTime) return false;
+    if (f.kind != kAttemptKind || f.get("via") != "spp-8198" || f.time_ms == kNoTime) return false;
     const auto it = kms_attempts.find(machine_key(f.machine));
     if (it == kms_attempts.end()) return false;
     // The latest KMS attempt at or before the 8198, within the window.
@@ -82,7 +79,7 @@ std::vector<Record> client_log_states(const std::vector<Record>& attempts) {
   constexpr std::string_view kFreshActivationMinutes = "259200";
   std::map<std::pair<std::string, std::string>, const Record*> latest;
   for (const Record& a : attempts) {
-    if (a.kind != kAttempt || a.get("via") != "kms-client-log" || a.time_ms == kNoTime) continue;
+    if (a.kind != kAttemptKind || a.get("via") != "kms-client-log" || a.time_ms == kNoTime) continue;
     const Record*& slot = latest[{machine_key(a.machine), std::string(a.get("act_id"))}];
     if (slot == nullptr || a.time_ms >= slot->time_ms) slot = &a;
   }
@@ -113,7 +110,7 @@ std::vector<Record> client_log_states(const std::vector<Record>& attempts) {
 
 void annotate_key_groups(std::vector<Record>& facts, const Knowledge& kb) {
   for (Record& f : facts) {
-    if (f.kind != kAttempt || f.get("hresult_cause") != "host-key-mismatch") continue;
+    if (f.kind != kAttemptKind || f.get("hresult_cause") != "host-key-mismatch") continue;
     const ProductInfo* product = kb.product(f.get("act_id"));
     const KeyGroup* group = product ? kb.key_group(product->min_key_group) : nullptr;
     if (group == nullptr) continue;
@@ -130,16 +127,16 @@ void mark_superseded_states(std::vector<Record>& facts) {
   };
   for (const Record& f : facts) {
     if (f.time_ms == kNoTime) continue;
-    if (f.kind == kLicenseState) {
+    if (f.kind == kLicenseStateKind) {
       int64_t& t = newest_state.try_emplace(product_key(f), f.time_ms).first->second;
       t = std::max(t, f.time_ms);
-    } else if (f.kind == kAttempt && f.get("activated") == "1") {
+    } else if (f.kind == kAttemptKind && f.get("activated") == "1") {
       int64_t& t = last_success.try_emplace(place_of(f), f.time_ms).first->second;
       t = std::max(t, f.time_ms);
     }
   }
   for (Record& f : facts) {
-    if (f.kind != kLicenseState || f.time_ms == kNoTime) continue;
+    if (f.kind != kLicenseStateKind || f.time_ms == kNoTime) continue;
     const auto success = last_success.find(place_of(f));
     const bool superseded =
         f.time_ms < newest_state[product_key(f)] || (success != last_success.end() && success->second > f.time_ms);
@@ -150,7 +147,7 @@ void mark_superseded_states(std::vector<Record>& facts) {
 void annotate_machine_context(std::vector<Record>& facts) {
   std::map<std::string, MachineContext> context;
   for (const Record& f : facts) {
-    if (f.kind != kLicenseState) continue;
+    if (f.kind != kLicenseStateKind) continue;
     MachineContext& c = context[place_of(f)];
     if (const auto source = f.get("kms_host_source"); !source.empty()) c.kms_host_source = std::string(source);
     if (const auto host = f.get("kms_host"); !host.empty()) c.kms_host = std::string(host);
@@ -162,7 +159,7 @@ void annotate_machine_context(std::vector<Record>& facts) {
   }
   if (context.empty()) return;
   for (Record& f : facts) {
-    if (f.kind != kAttempt) continue;
+    if (f.kind != kAttemptKind) continue;
     // An event log names its machine; the slmgr output beside it in the same folder does not.
     auto it = context.find(place_of(f));
     if (it == context.end()) it = context.find(folder_of(f));

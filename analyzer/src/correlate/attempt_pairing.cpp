@@ -26,10 +26,15 @@ bool within_pair_window(const Record& request, const Record& response) {
 std::vector<Pair> pair_requests(const std::vector<Record>& facts) {
   // Same input file and same machine: one client's own log, in log order.
   std::map<std::pair<std::string, std::string>, std::vector<size_t>> logs;
+  const Record* previous = nullptr;  // a client log's facts come one after another: one lookup for a run
+  std::vector<size_t>* log = nullptr;
   for (size_t i = 0; i < facts.size(); ++i) {
     const auto& f = facts[i];
-    if (f.kind == "kms.client-request" || f.kind == "kms.client-response")
-      logs[{f.source.path, machine_key(f.machine)}].push_back(i);
+    if (f.kind != kClientRequestKind && f.kind != kClientResponseKind) continue;
+    if (!previous || f.source.path != previous->source.path || f.machine != previous->machine)
+      log = &logs[{f.source.path, machine_key(f.machine)}];
+    log->push_back(i);
+    previous = &f;
   }
   std::vector<Pair> pairs;
   for (auto& [key, members] : logs) {
@@ -37,12 +42,12 @@ std::vector<Pair> pair_requests(const std::vector<Record>& facts) {
     // time, and newest-first files list the answer first: at one dated instant the request goes first.
     const auto order = [&](size_t i) {
       const Record& f = facts[i];
-      return std::tuple(f.time_ms, f.time_ms != kNoTime && f.kind != "kms.client-request", f.source.position);
+      return std::tuple(f.time_ms, f.time_ms != kNoTime && f.kind != kClientRequestKind, f.source.position);
     };
     std::stable_sort(members.begin(), members.end(), [&](size_t a, size_t b) { return order(a) < order(b); });
     std::optional<size_t> pending;
     for (size_t i : members) {
-      if (facts[i].kind == "kms.client-request") {
+      if (facts[i].kind == kClientRequestKind) {
         if (pending) pairs.push_back({*pending, std::nullopt});
         pending = i;
       } else if (pending && within_pair_window(facts[*pending], facts[i])) {

@@ -23,6 +23,14 @@ inline constexpr int64_t kPairWindowMs = 5 * kMinuteMs;       // 12288 -> 12289 
 inline constexpr int64_t kHostJoinWindowMs = 10 * kMinuteMs;  // client attempt <-> host 12290, either side
 inline constexpr int64_t kCountWindowMs = 30 * kDayMs;        // the KMS host keeps a CMID for 30 days
 
+// The kinds the steps pick out of every fact. Compared as string_views, whose == checks the length first:
+// a pass over half a million facts of other kinds (a big Application log's service housekeeping) then
+// does not read their kinds' text, which longer kinds keep on the heap.
+inline constexpr std::string_view kClientRequestKind = "kms.client-request";
+inline constexpr std::string_view kClientResponseKind = "kms.client-response";
+inline constexpr std::string_view kAttemptKind = "activation.attempt";
+inline constexpr std::string_view kLicenseStateKind = "license.state";
+
 // Identity of a computer name across logs: the host log's `client` field and a client's `Computer`
 // may differ in case and in carrying the DNS domain, so compare lower-case short names (IP
 // literals stay whole).

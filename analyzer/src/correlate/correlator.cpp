@@ -47,6 +47,12 @@ FleetOverview correlate(std::vector<Record>& facts, correlation::HostRequestLedg
   return fleet;
 }
 
+size_t correlation_room(size_t facts, const correlation::HostRequestLedger& ledger, size_t inputs) {
+  constexpr size_t kRunSummaries = 2;  // kms.hosts, dataset
+  return facts + ledger.cmids().size() + ledger.hosts().size() * (1 + correlation::kMaxCountLines) + inputs +
+         kRunSummaries;
+}
+
 FleetOverview correlate(std::vector<Record>& facts, const std::vector<InputSummary>& inputs, const Knowledge& kb) {
   correlation::HostRequestLedger ledger;
   for (size_t i = 0; i < facts.size(); ++i)

@@ -7,7 +7,7 @@ namespace {
 // as opposed to the Software Protection service's own housekeeping (start/stop, rule re-evaluation),
 // which every Windows log has and which says nothing about KMS.
 bool is_activation_evidence(const Record& f) {
-  if (f.kind == "license.state" && f.get("via") == "spp-8230") return false;  // rule re-evaluation
+  if (f.kind == kLicenseStateKind && f.get("via") == "spp-8230") return false;  // rule re-evaluation
   for (std::string_view prefix : {"kms.", "dns.", "adba.", "activation.", "license."})
     if (f.kind.rfind(prefix, 0) == 0) return true;
   return false;
@@ -28,8 +28,8 @@ Record summarise_dataset(const std::vector<Record>& facts, const HostRequestLedg
   int64_t latest = ledger.latest_ms();
   for (const auto& f : facts) {
     if (is_host_request(f)) continue;
-    client_requests += f.kind == "kms.client-request";
-    client_responses += f.kind == "kms.client-response";
+    client_requests += f.kind == kClientRequestKind;
+    client_responses += f.kind == kClientResponseKind;
     activation_events += is_activation_evidence(f);
     if (f.time_ms != kNoTime && (latest == kNoTime || f.time_ms > latest)) latest = f.time_ms;
   }

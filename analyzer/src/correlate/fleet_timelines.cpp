@@ -21,7 +21,7 @@ std::string failure_kind(const Record& attempt) {
 constexpr std::string_view kOtherKinds = "other codes";
 
 bool client_failure(const Record& f) {
-  return f.kind == "activation.attempt" && f.get("via") != "kms-host-log" && failed_attempt(f);
+  return f.kind == kAttemptKind && f.get("via") != "kms-host-log" && failed_attempt(f);
 }
 
 }  // namespace

@@ -280,7 +280,7 @@ void HostRequestLedger::add(HostRequest&& request, uint64_t unit, uint64_t seq) 
 }
 
 void HostRequestLedger::note_client_fact(const Record& fact) {
-  if (fact.kind != "kms.client-request") return;
+  if (fact.kind != kClientRequestKind) return;
   const std::string cmid = ascii_lower(trim(fact.get("cmid")));
   if (cmid.empty()) return;
   std::lock_guard lk(m_);

@@ -19,7 +19,7 @@ struct RowAcc {
 };
 
 bool inventory_fact(const Record& f) {
-  return f.kind == "license.state" || (f.kind == "activation.attempt" && f.get("via") != "kms-host-log");
+  return f.kind == kLicenseStateKind || (f.kind == kAttemptKind && f.get("via") != "kms-host-log");
 }
 
 void fill_if_empty(std::string& slot, std::string_view value) {
@@ -113,7 +113,7 @@ void list_machine_products(const std::vector<Record>& facts, FleetOverview& flee
     RowAcc& acc = rows[{key, product_key}];
     acc.row.machine = name;
     fill_if_empty(acc.row.product, product_name);
-    if (f.kind == "license.state")
+    if (f.kind == kLicenseStateKind)
       add_state(acc, f, i);
     else
       add_attempt(acc, f, i);

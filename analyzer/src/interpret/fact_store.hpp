@@ -32,8 +32,9 @@ class FactStore {
  public:
   // Thread-safe. `unit` numbers the inputs in input order, `seq` the facts within one.
   void add(const Record& fact, uint64_t unit, uint64_t seq);
-  // The facts in input order, less copies from another input; the store is empty afterwards.
-  std::vector<Record> take();
+  // The facts in input order, less copies from another input, with capacity for `room_after` more (the
+  // records correlation appends, so that appending does not move them); the store is empty afterwards.
+  std::vector<Record> take(size_t room_after = 0);
 
   uint64_t size() const;     // facts held
   size_t footprint() const;  // bytes held, strings and containers included (allocator overhead not counted)
@@ -50,10 +51,11 @@ class FactStore {
   };
 
   std::string text(Id id) const { return std::string(pool_.view(id)); }
-  Record materialise(const Fact& f) const;
+  void materialise(const Fact& f, Record& r, FieldList& scratch) const;
   bool same(const Fact& a, const Fact& b) const;  // identical but for where they were read
   uint64_t identity_hash(const Fact& f) const;
-  std::vector<bool> copies_to_leave_out();
+  std::vector<uint32_t> input_order() const;
+  std::vector<bool> copies_to_leave_out(const std::vector<uint32_t>& order);
 
   mutable std::mutex m_;
   StringPool pool_;

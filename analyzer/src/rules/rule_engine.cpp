@@ -20,11 +20,26 @@ RecordIndex::RecordIndex(const std::vector<Record>& records, RunKinds run_kinds,
     bool several = false, unnamed = false;
   };
   std::map<std::string, FileNames> files;
+  // Records come in long runs of one kind and one input file (a big log's facts): a run looks its kind and
+  // its file up once, not each of its records. The maps' elements stay where they are as the maps grow.
+  const std::string *run_kind = nullptr, *run_path = nullptr;
+  std::vector<size_t>* of_run_kind = nullptr;
+  bool run_about_run = false;
+  FileNames* run_file = nullptr;
   for (size_t i = 0; i < records.size(); ++i) {
     const Record& r = records[i];
-    by_kind_[r.kind].push_back(i);
-    if (about_run(r) || r.get("source") == "live") continue;
-    FileNames& file = files[r.source.path];
+    if (run_kind == nullptr || r.kind != *run_kind) {
+      run_kind = &r.kind;
+      of_run_kind = &by_kind_[r.kind];
+      run_about_run = about_run(r);
+    }
+    of_run_kind->push_back(i);
+    if (run_about_run || r.get("source") == "live") continue;
+    if (run_path == nullptr || r.source.path != *run_path) {
+      run_path = &r.source.path;
+      run_file = &files[r.source.path];
+    }
+    FileNames& file = *run_file;
     const std::string_view name = trim(r.machine);
     if (name.empty()) {
       file.unnamed = true;

@@ -311,5 +311,32 @@ TEST(Correlate, OutputIsDeterministicAndKeepsFacts) {
   EXPECT_EQ(first[1].kind, "kms.client-response");
 }
 
+// The room correlation_room() asks for is enough for every record correlate() appends (attempts, states,
+// the refused requests' attempts, a kms.cmid per CMID of either side, hosts, lines, inputs, the dataset):
+// facts taken with it are not moved. Many host-only CMIDs and few facts is the case that needs the most.
+TEST(CorrelationRoom, CorrelationAppendsWithoutMovingTheFacts) {
+  correlation::HostRequestLedger ledger;
+  std::vector<Record> facts;
+  for (uint64_t i = 0; i < 40; ++i)
+    ledger.add(host_request("kms.evtx", i + 1, kT0 + static_cast<int64_t>(i) * kMin, "KMS1", "pc" + std::to_string(i),
+                            "host-only-" + std::to_string(i), i % 4 ? "0x00000000" : "0xC004F042"),
+               1, i);
+  for (uint64_t i = 0; i < 3; ++i) {
+    facts.push_back(
+        client_request("pc.evtx", 2 * i + 1, kT0 + static_cast<int64_t>(i) * kDay, "PC", "c" + std::to_string(i)));
+    facts.push_back(client_response("pc.evtx", 2 * i + 2, kT0 + static_cast<int64_t>(i) * kDay + kMin, "PC"));
+  }
+  for (const Record& f : facts) ledger.note_client_fact(f);
+  ledger.seal();
+  for (correlation::LedgerRefusal& r : ledger.take_refusals()) facts.push_back(std::move(r.fact));
+  const std::vector<InputSummary> inputs = {input("pc.evtx", 6), input("kms.evtx", 40)};
+  facts.reserve(facts.size() + correlation_room(facts.size(), ledger, inputs.size()));
+  const Record* const before = facts.data();
+  const size_t taken = facts.size();
+  correlate(facts, ledger, inputs, Knowledge{});
+  EXPECT_GT(facts.size(), taken + 40);  // a kms.cmid per host-only CMID, and more
+  EXPECT_EQ(facts.data(), before);
+}
+
 }  // namespace
 }  // namespace kmsdiag::testing
