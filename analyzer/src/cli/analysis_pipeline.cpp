@@ -7,14 +7,11 @@
 #include <atomic>
 #include <map>
 #include <mutex>
-#include <optional>
 #include <thread>
-#include <variant>
 
 #include "correlate/correlation_steps.hpp"
 #include "correlate/correlator.hpp"
 #include "ingest/ingest_driver.hpp"
-#include "ingest/record_parts.hpp"
 #include "interpret/fact_store.hpp"
 #include "interpret/interpreter.hpp"
 
@@ -51,181 +48,82 @@ struct FactSinks {
   correlation::HostRequestLedger& ledger;
 };
 
-// Where the work on each record hands its results: the unit's sink itself, or a part's buffer until the
-// part's turn. `listed`: a problem found by interpreting (an undecodable KMS event, an implausible time),
-// which the input's summary lists too; the reader's own problems reach the summary on their own way.
-class Outlet {
- public:
-  virtual ~Outlet() = default;
-  virtual void fact(Record&& f) = 0;
-  virtual void problem(Problem&& p, bool listed) = 0;
-  virtual void kms_record() = 0;
-  virtual void ignored(const std::string& kind) = 0;  // a record not used, as Analysis::ignored_events counts it
-};
-
-// The work on each record, wherever it runs: the unit's thread, or the worker decoding a part of it.
-class RecordWork {
- public:
-  RecordWork(const Knowledge& kb, Progress& progress, const std::string& input, Outlet& out)
-      : interpreter_(kb, [&out](const std::string& kind) { out.ignored(kind); }),
-        progress_(progress),
-        input_(input),
-        out_(out) {}
-
-  void record(Record&& r) {
-    progress_.record(input_);
-    if (r.time_ms != kNoTime && !plausible_time(r.time_ms)) undate(r.source, r.time_ms, out_);
-    if (interpreter_.interpret(r, facts_)) out_.kms_record();
-    for (Record& f : facts_) out_.fact(std::move(f));
-    facts_.clear();
-    for (Problem& p : interpreter_.take_problems()) out_.problem(std::move(p), true);
-  }
-  void unused(UnusedEvent&& e) {
-    progress_.record(input_);
-    if (e.time_ms != kNoTime && !plausible_time(e.time_ms)) undate(e.source, e.time_ms, out_);
-    out_.ignored(e.key);
-  }
-
- private:
-  // Every record's time enters here: one outside the plausible range is read as undated, and said so.
-  static void undate(const SourceRef& source, int64_t& time_ms, Outlet& out) {
-    // The extremes of int64 are beyond what format_time can count; a century-wide margin is not.
-    constexpr int64_t kFormattable = int64_t{1} << 60;
-    const std::string when = time_ms > -kFormattable && time_ms < kFormattable
-                                 ? format_time(time_ms)
-                                 : std::to_string(time_ms) + " ms from 1970";
-    time_ms = kNoTime;
-    out.problem(Problem{source, fmt::format("date/time {} is not between {} and {}: read as undated", when,
-                                            format_time(kEarliestTimeMs), format_time(kLatestTimeMs))},
-                true);
-  }
-
-  Interpreter interpreter_;
-  Progress& progress_;
-  std::string input_;
-  Outlet& out_;
-  std::vector<Record> facts_;  // of the current record
-};
-
 // One unit of ingest (a file or an archive member), on its worker thread: interprets each record as
-// it streams in and hands the facts straight on, so only KMS facts are kept, never the raw input. A
-// reader that decodes parts of the input on other threads gets parts (InterpretingPart) that interpret
-// there; their facts reach this sink in the parts' turns.
-class InterpretingSink final : public IngestSink, private Outlet {
+// it streams in and hands the facts straight on, so only KMS facts are kept, never the raw input.
+class InterpretingSink final : public IngestSink {
  public:
   InterpretingSink(const Knowledge& kb, Progress& progress, FactSinks facts, uint64_t unit)
-      : kb_(kb), progress_(progress), sinks_(facts), unit_(unit) {}
+      : interpreter_(kb), progress_(progress), sinks_(facts), unit_(unit) {}
   void begin_input(const std::string& path) override {
     kms_in_input_ = 0;
     input_ = path;
-    work_.emplace(kb_, progress_, input_, static_cast<Outlet&>(*this));
     progress_.reading(input_);
   }
-  void on_record(Record&& r) override { work_->record(std::move(r)); }
-  void on_unused_event(UnusedEvent&& e) override { work_->unused(std::move(e)); }
+  void on_record(Record&& r) override {
+    progress_.record(input_);
+    if (r.time_ms != kNoTime && !plausible_time(r.time_ms)) undate(r.source, r.time_ms);
+    kms_in_input_ += interpreter_.interpret(r, facts_) ? 1 : 0;
+    for (const Record& f : facts_) {
+      if (correlation::is_host_request(f)) {
+        sinks_.ledger.add(f, unit_, seq_++);
+      } else {
+        sinks_.ledger.note_client_fact(f);
+        sinks_.store.add(f, unit_, seq_++);
+      }
+    }
+    facts_.clear();
+    for (Problem& p : interpreter_.take_problems()) {
+      if (pending_.size() < 100) pending_.push_back(p);
+      on_problem(std::move(p));
+    }
+  }
+  void on_unused_event(UnusedEvent&& e) override {
+    progress_.record(input_);
+    if (e.time_ms != kNoTime && !plausible_time(e.time_ms)) undate(e.source, e.time_ms);
+    interpreter_.count_unused(e.key);
+  }
   void on_problem(Problem&& p) override {
     if (problems.size() < kProblemsPerUnit)
       problems.push_back(std::move(p));
     else
       ++problems_not_kept;
   }
-  std::unique_ptr<RecordPart> part() override;
   void end_input(InputSummary& s) override {
     progress_.input_done();
     s.kms_records = kms_in_input_;
     for (Problem& p : pending_) s.problems.push_back(std::move(p));
     pending_.clear();
   }
-  const std::map<std::string, uint64_t>& ignored() const { return ignored_; }
+  const std::map<std::string, uint64_t>& ignored() const { return interpreter_.ignored(); }
   uint64_t facts() const { return seq_; }
 
   std::vector<Problem> problems;
   uint64_t problems_not_kept = 0;
 
  private:
-  friend class InterpretingPart;
-  void fact(Record&& f) override {
-    if (correlation::is_host_request(f)) return request(correlation::HostRequest(std::move(f)));
-    sinks_.ledger.note_client_fact(f);
-    sinks_.store.add(f, unit_, seq_++);
-  }
-  void request(correlation::HostRequest&& r) { sinks_.ledger.add(std::move(r), unit_, seq_++); }
-  void problem(Problem&& p, bool listed) override {
-    if (listed && pending_.size() < 100) pending_.push_back(p);
+  // Every record's time enters here: one outside the plausible range is read as undated, and said so.
+  void undate(const SourceRef& source, int64_t& time_ms) {
+    // The extremes of int64 are beyond what format_time can count; a century-wide margin is not.
+    constexpr int64_t kFormattable = int64_t{1} << 60;
+    const std::string when = time_ms > -kFormattable && time_ms < kFormattable
+                                 ? format_time(time_ms)
+                                 : std::to_string(time_ms) + " ms from 1970";
+    Problem p{source, fmt::format("date/time {} is not between {} and {}: read as undated", when,
+                                  format_time(kEarliestTimeMs), format_time(kLatestTimeMs))};
+    time_ms = kNoTime;
+    if (pending_.size() < 100) pending_.push_back(p);
     on_problem(std::move(p));
   }
-  void kms_record() override { ++kms_in_input_; }
-  void ignored(const std::string& kind, uint64_t n) { count_ignored(ignored_, kind, n); }
-  void ignored(const std::string& kind) override { ignored(kind, 1); }
 
-  const Knowledge& kb_;
+  Interpreter interpreter_;
   Progress& progress_;
   FactSinks sinks_;
   uint64_t unit_, seq_ = 0;
-  std::optional<RecordWork> work_;  // of the current input
+  std::vector<Record> facts_;  // of the current record
   uint64_t kms_in_input_ = 0;
   std::string input_;
-  std::map<std::string, uint64_t> ignored_;  // of the inputs ended
   std::vector<Problem> pending_;  // of the current input's records: undecodable KMS events, implausible times
 };
-
-// A part of a unit's input, interpreted on the worker that decodes it: facts and problems wait here, in
-// order, for the part's turn.
-class InterpretingPart final : public RecordPart, private Outlet {
- public:
-  explicit InterpretingPart(InterpretingSink& unit)
-      : unit_(unit), work_(unit.kb_, unit.progress_, unit.input_, static_cast<Outlet&>(*this)) {}
-  void on_record(Record&& r) override { work_.record(std::move(r)); }
-  void on_unused_event(UnusedEvent&& e) override { work_.unused(std::move(e)); }
-  void on_problem(Problem&& p) override { problem(std::move(p), false); }
-  void deliver(uint64_t shift) override {
-    for (auto& f : facts_) {
-      if (auto* r = std::get_if<correlation::HostRequest>(&f)) {
-        shift_position(r->source, shift);
-        if (r->fact) shift_position(r->fact->source, shift);
-        unit_.request(std::move(*r));
-      } else {
-        Record& fact = std::get<Record>(f);
-        shift_position(fact.source, shift);
-        unit_.fact(std::move(fact));
-      }
-    }
-    for (auto& [p, listed] : problems_) {
-      shift_position(p.where, shift);
-      unit_.problem(std::move(p), listed);
-    }
-    // In the order they came, as the unit would have counted them: which kinds a capped count names
-    // (kMaxIgnoredKinds) does not depend on where parts begin.
-    for (auto& [kind, n] : ignored_) unit_.ignored(kind, n);
-    unit_.kms_in_input_ += kms_;
-  }
-
- private:
-  // A host log's requests are read for the ledger here, on the worker.
-  void fact(Record&& f) override {
-    if (correlation::is_host_request(f))
-      facts_.emplace_back(correlation::HostRequest(std::move(f)));
-    else
-      facts_.emplace_back(std::move(f));
-  }
-  void problem(Problem&& p, bool listed) override { problems_.emplace_back(std::move(p), listed); }
-  void kms_record() override { ++kms_; }
-  void ignored(const std::string& kind) override {
-    if (ignored_.empty() || ignored_.back().first != kind)
-      ignored_.emplace_back(kind, 1);
-    else
-      ++ignored_.back().second;
-  }
-
-  InterpretingSink& unit_;
-  RecordWork work_;
-  std::vector<std::variant<Record, correlation::HostRequest>> facts_;
-  std::vector<std::pair<std::string, uint64_t>> ignored_;  // kinds in the order they came, runs counted
-  std::vector<std::pair<Problem, bool>> problems_;
-  uint64_t kms_ = 0;
-};
-
-std::unique_ptr<RecordPart> InterpretingSink::part() { return std::make_unique<InterpretingPart>(*this); }
 
 // Opens one sink per unit, numbered in input order, and closes them in that order: their problems go
 // out (to stderr) in input order whatever order they were read in.
@@ -244,11 +142,7 @@ class InterpretingSinks final : public IngestSinks {
         options_.on_problem(Problem{{summaries.front().path, "", 0, ""},
                                     fmt::format("{} more problems not shown", unit.problems_not_kept)});
     }
-    // A unit's overflow joins last, so it takes no place from a kind the unit named.
-    for (const auto& [key, n] : unit.ignored())
-      if (key != kOtherIgnoredKinds) count_ignored(ignored, key, n);
-    if (const auto other = unit.ignored().find(std::string(kOtherIgnoredKinds)); other != unit.ignored().end())
-      count_ignored(ignored, other->first, other->second);
+    for (const auto& [key, n] : unit.ignored()) count_ignored(ignored, key, n);
     facts += unit.facts();
   }
   std::map<std::string, uint64_t> ignored;

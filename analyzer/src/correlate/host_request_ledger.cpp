@@ -149,39 +149,23 @@ struct HostRequestLedger::State {
 HostRequestLedger::HostRequestLedger() : state_(std::make_unique<State>()) {}
 HostRequestLedger::~HostRequestLedger() = default;
 
-HostRequest::HostRequest(Record&& fact)
-    : host_key(machine_key(fact.machine)),
-      display(trim(fact.machine)),
-      cmid(ascii_lower(trim(fact.get("cmid")))),
-      client(trim(fact.get("client"))),
-      client_key(machine_key(client)),
-      hresult(ascii_lower(trim(fact.get("hresult")))),
-      line(trim(fact.get("count_line"))),
-      failing(is_error_code(hresult)),
-      n_policy(to_number(fact.get("n_policy"))),
-      time_ms(fact.time_ms),
-      source(fact.source) {
-  variant = client_key + '\x1f' + hresult + '\x1f' + ascii_lower(trim(fact.get("act_id")));
-  tag = std::hash<std::string>{}(variant)&kTagMask;
-  const std::string_view status = trim(fact.get("license_status"));
-  unlicensed = !status.empty() && status != "1";
+void HostRequestLedger::add(const Record& request, uint64_t unit, uint64_t seq) {
+  // Everything derived from the record alone is computed before taking the lock.
+  const std::string host_key = machine_key(request.machine);
+  const std::string cmid = ascii_lower(trim(request.get("cmid")));
+  const std::string_view client = trim(request.get("client"));
+  const std::string client_key = machine_key(client);
+  const std::string hresult = ascii_lower(trim(request.get("hresult")));
+  const std::string act_id = ascii_lower(trim(request.get("act_id")));
+  const bool failing = is_error_code(hresult);
+  const std::string_view status = trim(request.get("license_status"));
+  const std::string variant = client_key + '\x1f' + hresult + '\x1f' + act_id;
+  const uint64_t tag = std::hash<std::string>{}(variant)&kTagMask;
+  const std::string_view line = trim(request.get("count_line"));
+  const auto n_policy = to_number(request.get("n_policy"));
   // The threshold the product needs: the products table's, else what the host logged.
-  const auto product_n = to_number(fact.get("product_n"));
-  threshold = product_n ? product_n : n_policy;
-  if (failing) this->fact = std::move(fact);
-}
-
-void HostRequestLedger::add(HostRequest&& request, uint64_t unit, uint64_t seq) {
-  const std::string& host_key = request.host_key;
-  const std::string& cmid = request.cmid;
-  const std::string_view client = request.client;
-  const std::string& client_key = request.client_key;
-  const bool failing = request.failing;
-  const std::string& variant = request.variant;
-  const uint64_t tag = request.tag;
-  const std::string_view line = request.line;
-  const auto& n_policy = request.n_policy;
-  const auto& threshold = request.threshold;
+  const auto product_n = to_number(request.get("product_n"));
+  const std::optional<double> threshold = product_n ? product_n : n_policy;
   const int64_t t = request.time_ms;
   const Order order{unit, seq};
 
@@ -194,7 +178,7 @@ void HostRequestLedger::add(HostRequest&& request, uint64_t unit, uint64_t seq) 
 
   const uint64_t line_index = s.line_index(line);
   const uint64_t line_tag = line_index << kLineShift | tag;
-  const uint64_t bits = (failing ? kFailing : 0) | (request.unlicensed ? kUnlicensed : 0) | line_tag;
+  const uint64_t bits = (failing ? kFailing : 0) | (!status.empty() && status != "1" ? kUnlicensed : 0) | line_tag;
 
   const Id host_text = text_.intern(host_key);
   const auto [host_at, new_host] = s.host_index.try_emplace(host_text, static_cast<uint32_t>(s.hosts.size()));
@@ -214,7 +198,7 @@ void HostRequestLedger::add(HostRequest&& request, uint64_t unit, uint64_t seq) 
     host.first = order;
     host.view.first_source = request.source;
     host.view.first_ms = packable(t) ? t : kNoTime;
-    host.view.display = request.display;
+    host.view.display = std::string(trim(request.machine));
   }
   if (packable(t) && (host.view.last_ms == kNoTime || t > host.view.last_ms)) host.view.last_ms = t;
   if (n_policy && (!host.view.max_n_policy || *n_policy > *host.view.max_n_policy)) host.view.max_n_policy = n_policy;
@@ -270,7 +254,7 @@ void HostRequestLedger::add(HostRequest&& request, uint64_t unit, uint64_t seq) 
     const std::tuple<int64_t, Order> at{t, order};
     if (inserted || at < r.at) {
       r.at = at;
-      r.refusal = {std::move(*request.fact), unit, seq};
+      r.refusal = {request, unit, seq};
       r.host = h;
       r.cmid = c;
       r.tag = line_tag;

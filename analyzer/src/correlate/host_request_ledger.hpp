@@ -97,23 +97,6 @@ struct LedgerRefusal {
   uint64_t unit, seq;  // of the fact, for input order
 };
 
-// A kms.host-request fact as the ledger reads it: everything add() derives from the fact alone. Whoever
-// holds the fact makes it (a worker interpreting part of a log, out of turn), so the ledger's lock and
-// the order of delivery guard only the accumulation.
-struct HostRequest {
-  explicit HostRequest(Record&& fact);
-
-  std::string host_key, display;         // machine_key of the host, and its name as logged
-  std::string cmid, client, client_key;  // cmid lower case, client trimmed
-  std::string hresult, variant, line;    // variant: client, hresult and activation id, one refusal each
-  uint64_t tag = 0;                      // of the variant
-  bool failing = false, unlicensed = false;
-  std::optional<double> n_policy, threshold;
-  int64_t time_ms = kNoTime;
-  SourceRef source;
-  std::optional<Record> fact;  // a failing request's: the refusal the rules see
-};
-
 class HostRequestLedger {
  public:
   HostRequestLedger();
@@ -122,8 +105,7 @@ class HostRequestLedger {
   HostRequestLedger& operator=(const HostRequestLedger&) = delete;
 
   // Thread-safe. A kms.host-request fact, numbered like FactStore::add (input unit, position in it).
-  void add(HostRequest&& request, uint64_t unit, uint64_t seq);
-  void add(const Record& request, uint64_t unit, uint64_t seq) { add(HostRequest(Record(request)), unit, seq); }
+  void add(const Record& request, uint64_t unit, uint64_t seq);
   // Thread-safe. Any fact that is not a 12290: a client's request (kms.client-request) marks its CMID
   // as one whose request times seal() keeps, to join the attempt to the host's requests. A host log
   // alone needs no times, which would cost 8 bytes a request.
