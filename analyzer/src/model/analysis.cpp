@@ -24,9 +24,16 @@ std::optional<Severity> parse_severity(std::string_view text) {
 
 void count_ignored(std::map<std::string, uint64_t>& kinds, const std::string& kind, uint64_t n) {
   auto it = kinds.find(kind);
-  if (it == kinds.end() && kinds.size() >= kMaxIgnoredKinds)
-    it = kinds.try_emplace(std::string(kOtherIgnoredKinds)).first;
-  if (it == kinds.end()) it = kinds.emplace(kind, 0).first;
+  if (it == kinds.end()) {
+    // The overflow is not a name: merging a capped map (whose "(other kinds)" sorts first) into another
+    // must leave room for all kMaxIgnoredKinds names.
+    const auto other = kinds.find(std::string(kOtherIgnoredKinds));
+    const size_t named = kinds.size() - (other == kinds.end() ? 0 : 1);
+    if (named >= kMaxIgnoredKinds && kind != kOtherIgnoredKinds)
+      it = other != kinds.end() ? other : kinds.try_emplace(std::string(kOtherIgnoredKinds)).first;
+    else
+      it = kinds.emplace(kind, 0).first;
+  }
   it->second += n;
 }
 

@@ -51,5 +51,16 @@ TEST(IgnoredKinds, CountedByNameUpToACapThenAsOther) {
   EXPECT_EQ(kinds["Channel-0"], 3u);
 }
 
+// A unit's capped count merged into the analysis's names as many kinds as the unit did: its
+// "(other kinds)", which sorts first, takes no name's place.
+TEST(IgnoredKinds, MergingACappedCountKeepsEveryName) {
+  std::map<std::string, uint64_t> unit, analysis;
+  for (size_t i = 0; i < kMaxIgnoredKinds + 5; ++i) count_ignored(unit, "Channel-" + std::to_string(i));
+  for (const auto& [kind, n] : unit) count_ignored(analysis, kind, n);
+  EXPECT_EQ(analysis.size(), kMaxIgnoredKinds + 1);
+  EXPECT_EQ(analysis[std::string(kOtherIgnoredKinds)], 5u);
+  EXPECT_EQ(analysis, unit);
+}
+
 }  // namespace
 }  // namespace kmsdiag
