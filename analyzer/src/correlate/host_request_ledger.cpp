@@ -152,15 +152,29 @@ HostRequestLedger::~HostRequestLedger() = default;
 void HostRequestLedger::add(const Record& request, uint64_t unit, uint64_t seq) {
   // Everything derived from the record alone is computed before taking the lock.
   const std::string host_key = machine_key(request.machine);
-  const std::string cmid = ascii_lower(trim(request.get("cmid")));
   const std::string_view client = trim(request.get("client"));
   const std::string client_key = machine_key(client);
-  const std::string hresult = ascii_lower(trim(request.get("hresult")));
-  const std::string act_id = ascii_lower(trim(request.get("act_id")));
-  const bool failing = is_error_code(hresult);
+  // One buffer holds the variant (client, hresult and activation id, lower case) and then the CMID, so a
+  // request costs one allocation here whatever their lengths.
+  std::string keys = client_key;
+  const auto append_lower = [&keys](std::string_view text) {
+    for (const char c : trim(text)) keys += c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  };
+  keys += '\x1f';
+  const size_t hresult_at = keys.size();
+  append_lower(request.get("hresult"));
+  const size_t hresult_size = keys.size() - hresult_at;
+  keys += '\x1f';
+  append_lower(request.get("act_id"));
+  const size_t variant_size = keys.size();
+  keys += '\x1f';
+  append_lower(request.get("cmid"));
+  // Views once the buffer is complete (appending may move it).
+  const bool failing = is_error_code(std::string_view(keys).substr(hresult_at, hresult_size));
+  const std::string_view variant = std::string_view(keys).substr(0, variant_size);
+  const std::string_view cmid = std::string_view(keys).substr(variant_size + 1);
   const std::string_view status = trim(request.get("license_status"));
-  const std::string variant = client_key + '\x1f' + hresult + '\x1f' + act_id;
-  const uint64_t tag = std::hash<std::string>{}(variant)&kTagMask;
+  const uint64_t tag = std::hash<std::string_view>{}(variant)&kTagMask;
   const std::string_view line = trim(request.get("count_line"));
   const auto n_policy = to_number(request.get("n_policy"));
   // The threshold the product needs: the products table's, else what the host logged.
@@ -248,7 +262,7 @@ void HostRequestLedger::add(const Record& request, uint64_t unit, uint64_t seq) 
   }
 
   if (failing) {
-    const std::string key = std::to_string(h) + '\x1f' + variant + '\x1f' + cmid;
+    const std::string key = std::to_string(h) + '\x1f' + keys;  // host, variant and CMID
     const auto [it, inserted] = s.refusals.try_emplace(key);
     RefusalAcc& r = it->second;
     const std::tuple<int64_t, Order> at{t, order};

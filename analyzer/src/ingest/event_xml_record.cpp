@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <iterator>
 #include <string>
 
 #include "ingest/reader.hpp"
@@ -52,22 +53,19 @@ class DataFields {
   explicit DataFields(Record* out) : out_(out) {}
   void add(std::string_view name, std::string_view value) {
     if (count_++ >= kMaxDataItems || out_ == nullptr) return;
-    out_->fields.push_back({positional_key(count_ - 1), std::string(value)});
+    char index[32] = "data.";
+    const auto end = std::to_chars(index + 5, std::end(index), count_ - 1).ptr;
+    out_->fields.append(std::string_view(index, static_cast<size_t>(end - index)), value);
     if (name.empty()) return;
-    std::string key = "data.";
-    key += name;
-    if (!out_->has(key)) out_->fields.push_back({std::move(key), std::string(value)});
+    key_.assign("data.").append(name);
+    if (!out_->has(key_)) out_->fields.append(key_, value);
   }
   size_t kept() const { return std::min(count_, kMaxDataItems); }
   size_t count() const { return count_; }
 
  private:
-  static std::string positional_key(size_t i) {
-    char buf[32] = "data.";
-    const auto r = std::to_chars(buf + 5, buf + sizeof buf, i);
-    return std::string(buf, r.ptr);
-  }
   Record* out_;
+  std::string key_;  // of a named item, reused
   size_t count_ = 0;
 };
 
@@ -111,7 +109,7 @@ void read_event_id(pugi::xml_node event_id, EventXmlHeader& h) {
 
 void add_system(const EventXmlHeader& h, Record& out) {
   auto add = [&out](std::string_view key, const auto& value) {
-    if (value) out.fields.push_back({std::string(key), std::string(*value)});
+    if (value) out.fields.append(key, *value);
   };
   add("provider", h.provider);
   add("event_id", h.event_id);
@@ -191,9 +189,9 @@ EventXmlIssue event_xml_to_record(pugi::xml_node event, std::string_view format,
   std::optional<std::string_view> message;
   EventXmlIssue issue = read_payload(event, data, &message);
   if (issue.skipped) return issue;
-  out.fields.push_back({"data_count", std::to_string(data.kept())});
-  if (message) out.fields.push_back({"message", std::string(*message)});
-  out.fields.push_back({"format", std::string(format)});
+  out.fields.append("data_count", std::to_string(data.kept()));
+  if (message) out.fields.append("message", *message);
+  out.fields.append("format", format);
   return issue;
 }
 

@@ -18,40 +18,40 @@ namespace {
 using Type = FieldLayout::Type;
 using Required = FieldLayout::Required;
 
-std::string locate(const Record& ev, const MessageLocator& loc) {
+std::string_view locate(const Record& ev, const MessageLocator& loc) {
   switch (loc.kind) {
     case MessageLocator::Kind::after:
       return message_after(ev, loc.needle);
     case MessageLocator::Kind::line:
       return message_line_with(ev, loc.needle);
     case MessageLocator::Kind::from: {
-      const std::string line = message_line_with(ev, loc.needle);
+      const std::string_view line = message_line_with(ev, loc.needle);
       const size_t at = line.find(loc.needle);
-      return at == std::string::npos ? std::string() : line.substr(at);
+      return at == std::string_view::npos ? std::string_view() : line.substr(at);
     }
     case MessageLocator::Kind::quoted:
       return first_quoted(message_line_with(ev, loc.needle));
   }
-  return "";
+  return {};
 }
 
 // The key=value list of one payload position, parsed once for all the fields that read it.
 struct KeyValueCache {
   size_t at = SIZE_MAX;
-  std::map<std::string, std::string> entries;
+  std::map<std::string_view, std::string_view> entries;
 };
 
 // The raw text of a positional field in `values`; "" when the position or key is absent.
-std::string_view positional_text(const FieldLayout& f, const std::vector<std::string>& values, KeyValueCache& kv) {
+std::string_view positional_text(const FieldLayout& f, const std::vector<std::string_view>& values, KeyValueCache& kv) {
   if (*f.at >= values.size()) return "";
-  const std::string& text = values[*f.at];
+  const std::string_view text = values[*f.at];
   if (f.key.empty()) return text;
   if (kv.at != *f.at) {
     kv.entries = key_values(text);
     kv.at = *f.at;
   }
   const auto it = kv.entries.find(f.key);
-  return it == kv.entries.end() ? std::string_view() : std::string_view(it->second);
+  return it == kv.entries.end() ? std::string_view() : it->second;
 }
 
 // The value the field's type receives: the raw text, or its `values` translation. nullopt when the
@@ -74,8 +74,10 @@ bool satisfies(const FieldLayout& f, std::optional<std::string_view> value) {
     case Type::status:
       return !Knowledge::canonical_code(*value).empty();
     case Type::guid:
-    case Type::product:
-      return !Knowledge::canonical_guid(*value).empty();
+    case Type::product: {
+      Knowledge::GuidText buf;
+      return !Knowledge::canonical_guid(*value, buf).empty();
+    }
     case Type::iso_time:
       return parse_iso8601(*value).has_value();
     default:
@@ -96,7 +98,7 @@ std::string slash_date_to_iso(std::string_view s) {
 void set_field(Record& fact, const FieldLayout& f, std::string_view value, const Knowledge& kb) {
   switch (f.type) {
     case Type::text:
-      fact.set(f.name, std::string(value));
+      fact.set(f.name, value);
       return;
     case Type::hresult:
       set_hresult(fact, value, kb, f.name);
@@ -105,11 +107,13 @@ void set_field(Record& fact, const FieldLayout& f, std::string_view value, const
       if (Knowledge::canonical_code(value) != "0x00000000") set_hresult(fact, value, kb, f.name);
       return;
     case Type::status:
-      if (!set_hresult(fact, value, kb, f.name)) fact.set(f.name, std::string(value));
+      if (!set_hresult(fact, value, kb, f.name)) fact.set(f.name, value);
       return;
-    case Type::guid:
-      fact.set(f.name, guid_or_raw(value));
+    case Type::guid: {
+      Knowledge::GuidText buf;
+      fact.set(f.name, guid_or_raw(value, buf));
       return;
+    }
     case Type::product:
       set_product(fact, value, kb);
       return;
@@ -130,9 +134,9 @@ void set_field(Record& fact, const FieldLayout& f, std::string_view value, const
 
 // Data is read when it holds every required field; otherwise (an export with only the rendered message,
 // or Data laid out another way) each position comes from its message locator, or is empty.
-std::vector<std::string> data_payload(const EventLayout& layout, const Record& event) {
-  std::vector<std::string> data = data_values(event);
-  for (std::string& value : data) value = std::string(trim(value));
+std::vector<std::string_view> data_payload(const EventLayout& layout, const Record& event) {
+  std::vector<std::string_view> data = data_values(event);
+  for (std::string_view& value : data) value = trim(value);
   bool from_data = !data.empty();
   KeyValueCache kv;
   for (const FieldLayout& f : layout.fields) {
@@ -151,7 +155,7 @@ std::vector<std::string> data_payload(const EventLayout& layout, const Record& e
 
 EventOutcome interpret_event(const EventLayout& layout, const Record& event, const Knowledge& kb,
                              std::vector<Record>& out) {
-  std::vector<std::string> values;
+  std::vector<std::string_view> values;  // views into `event`
   if (layout.payload == EventLayout::Payload::kms_list) {
     auto payload = kms_payload(event, layout.min_fields);
     if (!payload) return EventOutcome::malformed;
@@ -159,7 +163,8 @@ EventOutcome interpret_event(const EventLayout& layout, const Record& event, con
   } else {
     values = data_payload(layout, event);
   }
-  Record fact = new_fact(event, layout.kind);
+  // Room for the layout's fields and the few that enrich a code or a product (set_hresult, set_product).
+  Record fact = new_fact(event, layout.kind, layout.fields.size() + 8);
   KeyValueCache kv;
   for (const FieldLayout& f : layout.fields) {
     const auto value = field_value(f, f.at ? positional_text(f, values, kv) : std::string_view(f.value));

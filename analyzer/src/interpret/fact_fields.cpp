@@ -4,9 +4,10 @@
 
 namespace kmsdiag {
 
-Record new_fact(const Record& event, std::string kind) {
+Record new_fact(const Record& event, std::string_view kind, size_t fields) {
   Record fact;
-  fact.kind = std::move(kind);
+  fact.kind = kind;
+  fact.fields.reserve(fields);
   fact.source = event.source;
   fact.time_ms = event.time_ms;
   fact.machine = event.machine;
@@ -31,30 +32,32 @@ bool set_hresult(Record& fact, std::string_view raw, const Knowledge& kb, std::s
   return true;
 }
 
-std::string guid_or_raw(std::string_view text) {
-  std::string guid = Knowledge::canonical_guid(text);
-  return guid.empty() ? std::string(trim(text)) : guid;
+std::string_view guid_or_raw(std::string_view text, Knowledge::GuidText& buf) {
+  const std::string_view guid = Knowledge::canonical_guid(text, buf);
+  return guid.empty() ? trim(text) : guid;
 }
 
 void set_product(Record& fact, std::string_view act_id, const Knowledge& kb) {
-  fact.set("act_id", guid_or_raw(act_id));
-  if (const ProductInfo* p = kb.product(act_id)) {
+  Knowledge::GuidText buf;
+  fact.set("act_id", guid_or_raw(act_id, buf));
+  const ProductInfo* p = kb.product(act_id);
+  if (p) {
     fact.set("product", p->name);
     fact.set("product_family", p->family);
     if (!p->kms_host) fact.set("product_n", std::to_string(p->n_policy));
   }
   // The count a KMS host keeps for it (an unlisted Activation ID counts on the table's `unlisted` line).
-  if (const CountLine* line = kb.count_line_of(act_id)) fact.set("count_line", line->id);
+  if (const CountLine* line = kb.count_line_of(p)) fact.set("count_line", line->id);
 }
 
 void set_license_status(Record& fact, std::string_view status, const Knowledge& kb) {
-  fact.set("license_status", std::string(trim(status)));
+  fact.set("license_status", trim(status));
   const std::string_view name = kb.license_status_name(status);
-  if (!name.empty()) fact.set("license_status_name", std::string(name));
+  if (!name.empty()) fact.set("license_status_name", name);
 }
 
 void set_kms_host(Record& fact, std::string_view server) {
-  fact.set("kms_host", std::string(server));
+  fact.set("kms_host", server);
   std::string_view name = server, port;
   const size_t colon = server.rfind(':');
   const bool bracketed = !server.empty() && server.front() == '[';
@@ -69,8 +72,8 @@ void set_kms_host(Record& fact, std::string_view server) {
   if (!port.empty() && port.front() == '_') port.remove_prefix(1);
   const bool numeric =
       !port.empty() && std::all_of(port.begin(), port.end(), [](unsigned char c) { return c >= '0' && c <= '9'; });
-  fact.set("kms_host_name", std::string(name));
-  fact.set("kms_port", numeric ? std::string(port) : std::string());
+  fact.set("kms_host_name", name);
+  fact.set("kms_port", numeric ? port : std::string_view());
 }
 
 }  // namespace kmsdiag

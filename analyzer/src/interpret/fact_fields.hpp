@@ -11,8 +11,9 @@
 
 namespace kmsdiag {
 
-// A new record of `kind` with the source, time and machine of `event`.
-Record new_fact(const Record& event, std::string kind);
+// A new record of `kind` with the source, time and machine of `event`, with room for about `fields` fields
+// (a fact is built field by field: without room it would grow several times).
+Record new_fact(const Record& event, std::string_view kind, size_t fields = 16);
 
 // Sets `field` to the canonical HRESULT; for the "hresult" field and a non-zero code also hresult_known
 // (1/0), and hresult_symbol/_meaning/_cause/_kms when the code is in the table. False (nothing set) when `raw` is not a
@@ -31,7 +32,8 @@ void set_license_status(Record& fact, std::string_view status, const Knowledge& 
 // the last colon is not a port number.
 void set_kms_host(Record& fact, std::string_view server);
 
-// A GUID field in canonical lower case; the trimmed raw text when it is not a GUID (e.g. elided in a doc).
-std::string guid_or_raw(std::string_view text);
+// A GUID field in canonical lower case (written to `buf`); the trimmed raw text when it is not a GUID (e.g.
+// elided in a doc).
+std::string_view guid_or_raw(std::string_view text, Knowledge::GuidText& buf);
 
 }  // namespace kmsdiag

@@ -71,15 +71,21 @@ std::string Knowledge::canonical_code(std::string_view text) {
   return hex8(value);
 }
 
-std::string Knowledge::canonical_guid(std::string_view text) {
+std::string_view Knowledge::canonical_guid(std::string_view text, GuidText& out) {
   std::string_view s = trim(text);
   if (s.size() == 38 && s.front() == '{' && s.back() == '}') s = s.substr(1, 36);
-  if (s.size() != 36) return "";
+  if (s.size() != out.size()) return {};
   for (size_t i = 0; i < s.size(); ++i) {
     const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? s[i] != '-' : !std::isxdigit(static_cast<unsigned char>(s[i]))) return "";
+    if (dash ? s[i] != '-' : !std::isxdigit(static_cast<unsigned char>(s[i]))) return {};
+    out[i] = s[i] >= 'A' && s[i] <= 'F' ? static_cast<char>(s[i] - 'A' + 'a') : s[i];
   }
-  return ascii_lower(s);
+  return {out.data(), out.size()};
+}
+
+std::string Knowledge::canonical_guid(std::string_view text) {
+  GuidText buf;
+  return std::string(canonical_guid(text, buf));
 }
 
 const ErrorInfo* Knowledge::error(std::string_view code) const {
@@ -88,7 +94,8 @@ const ErrorInfo* Knowledge::error(std::string_view code) const {
 }
 
 const ProductInfo* Knowledge::product(std::string_view act_id) const {
-  const auto it = products.find(canonical_guid(act_id));
+  GuidText buf;
+  const auto it = products.find(canonical_guid(act_id, buf));
   return it == products.end() ? nullptr : &it->second;
 }
 
@@ -115,8 +122,9 @@ const CountLine* Knowledge::count_line(std::string_view id) const {
   return it == count_lines.end() ? nullptr : &it->second;
 }
 
-const CountLine* Knowledge::count_line_of(std::string_view act_id) const {
-  const ProductInfo* p = product(act_id);
+const CountLine* Knowledge::count_line_of(std::string_view act_id) const { return count_line_of(product(act_id)); }
+
+const CountLine* Knowledge::count_line_of(const ProductInfo* p) const {
   return count_line(p ? std::string_view(p->count_line) : std::string_view(unlisted_line));
 }
 

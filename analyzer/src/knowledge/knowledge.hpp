@@ -2,6 +2,7 @@
 // IDs), KMS host key groups and localized label sets. Code asks questions; the answers are data.
 #pragma once
 
+#include <array>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -84,7 +85,8 @@ class Knowledge {
   // The count a host keeps for this product: its own / its key group's / its family's count line, or the
   // table's `unlisted` line for an Activation ID the products table does not list. Null without tables.
   const CountLine* count_line_of(std::string_view act_id) const;
-  const CountLine* count_line(std::string_view id) const;  // by id; null when unknown
+  const CountLine* count_line_of(const ProductInfo* product) const;  // product null: an unlisted ID
+  const CountLine* count_line(std::string_view id) const;            // by id; null when unknown
   // Localized label table (e.g. "slmgr"): label text -> canonical key, for every language.
   const std::map<std::string, std::string>* labels(std::string_view table) const;
 
@@ -102,9 +104,12 @@ class Knowledge {
   static std::string canonical_code(std::string_view text);
   // Lower-case GUID without braces; "" when `text` is not a GUID.
   static std::string canonical_guid(std::string_view text);
+  // The same, written to `out` (no allocation: interpreters ask it several times for each of millions of events).
+  using GuidText = std::array<char, 36>;
+  static std::string_view canonical_guid(std::string_view text, GuidText& out);
 
   std::map<std::string, ErrorInfo> errors;
-  std::map<std::string, ProductInfo> products;
+  std::map<std::string, ProductInfo, std::less<>> products;  // by canonical_guid
   std::map<std::string, KeyGroup> key_groups;
   std::map<std::string, CountLine> count_lines;     // by id
   std::map<std::string, std::string> family_lines;  // product family -> count line id
