@@ -163,6 +163,36 @@ def xml_ranges_any_jobs(opts):
             fail("the UTF-16 file does not give what the UTF-8 file gives")
 
 
+def ignored_kinds_any_jobs(opts):
+    """Events of more kinds than a report names (1,000; the rest are "other kinds"), in an event XML file
+    of several ranges read on two threads, each range counted on its own: the kinds named must be the
+    first ones in the file, as one thread counting them in turn names them, whatever the ranges' bounds.
+    The kinds come in reverse alphabetical order, so counting a range's kinds in any other order than
+    they came names others."""
+    ns = "http://schemas.microsoft.com/win/2004/08/events/event"
+    events = []
+    for i in range(1500, 0, -1):
+        events.append(
+            f"<Event xmlns='{ns}'><System><Provider Name='Vendor-App'/><EventID>7</EventID>"
+            f"<TimeCreated SystemTime='2026-01-01T00:00:00.000Z'/><EventRecordID>{1501 - i}</EventRecordID>"
+            f"<Channel>Channel-{i:05d}</Channel><Computer>PC-1</Computer></System>"
+            f"<EventData><Data>{'x' * 400}</Data></EventData></Event>\n")
+    with tempfile.TemporaryDirectory() as work:
+        path = os.path.join(work, "kinds.xml")
+        with open(path, "w") as f:
+            f.write("".join(events))
+        if os.path.getsize(path) < 3 * 256 * 1024:
+            fail("the file must span several ranges")
+        runs = [run(["analyze", path, "--format", "json", "--jobs", str(j)], opts) for j in (1, 2)]
+        kinds = [json.loads(r.stdout)["ignored_events"] for r in runs]
+        if kinds[0] != kinds[1]:
+            fail("--jobs 1 and --jobs 2 name different kinds of ignored events")
+        named = sorted(k for k in kinds[0] if k.startswith("Channel-"))
+        expected = sorted(f"Channel-{i:05d} 7" for i in range(1500, 500, -1))
+        if named != expected:
+            fail(f"named {len(named)} kinds, not the first 1,000 in the file: {named[:3]} ... {named[-3:]}")
+
+
 def rules_option_after_subcommand(opts):
     """`kmsdiag rules validate --rules DIR` checks DIR, as `kmsdiag --rules DIR rules validate` does."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -198,6 +228,7 @@ def main():
         "zip_on_stdin": lambda: same_as_file(opts, BUNDLE, piped(opts, "-")),
         "jobs_capped": lambda: jobs_capped(opts),
         "xml_ranges_any_jobs": lambda: xml_ranges_any_jobs(opts),
+        "ignored_kinds_any_jobs": lambda: ignored_kinds_any_jobs(opts),
         "output_full": lambda: output_full(opts),
         "output_closed": lambda: closed_stdout(opts, ["analyze", os.path.join(opts.samples, HOST_LOG)], 74),
         "check_output_closed": lambda: check_output_closed(opts),

@@ -7,13 +7,16 @@
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "correlate/correlation_steps.hpp"
 #include "correlate/correlator.hpp"
 #include "ingest/ingest_driver.hpp"
+#include "ingest/record_parts.hpp"
 #include "interpret/fact_store.hpp"
 #include "interpret/interpreter.hpp"
+#include "model/record_tape.hpp"
 
 namespace kmsdiag {
 namespace {
@@ -48,82 +51,188 @@ struct FactSinks {
   correlation::HostRequestLedger& ledger;
 };
 
+// Where the work on each record hands its results: the unit's sink itself, or a part's buffer until the
+// part's turn. `listed`: a problem found by interpreting (an undecodable KMS event, an implausible time),
+// which the input's summary lists too; the reader's own problems reach the summary on their own way.
+class Outlet {
+ public:
+  virtual ~Outlet() = default;
+  virtual void fact(Record&& f) = 0;
+  virtual void problem(Problem&& p, bool listed) = 0;
+  virtual void kms_record() = 0;
+  virtual void ignored(const std::string& kind) = 0;  // a record not used, as Analysis::ignored_events counts it
+};
+
+// The work on each record, wherever it runs: the unit's thread, or the worker decoding a part of it.
+class RecordWork {
+ public:
+  RecordWork(const Knowledge& kb, Progress& progress, const std::string& input, Outlet& out)
+      : interpreter_(kb, [&out](const std::string& kind) { out.ignored(kind); }),
+        progress_(progress),
+        input_(input),
+        out_(out) {}
+
+  void record(Record&& r) {
+    progress_.record(input_);
+    if (r.time_ms != kNoTime && !plausible_time(r.time_ms)) undate(r.source, r.time_ms, out_);
+    if (interpreter_.interpret(r, facts_)) out_.kms_record();
+    for (Record& f : facts_) out_.fact(std::move(f));
+    facts_.clear();
+    for (Problem& p : interpreter_.take_problems()) out_.problem(std::move(p), true);
+  }
+  void unused(UnusedEvent&& e) {
+    progress_.record(input_);
+    if (e.time_ms != kNoTime && !plausible_time(e.time_ms)) undate(e.source, e.time_ms, out_);
+    out_.ignored(e.key);
+  }
+
+ private:
+  // Every record's time enters here: one outside the plausible range is read as undated, and said so.
+  static void undate(const SourceRef& source, int64_t& time_ms, Outlet& out) {
+    // The extremes of int64 are beyond what format_time can count; a century-wide margin is not.
+    constexpr int64_t kFormattable = int64_t{1} << 60;
+    const std::string when = time_ms > -kFormattable && time_ms < kFormattable
+                                 ? format_time(time_ms)
+                                 : std::to_string(time_ms) + " ms from 1970";
+    time_ms = kNoTime;
+    out.problem(Problem{source, fmt::format("date/time {} is not between {} and {}: read as undated", when,
+                                            format_time(kEarliestTimeMs), format_time(kLatestTimeMs))},
+                true);
+  }
+
+  Interpreter interpreter_;
+  Progress& progress_;
+  std::string input_;
+  Outlet& out_;
+  std::vector<Record> facts_;  // of the current record
+};
+
 // One unit of ingest (a file or an archive member), on its worker thread: interprets each record as
-// it streams in and hands the facts straight on, so only KMS facts are kept, never the raw input.
-class InterpretingSink final : public IngestSink {
+// it streams in and hands the facts straight on, so only KMS facts are kept, never the raw input. A
+// reader that decodes parts of the input on other threads gets parts (InterpretingPart) that interpret
+// there; their facts reach this sink in the parts' turns.
+class InterpretingSink final : public IngestSink, private Outlet {
  public:
   InterpretingSink(const Knowledge& kb, Progress& progress, FactSinks facts, uint64_t unit)
-      : interpreter_(kb), progress_(progress), sinks_(facts), unit_(unit) {}
+      : kb_(kb), progress_(progress), sinks_(facts), unit_(unit) {}
   void begin_input(const std::string& path) override {
     kms_in_input_ = 0;
     input_ = path;
+    work_.emplace(kb_, progress_, input_, static_cast<Outlet&>(*this));
     progress_.reading(input_);
   }
-  void on_record(Record&& r) override {
-    progress_.record(input_);
-    if (r.time_ms != kNoTime && !plausible_time(r.time_ms)) undate(r.source, r.time_ms);
-    kms_in_input_ += interpreter_.interpret(r, facts_) ? 1 : 0;
-    for (const Record& f : facts_) {
-      if (correlation::is_host_request(f)) {
-        sinks_.ledger.add(f, unit_, seq_++);
-      } else {
-        sinks_.ledger.note_client_fact(f);
-        sinks_.store.add(f, unit_, seq_++);
-      }
-    }
-    facts_.clear();
-    for (Problem& p : interpreter_.take_problems()) {
-      if (pending_.size() < 100) pending_.push_back(p);
-      on_problem(std::move(p));
-    }
-  }
-  void on_unused_event(UnusedEvent&& e) override {
-    progress_.record(input_);
-    if (e.time_ms != kNoTime && !plausible_time(e.time_ms)) undate(e.source, e.time_ms);
-    interpreter_.count_unused(e.key);
-  }
+  void on_record(Record&& r) override { work_->record(std::move(r)); }
+  void on_unused_event(UnusedEvent&& e) override { work_->unused(std::move(e)); }
   void on_problem(Problem&& p) override {
     if (problems.size() < kProblemsPerUnit)
       problems.push_back(std::move(p));
     else
       ++problems_not_kept;
   }
+  std::unique_ptr<RecordPart> part() override;
   void end_input(InputSummary& s) override {
     progress_.input_done();
     s.kms_records = kms_in_input_;
     for (Problem& p : pending_) s.problems.push_back(std::move(p));
     pending_.clear();
   }
-  const std::map<std::string, uint64_t>& ignored() const { return interpreter_.ignored(); }
+  const std::map<std::string, uint64_t>& ignored() const { return ignored_; }
   uint64_t facts() const { return seq_; }
 
   std::vector<Problem> problems;
   uint64_t problems_not_kept = 0;
 
  private:
-  // Every record's time enters here: one outside the plausible range is read as undated, and said so.
-  void undate(const SourceRef& source, int64_t& time_ms) {
-    // The extremes of int64 are beyond what format_time can count; a century-wide margin is not.
-    constexpr int64_t kFormattable = int64_t{1} << 60;
-    const std::string when = time_ms > -kFormattable && time_ms < kFormattable
-                                 ? format_time(time_ms)
-                                 : std::to_string(time_ms) + " ms from 1970";
-    Problem p{source, fmt::format("date/time {} is not between {} and {}: read as undated", when,
-                                  format_time(kEarliestTimeMs), format_time(kLatestTimeMs))};
-    time_ms = kNoTime;
-    if (pending_.size() < 100) pending_.push_back(p);
+  friend class InterpretingPart;
+  void fact(Record&& f) override { deliver(f); }
+  void deliver(const Record& f) {
+    if (correlation::is_host_request(f)) {
+      sinks_.ledger.add(f, unit_, seq_++);
+    } else {
+      sinks_.ledger.note_client_fact(f);
+      sinks_.store.add(f, unit_, seq_++);
+    }
+  }
+  void problem(Problem&& p, bool listed) override {
+    if (listed && pending_.size() < 100) pending_.push_back(p);
     on_problem(std::move(p));
   }
+  void kms_record() override { ++kms_in_input_; }
+  void ignored(const std::string& kind, uint64_t n) { count_ignored(ignored_, kind, n); }
+  void ignored(const std::string& kind) override { ignored(kind, 1); }
 
-  Interpreter interpreter_;
+  const Knowledge& kb_;
   Progress& progress_;
   FactSinks sinks_;
   uint64_t unit_, seq_ = 0;
-  std::vector<Record> facts_;  // of the current record
+  std::optional<RecordWork> work_;  // of the current input
   uint64_t kms_in_input_ = 0;
   std::string input_;
+  std::map<std::string, uint64_t> ignored_;  // of the inputs ended
   std::vector<Problem> pending_;  // of the current input's records: undecodable KMS events, implausible times
+  // Reused by the parts delivering here, one at a time: their facts and kinds are read back into these.
+  Record delivered_;
+  std::string delivered_kind_;
 };
+
+// A part of a unit's input, interpreted on the worker that decodes it: facts and problems wait here, in
+// order, for the part's turn. What crosses to the thread that delivers it is a few buffers, not a few heap
+// blocks per fact (RecordTape says why): facts on a tape, ignored kinds as runs in one text.
+class InterpretingPart final : public RecordPart, private Outlet {
+ public:
+  explicit InterpretingPart(InterpretingSink& unit)
+      : unit_(unit), work_(unit.kb_, unit.progress_, unit.input_, static_cast<Outlet&>(*this)) {}
+  void on_record(Record&& r) override { work_.record(std::move(r)); }
+  void on_unused_event(UnusedEvent&& e) override { work_.unused(std::move(e)); }
+  void on_problem(Problem&& p) override { problem(std::move(p), false); }
+  void deliver(uint64_t shift) override {
+    Record& fact = unit_.delivered_;
+    while (facts_.next(fact)) {
+      shift_position(fact.source, shift);
+      unit_.deliver(fact);
+    }
+    for (auto& [p, listed] : problems_) {
+      shift_position(p.where, shift);
+      unit_.problem(std::move(p), listed);
+    }
+    // In the order they came, as the unit would have counted them: which kinds a capped count names
+    // (kMaxIgnoredKinds) does not depend on where parts begin.
+    std::string& kind = unit_.delivered_kind_;
+    for (const KindRun& run : ignored_) {
+      kind.assign(kinds_, run.at, run.size);
+      unit_.ignored(kind, run.n);
+    }
+    unit_.kms_in_input_ += kms_;
+  }
+
+ private:
+  void fact(Record&& f) override { facts_.push(f); }
+  void problem(Problem&& p, bool listed) override { problems_.emplace_back(std::move(p), listed); }
+  void kms_record() override { ++kms_; }
+  void ignored(const std::string& kind) override {
+    if (!ignored_.empty() && std::string_view(kinds_).substr(ignored_.back().at, ignored_.back().size) == kind) {
+      ++ignored_.back().n;
+      return;
+    }
+    ignored_.push_back({kinds_.size(), kind.size(), 1});
+    kinds_ += kind;
+  }
+
+  struct KindRun {
+    size_t at, size;  // of the kind in kinds_
+    uint64_t n;
+  };
+
+  InterpretingSink& unit_;
+  RecordWork work_;
+  RecordTape facts_;
+  std::string kinds_;             // the ignored kinds' text, one run after another
+  std::vector<KindRun> ignored_;  // kinds in the order they came, runs counted
+  std::vector<std::pair<Problem, bool>> problems_;
+  uint64_t kms_ = 0;
+};
+
+std::unique_ptr<RecordPart> InterpretingSink::part() { return std::make_unique<InterpretingPart>(*this); }
 
 // Opens one sink per unit, numbered in input order, and closes them in that order: their problems go
 // out (to stderr) in input order whatever order they were read in.
@@ -175,7 +284,8 @@ Analysis run_analysis(const PipelineOptions& options, const Knowledge& kb, const
   // live on (the ledger's text, facts), so their pages stay partly used; correlation runs on this thread
   // and could reuse them only if they were in its own arena. With an arena per reading thread a
   // 1,000,000-request host log peaked 5 MB higher with two jobs than with one. The per-thread caches keep
-  // the readers' small allocations off the arena lock: the 512 MiB EVTX log reads as fast either way.
+  // the readers' small allocations off the arena lock as long as what one thread allocates it also frees:
+  // what crosses between threads crosses as a few big buffers (RecordTape, the parts' decoded chunks).
   mallopt(M_ARENA_MAX, 1);
   Analysis analysis;
   FactStore store;

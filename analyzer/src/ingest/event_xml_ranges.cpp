@@ -2,8 +2,6 @@
 
 #include <variant>
 
-#include "ingest/buffered_sink.hpp"
-
 namespace kmsdiag {
 
 // An event of a range: its bytes in Range::bytes and where it starts in the input.
@@ -15,7 +13,7 @@ struct PendingEvent {
 struct EventXmlRanges::Range {
   std::string bytes;
   std::vector<std::variant<PendingEvent, Problem>> items;  // in input order
-  BufferedSink out;
+  std::unique_ptr<RecordPart> out;
 };
 
 EventXmlRanges::EventXmlRanges(RecordSink& sink, std::string path, const Knowledge* kb, unsigned threads,
@@ -48,16 +46,16 @@ void EventXmlRanges::finish() {
 
 void EventXmlRanges::submit() {
   std::shared_ptr<Range> range = std::exchange(range_, new_range());
-  pool_.submit([this, range] { parse(*range); }, [this, range] { range->out.replay(sink_); });
+  pool_.submit([this, range] { parse(*range); }, [range] { range->out->deliver(0); });
 }
 
 void EventXmlRanges::parse(Range& range) {
   std::unique_ptr<EventXmlParser> parser = take_parser();
   for (auto& item : range.items) {
     if (const auto* e = std::get_if<PendingEvent>(&item))
-      parser->parse(range.bytes.data() + e->offset, e->size, e->at, range.out);
+      parser->parse(range.bytes.data() + e->offset, e->size, e->at, *range.out);
     else
-      range.out.on_problem(std::move(std::get<Problem>(item)));
+      range.out->on_problem(std::move(std::get<Problem>(item)));
   }
   // The input is not needed while the range waits for its turn to deliver: give it back now.
   range.items = {};
@@ -68,6 +66,7 @@ void EventXmlRanges::parse(Range& range) {
 
 std::shared_ptr<EventXmlRanges::Range> EventXmlRanges::new_range() {
   auto range = std::make_shared<Range>();
+  range->out = sink_.part();
   std::lock_guard lk(parsers_mutex_);
   if (spare_bytes_.empty()) {
     range->bytes.reserve(range_size_);

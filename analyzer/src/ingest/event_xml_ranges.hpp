@@ -4,7 +4,9 @@
 // event boundaries, and each range is parsed as a unit of an OrderedPool whose finish step delivers
 // what it yielded. Finish steps run in file order, so the sink receives exactly what parsing every
 // event in turn gives, whatever the number of threads; at most 2 x threads ranges are unfinished at
-// once, so memory stays bounded. With one thread every event is parsed at once, in place.
+// once, so memory stays bounded. A range's yield goes to a part of the sink (RecordSink::part), so what
+// the sink does with records may run on the worker too. With one thread every event is parsed at once,
+// in place.
 #pragma once
 
 #include <memory>

@@ -10,6 +10,7 @@
 #include "ingest/event_xml_block_buffer.hpp"
 #include "ingest/event_xml_markup.hpp"
 #include "ingest/event_xml_ranges.hpp"
+#include "ingest/record_parts.hpp"
 
 namespace kmsdiag {
 namespace {
@@ -33,6 +34,12 @@ class StatsSink final : public RecordSink {
   void on_unused_event(UnusedEvent&& e) override {
     ++stats_.records;
     next_.on_unused_event(std::move(e));
+  }
+  std::unique_ptr<RecordPart> part() override {
+    return std::make_unique<CountingPart>(next_, 0, [this](PartCounts& c) {
+      stats_.records += c.records;
+      stats_.problems += c.problems;
+    });
   }
 
  private:

@@ -21,6 +21,12 @@ using namespace evtx;
 // problems and their positions are the same whatever the number of threads, and at most about
 // 2 x threads chunks are in memory at once.
 class EvtxRun {
+  // A decoded chunk waiting for its turn: its counts (the events and problems are in its part).
+  struct Decoded {
+    ChunkResult result;
+    uint64_t events = 0, problems = 0;
+  };
+
  public:
   EvtxRun(ByteSource& in, RecordSink& sink, RecordBuilder::Classifier about_activation, unsigned threads)
       : in_(in), sink_(sink), stream_(in), about_activation_(std::move(about_activation)), pool_(threads) {}
@@ -69,18 +75,34 @@ class EvtxRun {
     const size_t got = stream_.next_chunk(buf->data());
     if (got == 0) return false;
     const uint64_t chunk_no = ++chunks_;
-    auto result = std::make_shared<ChunkResult>();
-    pool_.submit([this, buf, got, chunk_no, result] { *result = decode(*buf, got, chunk_no); },
-                 [this, result] { deliver(*result); });
+    auto result = std::make_shared<Decoded>();
+    std::shared_ptr<RecordPart> part = sink_.part();
+    pool_.submit([this, buf, got, chunk_no, result, part] { decode(*buf, got, chunk_no, *result, *part); },
+                 [this, result, part] { deliver(*result, *part); });
     return got == kChunkSize;
   }
 
-  ChunkResult decode(const std::vector<uint8_t>& buf, size_t got, uint64_t chunk_no) {
+  // On a worker: decodes the chunk and sends what it holds to the chunk's part, events then problems;
+  // `decoded` keeps the counts.
+  void decode(const std::vector<uint8_t>& buf, size_t got, uint64_t chunk_no, Decoded& decoded, RecordPart& part) {
     std::unique_ptr<ChunkDecoder> decoder = take_decoder();
-    ChunkResult result = decoder->decode(buf.data(), got, chunk_no);
-    std::lock_guard lk(decoders_mutex_);
-    decoders_.push_back(std::move(decoder));
-    return result;
+    decoded.result = decoder->decode(buf.data(), got, chunk_no);
+    ChunkResult& result = decoded.result;
+    {
+      std::lock_guard lk(decoders_mutex_);
+      decoders_.push_back(std::move(decoder));
+    }
+    for (auto& event : result.events) {
+      if (auto* e = std::get_if<UnusedEvent>(&event))
+        part.on_unused_event(std::move(*e));
+      else
+        part.on_record(std::move(std::get<Record>(event)));
+    }
+    for (Problem& p : result.problems) part.on_problem(std::move(p));
+    decoded.events = result.events.size();
+    decoded.problems = result.problems.size();
+    result.events = {};
+    result.problems = {};
   }
 
   // A decoder per thread at a time (each keeps its buffers from one chunk to the next).
@@ -93,30 +115,18 @@ class EvtxRun {
   }
 
   // Finish step: runs one chunk at a time, in file order.
-  void deliver(ChunkResult& r) {
-    for (auto& event : r.events) {
-      ++stats_.records;
-      if (auto* e = std::get_if<UnusedEvent>(&event)) {
-        e->source.position += ordinal_;
-        sink_.on_unused_event(std::move(*e));
-        continue;
-      }
-      Record& rec = std::get<Record>(event);
-      rec.source.position += ordinal_;
-      sink_.on_record(std::move(rec));
-    }
-    for (Problem& p : r.problems) {
-      if (p.where.position) p.where.position += ordinal_;
-      sink_.on_problem(std::move(p));
-      ++stats_.problems;
-    }
+  void deliver(const Decoded& decoded, RecordPart& part) {
+    part.deliver(ordinal_);
+    const ChunkResult& r = decoded.result;
+    stats_.records += decoded.events;
+    stats_.problems += decoded.problems;
     ordinal_ += r.positions;
     walked_ += r.walked;
     recovered_ += r.recovered;
     stale_ += r.stale;
     header_records_ += r.header_records;
     max_record_number_ = std::max(max_record_number_, r.last_record_number);
-    if (!r.events.empty()) ++chunks_with_records_;
+    if (decoded.events) ++chunks_with_records_;
     truncated_ = truncated_ || r.end_of_file;
   }
 

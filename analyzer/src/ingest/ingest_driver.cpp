@@ -8,6 +8,7 @@
 #include "ingest/archive_reader.hpp"
 #include "ingest/hashing_source.hpp"
 #include "ingest/ordered_pool.hpp"
+#include "ingest/record_parts.hpp"
 #include "ingest/text_decoder.hpp"
 #include "model/printable_text.hpp"
 
@@ -68,6 +69,13 @@ class CountingSink final : public RecordSink {
   void on_problem(Problem&& p) override {
     keep_problem(summary_, p);
     next_.on_problem(std::move(p));
+  }
+  std::unique_ptr<RecordPart> part() override {
+    return std::make_unique<CountingPart>(next_, kProblemsPerInput, [this](PartCounts& c) {
+      summary_.records += c.records;
+      for (Problem& p : c.kept) keep_problem(summary_, std::move(p));
+      summary_.problems_not_listed += c.problems - c.kept.size();
+    });
   }
 
  private:

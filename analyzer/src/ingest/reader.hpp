@@ -28,6 +28,8 @@ struct UnusedEvent {
   int64_t time_ms = kNoTime;
 };
 
+class RecordPart;
+
 class RecordSink {
  public:
   virtual ~RecordSink() = default;
@@ -36,6 +38,22 @@ class RecordSink {
   // Only readers made with the knowledge tables (the format registry's) send these; a sink that
   // collects what a reader built has nothing to do with them.
   virtual void on_unused_event(UnusedEvent&& event) { (void)event; }
+  // Where a reader that decodes independent parts of one input on worker threads (EVTX chunks, ranges
+  // of event XML) sends each part's yield; see RecordPart. Called on the reader's thread. By default
+  // the part holds what it is sent and replays it into this sink in its turn; a sink whose own work
+  // can run out of turn (interpreting records) returns a part that does that work on the worker.
+  virtual std::unique_ptr<RecordPart> part();
+};
+
+// A sink for one part of an input, used on the worker thread that decodes the part: the records,
+// unused events and problems the part yields go to it in the part's order. In the part's turn (parts
+// in input order, one at a time) the reader calls deliver(), which hands the result on to the sink the
+// part came from, as if it had been sent there directly.
+class RecordPart : public RecordSink {
+ public:
+  // `shift` is added to every position the part's records and problems name: a reader that learns how
+  // many records came before a part only in its turn (EVTX) numbers the part's records from 1.
+  virtual void deliver(uint64_t shift) = 0;
 };
 
 struct ReadStats {

@@ -19,23 +19,23 @@ std::string ignored_key(const Record& event) {
 bool Interpreter::interpret(const Record& in, std::vector<Record>& out) {
   if (in.kind.rfind("cmd.", 0) == 0) {
     if (interpret_command(in, kb_, out)) return true;
-    count_ignored(ignored_, in.kind);
+    ignore(in.kind);
     return false;
   }
   if (in.kind != "event") {
-    count_ignored(ignored_, in.kind);
+    ignore(in.kind);
     return false;
   }
   const EventLayout* layout = kb_.activation_layout(in.get("provider"), in.get("channel"), in.get("event_id"));
   if (layout == nullptr) {
-    count_ignored(ignored_, ignored_key(in));
+    ignore(ignored_key(in));
     return false;
   }
   switch (interpret_event(*layout, in, kb_, out)) {
     case EventOutcome::fact:
       return true;
     case EventOutcome::malformed:
-      count_ignored(ignored_, "malformed " + std::string(trim(in.get("event_id"))));
+      ignore("malformed " + std::string(trim(in.get("event_id"))));
       problems_.push_back(
           Problem{in.source, "event " + std::string(trim(in.get("event_id"))) +
                                  ": the KMS payload is missing fields or is not readable; event left out"});
@@ -43,10 +43,15 @@ bool Interpreter::interpret(const Record& in, std::vector<Record>& out) {
     case EventOutcome::unused:
       break;
   }
-  count_ignored(ignored_, ignored_key(in));
+  ignore(ignored_key(in));
   return false;
 }
 
-void Interpreter::count_unused(const std::string& key) { count_ignored(ignored_, key); }
+void Interpreter::ignore(const std::string& kind) {
+  if (counter_)
+    counter_(kind);
+  else
+    count_ignored(ignored_, kind);
+}
 
 }  // namespace kmsdiag
