@@ -23,6 +23,13 @@ void ChunkDecoder::problem(std::string message, uint64_t position, uint64_t reco
   out_.problems.push_back(std::move(p));
 }
 
+ChunkResult ChunkDecoder::decode(const uint8_t* chunk, size_t got, uint64_t chunk_no, RecordSink& events) {
+  events_ = &events;
+  ChunkResult result = decode(chunk, got, chunk_no);
+  events_ = nullptr;
+  return result;
+}
+
 ChunkResult ChunkDecoder::decode(const uint8_t* chunk, size_t got, uint64_t chunk_no) {
   out_ = ChunkResult{};
   chunk_ = chunk;
@@ -131,7 +138,12 @@ void ChunkDecoder::record(const RecordSlot& slot) {
     e.source.unit = "record";
     e.source.position = position;
     builder_.finish_unused(e, slot.record_id, filetime_to_ms(slot.written));
-    out_.events.emplace_back(std::move(e));
+    if (events_) {
+      ++out_.events_sent;
+      events_->on_unused_event(std::move(e));
+    } else {
+      out_.events.emplace_back(std::move(e));
+    }
     return;
   }
   Record r;
@@ -140,7 +152,12 @@ void ChunkDecoder::record(const RecordSlot& slot) {
   r.source.position = position;
   builder_.finish(r, slot.record_id, filetime_to_ms(slot.written));
   r.source.record_id = std::string(r.get("record_id"));
-  out_.events.emplace_back(std::move(r));
+  if (events_) {
+    ++out_.events_sent;
+    events_->on_record(std::move(r));
+  } else {
+    out_.events.emplace_back(std::move(r));
+  }
 }
 
 }  // namespace kmsdiag::evtx

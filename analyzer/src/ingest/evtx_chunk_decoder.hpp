@@ -13,6 +13,7 @@
 #include "ingest/evtx_framing.hpp"
 #include "ingest/evtx_record_builder.hpp"
 #include "ingest/evtx_template_system.hpp"
+#include "ingest/reader.hpp"
 #include "model/record.hpp"
 
 namespace kmsdiag::evtx {
@@ -21,6 +22,7 @@ struct ChunkResult {
   // source.position / where.position count from 1 within the chunk (0: a problem about no record).
   // Events in chunk order: a Record, or an UnusedEvent for one not about activation.
   std::vector<std::variant<Record, UnusedEvent>> events;
+  uint64_t events_sent = 0;  // sent to the sink instead (decode with a sink)
   std::vector<Problem> problems;
   uint64_t positions = 0;  // record slots the chunk used, decoded or not
   // For comparing with the file header: records inside the free-space offset, and what the chunk
@@ -43,6 +45,12 @@ class ChunkDecoder {
   // Decodes chunk number `chunk_no` (1-based), `got` bytes of it present (< kChunkSize: cut by the end
   // of the file; the rest of `chunk` is zero). `chunk` holds kChunkSize bytes.
   ChunkResult decode(const uint8_t* chunk, size_t got, uint64_t chunk_no);
+  // The same, but each event goes to `events` as soon as it is decoded instead of into the result (the
+  // problems stay there). Built and freed in turn, a chunk's hundreds of events reuse the few heap
+  // blocks of the thread's malloc cache; kept until the chunk ends, they overflow it and take the one
+  // arena's lock for each block, and two threads decoding at once contend for it (the 512 MiB EVTX log
+  // took 4.1 s with two jobs against 3.6 s with one).
+  ChunkResult decode(const uint8_t* chunk, size_t got, uint64_t chunk_no, RecordSink& events);
 
  private:
   void problem(std::string message, uint64_t position = 0, uint64_t record_id = 0);
@@ -58,6 +66,7 @@ class ChunkDecoder {
   const uint8_t* chunk_ = nullptr;
   uint64_t chunk_no_ = 0;
   ChunkResult out_;
+  RecordSink* events_ = nullptr;  // where events go, or null: into out_
   // The chunk's work budget ran out at record budget_first_ (chunk-relative); later records are lost.
   bool budget_spent_ = false;
   uint64_t budget_first_ = 0;

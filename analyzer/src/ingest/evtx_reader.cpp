@@ -86,22 +86,15 @@ class EvtxRun {
   // `decoded` keeps the counts.
   void decode(const std::vector<uint8_t>& buf, size_t got, uint64_t chunk_no, Decoded& decoded, RecordPart& part) {
     std::unique_ptr<ChunkDecoder> decoder = take_decoder();
-    decoded.result = decoder->decode(buf.data(), got, chunk_no);
+    decoded.result = decoder->decode(buf.data(), got, chunk_no, part);
     ChunkResult& result = decoded.result;
     {
       std::lock_guard lk(decoders_mutex_);
       decoders_.push_back(std::move(decoder));
     }
-    for (auto& event : result.events) {
-      if (auto* e = std::get_if<UnusedEvent>(&event))
-        part.on_unused_event(std::move(*e));
-      else
-        part.on_record(std::move(std::get<Record>(event)));
-    }
     for (Problem& p : result.problems) part.on_problem(std::move(p));
-    decoded.events = result.events.size();
+    decoded.events = result.events_sent;
     decoded.problems = result.problems.size();
-    result.events = {};
     result.problems = {};
   }
 
