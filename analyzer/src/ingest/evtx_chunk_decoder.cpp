@@ -23,14 +23,29 @@ void ChunkDecoder::problem(std::string message, uint64_t position, uint64_t reco
   out_.problems.push_back(std::move(p));
 }
 
-ChunkResult ChunkDecoder::decode(const uint8_t* chunk, size_t got, uint64_t chunk_no, RecordSink& events) {
-  events_ = &events;
-  ChunkResult result = decode(chunk, got, chunk_no);
-  events_ = nullptr;
+namespace {
+
+// Keeps the events of a chunk decoded without a sink of its own, for its result.
+class ResultEvents final : public RecordSink {
+ public:
+  void on_record(Record&& r) override { events.emplace_back(std::move(r)); }
+  void on_unused_event(UnusedEvent&& e) override { events.emplace_back(std::move(e)); }
+  void on_problem(Problem&&) override {}  // the decoder keeps its problems in its result itself
+
+  std::vector<std::variant<Record, UnusedEvent>> events;
+};
+
+}  // namespace
+
+ChunkResult ChunkDecoder::decode(const uint8_t* chunk, size_t got, uint64_t chunk_no) {
+  ResultEvents keep;
+  ChunkResult result = decode(chunk, got, chunk_no, keep);
+  result.events = std::move(keep.events);
   return result;
 }
 
-ChunkResult ChunkDecoder::decode(const uint8_t* chunk, size_t got, uint64_t chunk_no) {
+ChunkResult ChunkDecoder::decode(const uint8_t* chunk, size_t got, uint64_t chunk_no, RecordSink& events) {
+  events_ = &events;
   out_ = ChunkResult{};
   chunk_ = chunk;
   chunk_no_ = chunk_no;
@@ -138,12 +153,8 @@ void ChunkDecoder::record(const RecordSlot& slot) {
     e.source.unit = "record";
     e.source.position = position;
     builder_.finish_unused(e, slot.record_id, filetime_to_ms(slot.written));
-    if (events_) {
-      ++out_.events_sent;
-      events_->on_unused_event(std::move(e));
-    } else {
-      out_.events.emplace_back(std::move(e));
-    }
+    ++out_.event_count;
+    events_->on_unused_event(std::move(e));
     return;
   }
   Record r;
@@ -152,12 +163,8 @@ void ChunkDecoder::record(const RecordSlot& slot) {
   r.source.position = position;
   builder_.finish(r, slot.record_id, filetime_to_ms(slot.written));
   r.source.record_id = std::string(r.get("record_id"));
-  if (events_) {
-    ++out_.events_sent;
-    events_->on_record(std::move(r));
-  } else {
-    out_.events.emplace_back(std::move(r));
-  }
+  ++out_.event_count;
+  events_->on_record(std::move(r));
 }
 
 }  // namespace kmsdiag::evtx

@@ -21,8 +21,8 @@ namespace kmsdiag::evtx {
 struct ChunkResult {
   // source.position / where.position count from 1 within the chunk (0: a problem about no record).
   // Events in chunk order: a Record, or an UnusedEvent for one not about activation.
-  std::vector<std::variant<Record, UnusedEvent>> events;
-  uint64_t events_sent = 0;  // sent to the sink instead (decode with a sink)
+  std::vector<std::variant<Record, UnusedEvent>> events;  // empty when decoded with a sink: sent there
+  uint64_t event_count = 0;                               // events decoded, kept here or sent
   std::vector<Problem> problems;
   uint64_t positions = 0;  // record slots the chunk used, decoded or not
   // For comparing with the file header: records inside the free-space offset, and what the chunk
@@ -66,7 +66,7 @@ class ChunkDecoder {
   const uint8_t* chunk_ = nullptr;
   uint64_t chunk_no_ = 0;
   ChunkResult out_;
-  RecordSink* events_ = nullptr;  // where events go, or null: into out_
+  RecordSink* events_ = nullptr;  // where events go (during decode)
   // The chunk's work budget ran out at record budget_first_ (chunk-relative); later records are lost.
   bool budget_spent_ = false;
   uint64_t budget_first_ = 0;

@@ -93,7 +93,7 @@ class EvtxRun {
       decoders_.push_back(std::move(decoder));
     }
     for (Problem& p : result.problems) part.on_problem(std::move(p));
-    decoded.events = result.events_sent;
+    decoded.events = result.event_count;
     decoded.problems = result.problems.size();
     result.problems = {};
   }
