@@ -11,6 +11,7 @@
 #include "ingest/event_xml_markup.hpp"
 #include "ingest/event_xml_ranges.hpp"
 #include "ingest/record_parts.hpp"
+#include "ingest/substring_search.hpp"
 
 namespace kmsdiag {
 namespace {
@@ -198,7 +199,7 @@ class EventXmlScan {
 
   // Offset just past the end tag of the element that starts the buffer, or npos after reporting a
   // truncated event (and consuming it) when the input ends or another event starts first. One
-  // memmem pass for "Event" finds both: every hit is checked for "</name>" and "<[prefix:]Event ".
+  // search for "Event" finds both: every hit is checked for "</name>" and "<[prefix:]Event ".
   size_t find_event_end(size_t i) {
     // The start tag: a "/>" end makes an empty element. A '<' means a broken tag; pugixml will say.
     for (;; ++i) {
@@ -213,15 +214,14 @@ class EventXmlScan {
     // Bytes kept before the search point when discarding, so a tag's "</prefix:" stays visible.
     constexpr size_t kKeep = kMaxEventNameLookahead + 2;
     for (;;) {
-      const char* begin = buf_.data();
       const size_t from = std::min(i, buf_.size());
-      const void* found = memmem(begin + from, buf_.size() - from, kEventName.data(), kEventName.size());
-      if (!found) {
+      const size_t found = find_substring(buf_.view().substr(from), kEventName);
+      if (found == std::string_view::npos) {
         i = std::max(i, buf_.size() >= kEventName.size() ? buf_.size() - kEventName.size() + 1 : 0);
         if (!refill_keeping(i, kKeep)) return at_eof();
         continue;
       }
-      const size_t at = static_cast<size_t>(static_cast<const char*>(found) - begin);
+      const size_t at = from + found;
       if (at + kEventName.size() >= buf_.size() && !buf_.eof()) {  // the boundary byte is not here yet
         i = at;
         refill_keeping(i, kKeep);

@@ -4,8 +4,8 @@
 
 #include <string>
 
+#include "ingest/background_sha256.hpp"
 #include "ingest/byte_source.hpp"
-#include "ingest/sha256.hpp"
 
 namespace kmsdiag {
 
@@ -20,7 +20,7 @@ class HashingSource final : public ByteSource {
 
  private:
   ByteSource& inner_;
-  Sha256 sha_;
+  BackgroundSha256 sha_;
   bool failed_ = false;  // a read threw: the digest would not be of the whole input
 };
 

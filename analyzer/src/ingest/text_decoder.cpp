@@ -11,6 +11,10 @@
 #include <stdexcept>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace kmsdiag {
 namespace {
 
@@ -221,36 +225,56 @@ class Utf8CheckSource final : public BlockDecoder {
   const std::string& path() const override { return inner_.path(); }
 
  private:
-  static bool plain_ascii(const char* p) {  // 8 bytes of ASCII without NUL
-    uint64_t w;
-    std::memcpy(&w, p, sizeof w);
-    constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
-    return ((w | ((w - kOnes) & ~w)) & kHigh) == 0;
+  // How many bytes from the start of `in` are ASCII other than NUL: the text every check passes, skipped
+  // 16 bytes at a time where SSE2 is (every x86-64), else 8.
+  static size_t ascii_run(std::string_view in) {
+    size_t i = 0;
+#if defined(__SSE2__)
+    for (; i + 16 <= in.size(); i += 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in.data() + i));
+      const auto stop =
+          static_cast<unsigned>(_mm_movemask_epi8(v) | _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128())));
+      if (stop != 0) return i + static_cast<size_t>(__builtin_ctz(stop));
+    }
+#endif
+    for (; i + 8 <= in.size(); i += 8) {
+      uint64_t w;
+      std::memcpy(&w, in.data() + i, sizeof w);
+      constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+      if (((w | ((w - kOnes) & ~w)) & kHigh) != 0) break;
+    }
+    while (i < in.size() && in[i] != '\0' && static_cast<unsigned char>(in[i]) < 0x80) ++i;
+    return i;
   }
 
+  // Reads straight behind what the last block left (a sequence cut by its end), and when the block is
+  // clean (the common case) hands it on by swapping buffers: a big file's bytes are copied once here,
+  // not three times.
   bool fill() override {
-    out_.clear();
     out_pos_ = 0;
-    char block[64 * 1024];
-    size_t got = inner_.read(block, sizeof block);
-    while (skip_ > 0 && got > 0) {  // the BOM
-      const size_t k = std::min(skip_, got);
-      std::memmove(block, block + k, got - k);
+    const size_t kept = pending_.size();
+    size_t got = 0;
+    for (;;) {
+      pending_.resize(kept + kBlock);
+      got = inner_.read(pending_.data() + kept, kBlock);
+      const size_t k = std::min(skip_, got);  // the BOM, however the reads cut it
+      if (k == 0) break;
+      pending_.erase(kept, k);
       got -= k;
       skip_ -= k;
       offset_ += k;
-      if (got == 0) got = inner_.read(block, sizeof block);
+      if (got > 0) break;
     }
-    if (got == 0 && pending_.empty()) return false;
-    pending_.append(block, got);
+    pending_.resize(kept + got);
+    out_.clear();
+    if (got == 0 && kept == 0) return false;
     const bool eof = got == 0;
     const std::string_view in = pending_;
     size_t i = 0, run = 0;  // [run, i) is text still to copy
+    bool replaced = false;
     while (i < in.size()) {
-      if (i + 8 <= in.size() && plain_ascii(in.data() + i)) {
-        i += 8;
-        continue;
-      }
+      i += ascii_run(in.substr(i));
+      if (i == in.size()) break;
       const size_t n = in[i] == '\0' ? 0 : utf8_sequence(in.substr(i));
       if (n == SIZE_MAX && !eof) break;  // cut by the block's end: wait for the rest
       if (n != 0 && n != SIZE_MAX) {
@@ -261,15 +285,23 @@ class Utf8CheckSource final : public BlockDecoder {
       log_.replaced(damage_, offset_ + i, out_);
       out_ += kReplacement;
       run = ++i;
+      replaced = true;
     }
-    out_.append(in.substr(run, i - run));
+    if (replaced) {
+      out_.append(in.substr(run, i - run));
+      pending_.erase(0, i);
+    } else {
+      out_.swap(pending_);
+      pending_.assign(out_, i);
+      out_.resize(i);
+    }
     offset_ += i;
-    pending_.erase(0, i);
     if (eof) pending_.clear();
     log_.block_done(damage_, out_);
     return !out_.empty() || !eof;
   }
 
+  static constexpr size_t kBlock = 64 * 1024;
   ByteSource& inner_;
   uint64_t offset_;  // input offset of pending_[0]
   size_t skip_;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "ingest/background_sha256.hpp"
 #include "ingest/ingest_driver.hpp"
 #include "ingest/sha256.hpp"
 
@@ -69,6 +70,19 @@ TEST_F(InputDigest, AFileNoReaderKnowsIsReadToItsEndForTheDigest) {
   ASSERT_EQ(out.size(), 1u);
   EXPECT_FALSE(out[0].skipped.empty());
   EXPECT_EQ(out[0].sha256, digest(junk));
+}
+
+// Past BackgroundSha256::kInlineBytes the hashing moves to a thread of its own: still every byte, in order.
+TEST_F(InputDigest, ABigFileIsHashedOnAThreadOfItsOwnToTheSameDigest) {
+  std::string big;
+  for (int i = 0; big.size() < BackgroundSha256::kInlineBytes + 5 * BackgroundSha256::kBlockSize + 99; ++i)
+    big += "<Event><System><EventID>" + std::to_string(i % 70000) + "</EventID></System></Event>\n";
+  const std::string path = write("big.xml", big);
+  Collect sink;
+  const auto out = ingest_paths({path}, Knowledge{}, sink);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_GT(out[0].records, 0u);
+  EXPECT_EQ(out[0].sha256, digest(big));
 }
 
 TEST_F(InputDigest, StandardInputIsHashedAsItIsRead) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstring>
 #include <string>
 
 #include "event_text_test_support.hpp"
@@ -85,6 +87,70 @@ TEST(TextDecoder, Utf8CutAcrossBlocksIsNotDamage) {
   while (const size_t n = utf8->read(buf, sizeof buf)) out.append(buf, n);
   EXPECT_EQ(out, text);
   EXPECT_EQ(utf8->damage().units, 0u);
+}
+
+// Reads at most `step` bytes at a time, as a pipe may.
+class TrickleSource final : public ByteSource {
+ public:
+  TrickleSource(std::string_view data, size_t step) : data_(data), step_(step) {}
+  size_t read(char* buf, size_t n) override {
+    const size_t k = std::min({n, step_, data_.size() - pos_});
+    std::memcpy(buf, data_.data() + pos_, k);
+    pos_ += k;
+    return k;
+  }
+  const std::string& path() const override { return path_; }
+
+ private:
+  std::string path_ = "t";
+  std::string_view data_;
+  size_t step_, pos_ = 0;
+};
+
+std::string read_all(Utf8Source& in) {
+  std::string out;
+  char buf[777];
+  while (const size_t n = in.read(buf, sizeof buf)) out.append(buf, n);
+  return out;
+}
+
+// The check skips plain ASCII many bytes at a time (issue 10): a bad byte, a NUL or a multi-byte
+// character at any offset of such a stride, in reads of any size, is found exactly where it is.
+TEST(TextDecoder, DamageAndCharactersAtEveryOffsetOfTheAsciiStride) {
+  const std::string plain(70, 'x');
+  for (size_t at = 0; at < plain.size(); ++at) {
+    for (const size_t step : {size_t{1}, size_t{5}, size_t{64} << 10}) {
+      for (const std::string_view bad : {std::string_view("\xFF"), std::string_view("\0", 1)}) {
+        std::string text = plain;
+        text.replace(at, 1, bad);
+        TrickleSource src(text, step);
+        auto utf8 = make_utf8_source(src, "utf-8");
+        std::string want = plain;
+        want.replace(at, 1, "\xEF\xBF\xBD");
+        EXPECT_EQ(read_all(*utf8), want) << "at " << at << " step " << step;
+        EXPECT_EQ(utf8->damage().units, 1u) << "at " << at << " step " << step;
+      }
+      std::string text = plain;
+      text.insert(at, "\xE4\xBD\xA0");  // 你
+      TrickleSource src(text, step);
+      auto utf8 = make_utf8_source(src, "utf-8");
+      EXPECT_EQ(read_all(*utf8), text) << "at " << at << " step " << step;
+      EXPECT_EQ(utf8->damage().units, 0u);
+    }
+  }
+}
+
+// A BOM is dropped however the reads cut it, including reads that bring only part of it.
+TEST(TextDecoder, ByteOrderMarkCutByReadsIsDropped) {
+  const std::string text = "\xEF\xBB\xBF<Event/>\xE4\xBD\xA0";
+  for (size_t step = 1; step <= text.size(); ++step) {
+    TrickleSource src(text, step);
+    auto utf8 = make_utf8_source(src, "utf-8-bom");
+    EXPECT_EQ(read_all(*utf8), text.substr(3)) << "step " << step;
+    EXPECT_EQ(utf8->damage().units, 0u);
+  }
+  TrickleSource only_bom(std::string_view(text).substr(0, 3), 1);
+  EXPECT_EQ(read_all(*make_utf8_source(only_bom, "utf-8-bom")), "");
 }
 
 }  // namespace

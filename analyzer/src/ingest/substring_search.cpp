@@ -1,0 +1,39 @@
+#include "ingest/substring_search.hpp"
+
+#include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace kmsdiag {
+
+size_t find_substring(std::string_view haystack, std::string_view needle) {
+  const size_t n = haystack.size(), k = needle.size();
+  if (k == 0) return 0;
+  if (k > n) return std::string_view::npos;
+  const char* s = haystack.data();
+  size_t i = 0;
+#if defined(__SSE2__)
+  if (k >= 2) {
+    const __m128i first = _mm_set1_epi8(needle.front());
+    const __m128i last = _mm_set1_epi8(needle.back());
+    // Block i covers start positions i..i+15; its last-byte load ends at i + k - 1 + 16 <= n.
+    for (; i + k - 1 + 16 <= n; i += 16) {
+      const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
+      const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i + k - 1));
+      auto mask =
+          static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, first), _mm_cmpeq_epi8(b, last))));
+      for (; mask != 0; mask &= mask - 1) {
+        const size_t at = i + static_cast<size_t>(__builtin_ctz(mask));
+        if (std::memcmp(s + at + 1, needle.data() + 1, k - 2) == 0) return at;
+      }
+    }
+  }
+#endif
+  // The tail (or every position without SSE2): fewer than 16 starts on x86-64.
+  const void* found = memmem(s + i, n - i, needle.data(), k);
+  return found ? static_cast<size_t>(static_cast<const char*>(found) - s) : std::string_view::npos;
+}
+
+}  // namespace kmsdiag

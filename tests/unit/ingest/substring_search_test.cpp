@@ -1,0 +1,51 @@
+// find_substring (the event XML scanner's search, issue 10) must answer exactly as std::string_view::find:
+// needles at every offset of a 16-byte block and across block edges, in the tail the vector loop leaves,
+// near misses that share the first and last byte, and needles of 1 to 40 bytes.
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+
+#include "ingest/substring_search.hpp"
+
+namespace kmsdiag {
+namespace {
+
+TEST(SubstringSearch, AgreesWithStringViewFindEverywhere) {
+  std::mt19937 gen(11);
+  for (int round = 0; round < 3000; ++round) {
+    // A small alphabet makes partial matches (first and last byte equal, middle not) common.
+    const size_t n = gen() % 200, k = 1 + gen() % 12;
+    std::string hay(n, 'a'), needle(k, 'a');
+    for (char& c : hay) c = static_cast<char>('a' + gen() % 3);
+    for (char& c : needle) c = static_cast<char>('a' + gen() % 3);
+    for (size_t from = 0; from <= n; from += 1 + gen() % 7) {
+      const std::string_view h = std::string_view(hay).substr(from);
+      ASSERT_EQ(find_substring(h, needle), h.find(needle)) << "hay " << h << " needle " << needle;
+    }
+  }
+}
+
+TEST(SubstringSearch, EventNameAtEveryOffsetAndNearMisses) {
+  for (size_t at = 0; at < 70; ++at) {
+    for (size_t tail = 0; tail < 20; ++tail) {
+      std::string hay = std::string(at, '<') + "Event" + std::string(tail, '>');
+      EXPECT_EQ(find_substring(hay, "Event"), at);
+      hay = std::string(at, ' ') + "Evert Evenx EVENT Event_" + std::string(tail, ' ');  // first/last byte traps
+      EXPECT_EQ(find_substring(hay, "Event"), at + 18);
+      hay[at + 18] = 'e';
+      EXPECT_EQ(find_substring(hay, "Event"), std::string_view::npos);
+    }
+  }
+  EXPECT_EQ(find_substring("", "Event"), std::string_view::npos);
+  EXPECT_EQ(find_substring("Even", "Event"), std::string_view::npos);
+  EXPECT_EQ(find_substring("abc", ""), 0u);
+  const std::string with_nul("x\0Event\0", 8);
+  EXPECT_EQ(find_substring(with_nul, "Event"), 2u);
+  const std::string long_needle(40, 'q');
+  EXPECT_EQ(find_substring(std::string(100, 'q'), long_needle), 0u);
+  EXPECT_EQ(find_substring(std::string(39, 'q'), long_needle), std::string_view::npos);
+}
+
+}  // namespace
+}  // namespace kmsdiag
