@@ -213,6 +213,55 @@ def rules_option_after_subcommand(opts):
             fail(f"the good rules after the subcommand: exit {proc.returncode}, stderr: {proc.stderr.decode()}")
 
 
+def lying_zip():
+    """A stored zip whose first member's local header claims the bytes up to the third member's header, so
+    streaming never meets the second: only the central directory at the end still lists it."""
+    import io
+    import struct
+    import zipfile
+    event = (b"<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='x'/>"
+             b"<EventID>1</EventID></System></Event>\n")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
+        for name in ("a.xml", "b.xml", "c.xml"):
+            z.writestr(name, event)
+    data = bytearray(buf.getvalue())
+    a = data.find(b"PK\x03\x04")
+    c = data.find(b"PK\x03\x04", data.find(b"PK\x03\x04", a + 4) + 4)
+    swallowed = c - a - 30 - len("a.xml")
+    data[a + 18:a + 26] = struct.pack("<II", swallowed, swallowed)
+    return bytes(data)
+
+
+def zip_hidden_member_any_way(opts):
+    """The central directory is read from the stream: a member hidden by a lying local header is reported
+    for a zip on disk, on standard input and inside another zip alike (issue 10 item 17)."""
+    import io
+    import zipfile
+    zip_bytes = lying_zip()
+    outer = io.BytesIO()
+    with zipfile.ZipFile(outer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("PC1/logs.zip", zip_bytes)
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "lying.zip")
+        nested = os.path.join(d, "bundle.zip")
+        with open(path, "wb") as f:
+            f.write(zip_bytes)
+        with open(nested, "wb") as f:
+            f.write(outer.getvalue())
+        ways = {
+            "file": run(["analyze", path, "--format", "json"], opts),
+            "stdin": run(["analyze", "-", "--format", "json"], opts, input=zip_bytes),
+            "nested": run(["analyze", nested, "--format", "json"], opts),
+        }
+        for way, proc in ways.items():
+            problems = [p for i in json.loads(proc.stdout)["inputs"] for p in i["problems"]]
+            if not any("lists 'b.xml', which its local header hides" in json.dumps(p) for p in problems):
+                fail(f"{way}: no problem names the hidden b.xml: {problems}\nstderr: {proc.stderr.decode()}")
+            if proc.returncode not in (2, 3):
+                fail(f"{way}: exit {proc.returncode}, not an input problem (2 or 3)")
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--kmsdiag", required=True)
@@ -226,6 +275,7 @@ def main():
         "process_substitution": lambda: same_as_file(opts, HOST_LOG, process_substitution(opts)),
         "fifo_with_writer": lambda: same_as_file(opts, HOST_LOG, fifo(opts)),
         "zip_on_stdin": lambda: same_as_file(opts, BUNDLE, piped(opts, "-")),
+        "zip_hidden_member_any_way": lambda: zip_hidden_member_any_way(opts),
         "jobs_capped": lambda: jobs_capped(opts),
         "xml_ranges_any_jobs": lambda: xml_ranges_any_jobs(opts),
         "ignored_kinds_any_jobs": lambda: ignored_kinds_any_jobs(opts),

@@ -6,9 +6,11 @@
 #include <locale.h>
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <stdexcept>
 
+#include "ingest/zip_central_directory.hpp"
 #include "ingest/zip_member_name.hpp"
 #include "model/printable_text.hpp"
 
@@ -22,9 +24,30 @@ constexpr uint64_t kRatioFloorBytes = 4096;
 
 using ArchivePtr = std::unique_ptr<struct archive, int (*)(struct archive*)>;
 
+// The stream as libarchive reads it, in two blocks filled in turn: when streaming stops at the central
+// directory, the bytes libarchive fetched past it are still here (it looks at most a few bytes into the
+// next block), and the directory is read from them and from what the stream still holds.
 struct ReadContext {
+  static constexpr size_t kBlock = 128 * 1024;
   ByteSource& in;
-  std::vector<char> buf = std::vector<char>(256 * 1024);
+  std::array<std::vector<char>, 2> blocks{std::vector<char>(kBlock), std::vector<char>(kBlock)};
+  std::array<size_t, 2> sizes{0, 0};
+  size_t next = 0;       // the block filled next
+  uint64_t fetched = 0;  // bytes handed to libarchive in all
+
+  // The bytes fetched from stream offset `from` on, or from the oldest still held when `from` is older.
+  std::string held_from(uint64_t from) const {
+    const size_t last = 1 - next;  // filled most recently; `next` was filled before it
+    std::string held(blocks[next].data(), sizes[next]);
+    held.append(blocks[last].data(), sizes[last]);
+    return held.substr(held.size() - std::min<uint64_t>(held.size(), fetched - std::min(from, fetched)));
+  }
+};
+
+// A member as the stream showed it, to compare with the central directory.
+struct StreamedMember {
+  std::string name;   // as printed (decoded, escaped)
+  int64_t size = -1;  // uncompressed size its header declared, -1 when it declared none
 };
 
 // libarchive may have no message for an error (NULL): never pass that on as a C string.
@@ -35,8 +58,13 @@ std::string archive_error(struct archive* a) {
 
 la_ssize_t read_cb(struct archive*, void* ctx, const void** out) {
   auto* c = static_cast<ReadContext*>(ctx);
-  *out = c->buf.data();
-  return static_cast<la_ssize_t>(c->in.read(c->buf.data(), c->buf.size()));
+  std::vector<char>& block = c->blocks[c->next];
+  const size_t got = c->in.read(block.data(), block.size());
+  c->sizes[c->next] = got;
+  c->next = 1 - c->next;
+  c->fetched += got;
+  *out = block.data();
+  return static_cast<la_ssize_t>(got);
 }
 
 // libarchive converts header names to the character set of the thread's locale; in the "C" locale a
@@ -111,6 +139,48 @@ class MemberSource final : public ByteSource {
   bool done_ = false;
 };
 
+// Compares the central directory that starts at stream offset `at` with the members streaming met.
+void check_central_directory(const ReadContext& ctx, uint64_t at, const std::vector<StreamedMember>& streamed,
+                             const std::string& name, uint64_t max_entries,
+                             const std::function<void(Problem&&)>& problem) {
+  const std::string head = ctx.held_from(at);
+  CentralDirectory dir;
+  try {
+    dir = read_central_directory(head, ctx.in, max_entries);
+  } catch (const std::exception& e) {
+    dir.found = true;
+    dir.damage = e.what();
+  }
+  if (!dir.found) {
+    problem(Problem{{name, "", 0, ""},
+                    "central directory unreadable, members hidden from streaming cannot be found: none follows the "
+                    "last member"});
+    return;
+  }
+  // What streaming met, by name: a name may occur more than once.
+  std::multimap<std::string, int64_t> met;
+  for (const StreamedMember& m : streamed) met.emplace(m.name, m.size);
+  for (size_t i = 0; i < dir.entries.size(); ++i) {
+    const uint64_t index = i + 1;
+    const std::string member = zip_member_name(dir.entries[i].stored_name);
+    const int64_t size = dir.entries[i].size;
+    auto it = met.find(member);
+    if (it == met.end()) {
+      problem(Problem{{name, "member", index, ""},
+                      fmt::format("the central directory lists '{}', which its local header hides: not read", member)});
+      continue;
+    }
+    if (size >= 0 && it->second >= 0 && size != it->second)
+      problem(Problem{{name, "member", index, ""},
+                      fmt::format("'{}' is {} bytes by the central directory but {} by its local header", member, size,
+                                  it->second)});
+    met.erase(it);
+  }
+  if (!dir.damage.empty())
+    problem(Problem{{name, "member", dir.entries.size() + 1, ""},
+                    fmt::format("central directory damaged from here on: {}", dir.damage)});
+}
+
 }  // namespace
 
 bool looks_like_archive(std::string_view head) {
@@ -118,10 +188,9 @@ bool looks_like_archive(std::string_view head) {
                               head.substr(0, 4) == std::string_view("PK\x05\x06", 4));
 }
 
-ArchiveListing read_archive(ByteSource& in, const ArchiveNesting& nesting,
-                            const std::function<void(ByteSource&)>& member,
-                            const std::function<void(Problem&&)>& problem) {
-  ArchiveListing streamed;
+void read_archive(ByteSource& in, const ArchiveNesting& nesting, const std::function<void(ByteSource&)>& member,
+                  const std::function<void(Problem&&)>& problem) {
+  std::vector<StreamedMember> streamed;
   ArchiveBudget& budget = *nesting.budget;
   const ArchiveLimits& limits = budget.limits;
   auto fail = [&](uint64_t index, const std::string& msg) {
@@ -131,7 +200,7 @@ ArchiveListing read_archive(ByteSource& in, const ArchiveNesting& nesting,
   if (nesting.depth >= limits.max_depth) {
     fail(0, fmt::format("archive nested {} archives deep, beyond the limit of {}: not read", nesting.depth,
                         limits.max_depth));
-    return streamed;
+    return;
   }
   ArchivePtr a(archive_read_new(), archive_read_free);
   archive_read_support_format_zip_streamable(a.get());
@@ -139,7 +208,7 @@ ArchiveListing read_archive(ByteSource& in, const ArchiveNesting& nesting,
   ReadContext ctx{in};
   if (archive_read_open(a.get(), &ctx, nullptr, read_cb, nullptr) != ARCHIVE_OK) {
     fail(0, fmt::format("not a readable zip archive: {}", archive_error(a.get())));
-    return streamed;
+    return;
   }
   // Reported once for the input, not once per level of nesting that stops because of it.
   auto budget_spent = [&](uint64_t index, const std::string& why) {
@@ -152,8 +221,8 @@ ArchiveListing read_archive(ByteSource& in, const ArchiveNesting& nesting,
     }
     struct archive_entry* entry = nullptr;
     const int r = next_header(a.get(), &entry);
-    if (r == ARCHIVE_EOF) {
-      streamed.complete = true;
+    if (r == ARCHIVE_EOF) {  // at the central directory: what it lists is what streaming should have met
+      check_central_directory(ctx, consumed(a.get()), streamed, in.path(), limits.max_members, problem);
       break;
     }
     if (r == ARCHIVE_FATAL) {
@@ -166,7 +235,7 @@ ArchiveListing read_archive(ByteSource& in, const ArchiveNesting& nesting,
       break;
     }
     const std::string name = entry_name(entry);
-    streamed.members.push_back({name, archive_entry_size_is_set(entry) ? archive_entry_size(entry) : -1});
+    streamed.push_back({name, archive_entry_size_is_set(entry) ? archive_entry_size(entry) : -1});
     if (archive_entry_filetype(entry) != AE_IFREG) continue;
     MemberSource src(a.get(), fmt::format("{}!{}", in.path(), name), budget);
     try {
@@ -174,46 +243,6 @@ ArchiveListing read_archive(ByteSource& in, const ArchiveNesting& nesting,
     } catch (const std::exception& e) {
       problem(Problem{{src.path(), "", 0, ""}, e.what()});
     }
-  }
-  return streamed;
-}
-
-void check_central_directory(const std::string& file, const std::string& name, const ArchiveListing& streamed,
-                             const std::function<void(Problem&&)>& problem) {
-  if (!streamed.complete) return;  // streaming stopped early: the rest was reported, not hidden
-  ArchivePtr a(archive_read_new(), archive_read_free);
-  archive_read_support_format_zip_seekable(a.get());
-  if (archive_read_open_filename(a.get(), file.c_str(), 64 * 1024) != ARCHIVE_OK) {
-    problem(Problem{{name, "", 0, ""},
-                    fmt::format("central directory unreadable, members hidden from streaming cannot be found: {}",
-                                archive_error(a.get()))});
-    return;
-  }
-  // What streaming met, by name: a name may occur more than once.
-  std::multimap<std::string, int64_t> met;
-  for (const StreamedMember& m : streamed.members) met.emplace(m.name, m.size);
-  for (uint64_t index = 1; index <= ArchiveLimits{}.max_members; ++index) {
-    struct archive_entry* entry = nullptr;
-    const int r = next_header(a.get(), &entry);
-    if (r == ARCHIVE_EOF) break;
-    if (r == ARCHIVE_FATAL) {
-      problem(Problem{{name, "member", index, ""},
-                      fmt::format("central directory damaged from here on: {}", archive_error(a.get()))});
-      break;
-    }
-    const std::string member = entry_name(entry);
-    const int64_t size = archive_entry_size_is_set(entry) ? archive_entry_size(entry) : -1;
-    auto it = met.find(member);
-    if (it == met.end()) {
-      problem(Problem{{name, "member", index, ""},
-                      fmt::format("the central directory lists '{}', which its local header hides: not read", member)});
-      continue;
-    }
-    if (size >= 0 && it->second >= 0 && size != it->second)
-      problem(Problem{{name, "member", index, ""},
-                      fmt::format("'{}' is {} bytes by the central directory but {} by its local header", member, size,
-                                  it->second)});
-    met.erase(it);
   }
 }
 

@@ -40,32 +40,16 @@ struct ArchiveNesting {
   ArchiveNesting inner() const { return {budget, depth + 1}; }
 };
 
-// A member as the stream showed it, to compare with the central directory.
-struct StreamedMember {
-  std::string name;   // as printed (decoded, escaped)
-  int64_t size = -1;  // uncompressed size its header declared, -1 when it declared none
-};
-
 // True when the head starts a zip archive.
 bool looks_like_archive(std::string_view head);
 
 // Streams every regular member of the archive in `in` to `member` (path "archive!member"); the
 // members themselves sit at nesting.inner(). Damage and limits become Problems passed to `problem`;
 // reading goes on with the next member where the format allows. A limit met inside a member makes
-// that member's read() throw, naming the limit, so its reader's problem says why it was cut.
-// Returns the members as streamed.
-struct ArchiveListing {
-  std::vector<StreamedMember> members;
-  bool complete = false;  // streaming reached the end of the archive (no damage, no limit)
-};
-ArchiveListing read_archive(ByteSource& in, const ArchiveNesting& nesting,
-                            const std::function<void(ByteSource& member)>& member,
-                            const std::function<void(Problem&&)>& problem);
-
-// Reads the central directory of the zip file at `file` (shown as `name`) and reports, as problems,
-// the members it lists that streaming did not meet, or met with another size: a local header that
-// lies hides a member from a streaming reader.
-void check_central_directory(const std::string& file, const std::string& name, const ArchiveListing& streamed,
-                             const std::function<void(Problem&&)>& problem);
+// that member's read() throw, naming the limit, so its reader's problem says why it was cut. When
+// streaming reaches the central directory, it is read too, and every member it lists that streaming did
+// not meet (hidden by a local header that lies), or met with another size, is a problem.
+void read_archive(ByteSource& in, const ArchiveNesting& nesting, const std::function<void(ByteSource& member)>& member,
+                  const std::function<void(Problem&&)>& problem);
 
 }  // namespace kmsdiag

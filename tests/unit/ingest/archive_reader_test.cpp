@@ -223,22 +223,80 @@ TEST(ArchiveReader, MemberNamesAreDecodedAndEscaped) {
   EXPECT_TRUE(flagged.problems.empty()) << flagged.problems[0].describe();  // no "cannot be converted" warning
 }
 
-// A local header that claims a bigger member swallows the next one: streaming never sees it. The
-// central directory still lists it, and the difference is reported.
-TEST(ArchiveReader, MemberHiddenByItsNeighboursLocalHeaderIsReported) {
-  std::string zip = make_zip({{"a.xml", kEvent}, {"b.xml", kEvent}, {"c.xml", kEvent}}, true);
-  const size_t a = zip.find("PK\x03\x04"), b = zip.find("PK\x03\x04", a + 4), c = zip.find("PK\x03\x04", b + 4);
-  ASSERT_NE(c, std::string::npos);
-  const uint32_t swallowed = static_cast<uint32_t>(c - a - 30 - 5);  // a's data now runs up to c's header
+// Makes the local header of the member at `a` claim the bytes up to offset `until` as its own, so streaming
+// never sees the members in between (their own headers are swallowed as data).
+void make_header_swallow(std::string& zip, size_t a, size_t until, size_t name_size) {
+  const auto swallowed = static_cast<uint32_t>(until - a - 30 - name_size);
   zip[a + 6] &= ~0x08;  // sizes in the local header, not in a data descriptor after the data
   for (size_t field : {18u, 22u})
     for (int k = 0; k < 4; ++k) zip[a + field + k] = static_cast<char>(swallowed >> (8 * k));
+}
+
+std::string lying_zip() {
+  std::string zip = make_zip({{"a.xml", kEvent}, {"b.xml", kEvent}, {"c.xml", kEvent}}, true);
+  const size_t a = zip.find("PK\x03\x04"), b = zip.find("PK\x03\x04", a + 4), c = zip.find("PK\x03\x04", b + 4);
+  EXPECT_NE(c, std::string::npos);
+  make_header_swallow(zip, a, c, 5);  // a's data now runs up to c's header
+  return zip;
+}
+
+// A local header that claims a bigger member swallows the next one: streaming never sees it. The
+// central directory still lists it, and the difference is reported: for a zip on disk, on a stream
+// (standard input, a pipe) and inside another zip alike, since the directory is read from the stream.
+TEST(ArchiveReader, MemberHiddenByItsNeighboursLocalHeaderIsReported) {
+  const std::string zip = lying_zip();
   const std::string path = write_temp("lying-header.zip", zip);
   Collect sink;
   const auto out = ingest_paths({path}, Knowledge{}, sink);
   EXPECT_TRUE(any_contains(sink.problems, "lists 'b.xml', which its local header hides"))
       << (sink.problems.empty() ? "" : sink.problems[0].describe());
   EXPECT_TRUE(any_contains(out[0].problems, "b.xml"));
+
+  Collect streamed;
+  ingest_zip(zip, streamed);
+  EXPECT_TRUE(any_contains(streamed.problems, "bundle.zip member 2: the central directory lists 'b.xml'"))
+      << (streamed.problems.empty() ? "" : streamed.problems.back().describe());
+
+  Collect nested;
+  ingest_zip(make_zip({{"notes.txt", "x"}, {"PC1/logs.zip", zip}, {"d.xml", kEvent}}), nested);
+  EXPECT_TRUE(any_contains(nested.problems, "bundle.zip!PC1/logs.zip member 2: the central directory lists 'b.xml'"))
+      << (nested.problems.empty() ? "" : nested.problems.back().describe());
+  EXPECT_FALSE(any_contains(nested.problems, "bundle.zip member"));  // the outer zip is sound
+}
+
+// When a lie makes streaming lose its place, it may stop at the directory of a zip stored inside the zip;
+// that one must not be taken for the outer one (the outer one's hidden members would be missed): the
+// directory is the one the stream ends with.
+TEST(ArchiveReader, DirectoryOfAStoredInnerZipIsNotTakenForTheOuterOne) {
+  const std::string inner = make_zip({{"x.xml", kEvent}, {"y.xml", kEvent}}, true);
+  std::string zip = make_zip({{"a.xml", kEvent}, {"b.xml", kEvent}, {"in.zip", inner}, {"c.xml", kEvent}}, true);
+  const size_t a = zip.find("PK\x03\x04"), b = zip.find("PK\x03\x04", a + 4);
+  make_header_swallow(zip, a, zip.find("PK\x03\x04", b + 4), 5);  // swallows b.xml
+  Collect sink;
+  ingest_zip(zip, sink);
+  // Streaming, lost, read the inner zip's members as the outer's and stopped at its directory: b.xml, in.zip
+  // and c.xml were never met. The inner zip's directory lists x.xml and y.xml, which it did meet.
+  for (const char* hidden :
+       {"member 2: the central directory lists 'b.xml'", "member 3: the central directory lists 'in.zip'",
+        "member 4: the central directory lists 'c.xml'"})
+    EXPECT_TRUE(any_contains(sink.problems, hidden)) << hidden;
+  EXPECT_FALSE(any_contains(sink.problems, "'x.xml'"));
+  EXPECT_FALSE(any_contains(sink.problems, "'y.xml'"));
+}
+
+// A sound zip, its names in any encoding, on a stream or nested, gives no central-directory problem; a
+// directory cut short is reported as damaged, with the entry where it ends.
+TEST(ArchiveReader, SoundDirectoriesAreQuietAndACutOneIsDamaged) {
+  const std::string names = make_zip({{"\x83\x8D\x83\x4F/app.xml", kEvent}, {"caf\x82.xml", kEvent}, {"dir/", ""}});
+  Collect sound;
+  ingest_zip(make_zip({{"one.zip", names}, {"two.zip", make_zip({})}}), sound);
+  EXPECT_TRUE(sound.problems.empty()) << sound.problems[0].describe();
+
+  const std::string zip = make_zip({{"a.xml", kEvent}, {"b.xml", kEvent}});
+  Collect cut;
+  ingest_zip(zip.substr(0, zip.find("PK\x01\x02", zip.find("PK\x01\x02") + 4) + 10), cut);  // in the 2nd entry
+  EXPECT_TRUE(any_contains(cut.problems, "bundle.zip member 2: central directory damaged from here on: the input ends"))
+      << (cut.problems.empty() ? "" : cut.problems.back().describe());
 }
 
 // A zip on disk has the digest of its own bytes, computed while it is unpacked; its members have none (their
