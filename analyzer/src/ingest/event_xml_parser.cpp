@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "ingest/event_xml_record.hpp"
 #include "model/analysis.hpp"
 
@@ -16,6 +18,10 @@ void EventXmlParser::problem(const EventXmlPlace& at, std::string_view what, Rec
 }
 
 void EventXmlParser::parse(char* text, size_t size, const EventXmlPlace& at, RecordSink& sink) {
+  // A payload problem needs more than kMaxDataItems items or UserData nested kMaxUserDataDepth deep, each
+  // element a '<' at least: an event with fewer cannot have one, and most events are not walked for it.
+  const auto tags = static_cast<size_t>(std::count(text, text + size, '<'));
+  const bool payload_may_be_odd = tags > std::min(kMaxDataItems, 2 * kMaxUserDataDepth);
   const pugi::xml_parse_result parsed = doc_.load_buffer_inplace(text, size, pugi::parse_default, pugi::encoding_utf8);
   if (!parsed) return problem(at, fmt::format("malformed event XML: {}", parsed.description()), sink);
   const pugi::xml_node event = doc_.document_element();
@@ -25,7 +31,7 @@ void EventXmlParser::parse(char* text, size_t size, const EventXmlPlace& at, Rec
     const std::string_view event_id = h.event_id ? std::string_view(*h.event_id) : std::string_view();
     if (kb_->activation_layout(provider, channel, event_id) == nullptr) {
       // Not about activation: counted as the interpreter would count its record, with the same problems.
-      const EventXmlIssue issue = event_xml_payload_issue(event);
+      const EventXmlIssue issue = payload_may_be_odd ? event_xml_payload_issue(event) : EventXmlIssue{};
       if (!issue.message.empty()) problem(at, issue.message, sink);
       if (issue.skipped) return;
       sink.on_unused_event(UnusedEvent{ignored_event_key(provider, channel, event_id),

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ingest/event_xml_reader.hpp"
+#include "ingest/event_xml_record.hpp"
 #include "model/record.hpp"
 
 namespace kmsdiag {
@@ -160,6 +161,21 @@ TEST(EventXmlRanges, ProblemsNameTheirRecordAndLine) {
   EXPECT_TRUE(
       has("problem in.xml:36: record 23 (line 36): truncated event XML: a new event starts at line 37 "
           "before </Event>"));
+}
+
+// An event not about activation is walked for payload problems only when it has tags enough for one (issue
+// 10: most are not walked at all). The fewest that make one: no System, UserData nested just past the limit.
+TEST(EventXmlRanges, UnusedEventWithJustEnoughTagsForAPayloadProblemIsStillChecked) {
+  auto bare = [](int depth) {
+    return std::string("<Event xmlns='") + kNs + "'><UserData>" + nested(depth) + "</UserData></Event>\n";
+  };
+  const Transcript deep = read(bare(kMaxUserDataDepth + 1), 1, {});
+  ASSERT_EQ(deep.lines.size(), 1u);
+  EXPECT_EQ(deep.lines[0],
+            "problem in.xml:1: record 1 (line 1): UserData nested deeper than 64 elements; event skipped");
+  const Transcript at_limit = read(bare(kMaxUserDataDepth), 1, {});
+  ASSERT_EQ(at_limit.lines.size(), 1u);
+  EXPECT_EQ(at_limit.lines[0].rfind("unused ", 0), 0u) << at_limit.lines[0];
 }
 
 // A reader made without the knowledge tables (tests, the EVTX cross-check) still builds every event.
