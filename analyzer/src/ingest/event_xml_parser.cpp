@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "ingest/byte_scan.hpp"
 #include "ingest/event_xml_record.hpp"
 #include "model/analysis.hpp"
 
@@ -20,7 +21,7 @@ void EventXmlParser::problem(const EventXmlPlace& at, std::string_view what, Rec
 void EventXmlParser::parse(char* text, size_t size, const EventXmlPlace& at, RecordSink& sink) {
   // A payload problem needs more than kMaxDataItems items or UserData nested kMaxUserDataDepth deep, each
   // element a '<' at least: an event with fewer cannot have one, and most events are not walked for it.
-  const auto tags = static_cast<size_t>(std::count(text, text + size, '<'));
+  const size_t tags = count_char(std::string_view(text, size), '<');
   const bool payload_may_be_odd = tags > std::min(kMaxDataItems, 2 * kMaxUserDataDepth);
   const pugi::xml_parse_result parsed = doc_.load_buffer_inplace(text, size, pugi::parse_default, pugi::encoding_utf8);
   if (!parsed) return problem(at, fmt::format("malformed event XML: {}", parsed.description()), sink);

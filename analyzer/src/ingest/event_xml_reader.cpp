@@ -11,7 +11,7 @@
 #include "ingest/event_xml_markup.hpp"
 #include "ingest/event_xml_ranges.hpp"
 #include "ingest/record_parts.hpp"
-#include "ingest/substring_search.hpp"
+#include "ingest/byte_scan.hpp"
 
 namespace kmsdiag {
 namespace {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <limits>
 
-#include "ingest/substring_search.hpp"
+#include "ingest/byte_scan.hpp"
 
 namespace kmsdiag {
 namespace {

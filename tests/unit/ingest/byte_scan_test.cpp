@@ -1,17 +1,18 @@
 // find_substring (the event XML scanner's search, issue 10) must answer exactly as std::string_view::find:
 // needles at every offset of a 16-byte block and across block edges, in the tail the vector loop leaves,
-// near misses that share the first and last byte, and needles of 1 to 40 bytes.
+// near misses that share the first and last byte, and needles of 1 to 40 bytes. count_char as std::count.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <string>
 
-#include "ingest/substring_search.hpp"
+#include "ingest/byte_scan.hpp"
 
 namespace kmsdiag {
 namespace {
 
-TEST(SubstringSearch, AgreesWithStringViewFindEverywhere) {
+TEST(ByteScan, AgreesWithStringViewFindEverywhere) {
   std::mt19937 gen(11);
   for (int round = 0; round < 3000; ++round) {
     // A small alphabet makes partial matches (first and last byte equal, middle not) common.
@@ -26,7 +27,7 @@ TEST(SubstringSearch, AgreesWithStringViewFindEverywhere) {
   }
 }
 
-TEST(SubstringSearch, EventNameAtEveryOffsetAndNearMisses) {
+TEST(ByteScan, EventNameAtEveryOffsetAndNearMisses) {
   for (size_t at = 0; at < 70; ++at) {
     for (size_t tail = 0; tail < 20; ++tail) {
       std::string hay = std::string(at, '<') + "Event" + std::string(tail, '>');
@@ -45,6 +46,19 @@ TEST(SubstringSearch, EventNameAtEveryOffsetAndNearMisses) {
   const std::string long_needle(40, 'q');
   EXPECT_EQ(find_substring(std::string(100, 'q'), long_needle), 0u);
   EXPECT_EQ(find_substring(std::string(39, 'q'), long_needle), std::string_view::npos);
+}
+
+TEST(ByteScan, CountCharAgreesWithStdCount) {
+  std::mt19937 gen(5);
+  for (int round = 0; round < 2000; ++round) {
+    std::string text(gen() % 100, 'a');
+    for (char& c : text) c = static_cast<char>(gen() % 4 == 0 ? '<' : (gen() % 2 ? '\x80' : 'x'));
+    for (size_t from = 0; from <= text.size(); from += 1 + gen() % 5) {
+      const std::string_view t = std::string_view(text).substr(from);
+      ASSERT_EQ(count_char(t, '<'), static_cast<size_t>(std::count(t.begin(), t.end(), '<')));
+      ASSERT_EQ(count_char(t, '\x80'), static_cast<size_t>(std::count(t.begin(), t.end(), '\x80')));
+    }
+  }
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "ingest/substring_search.hpp"
+#include "ingest/byte_scan.hpp"
 
 #include <cstring>
 
@@ -34,6 +34,19 @@ size_t find_substring(std::string_view haystack, std::string_view needle) {
   // The tail (or every position without SSE2): fewer than 16 starts on x86-64.
   const void* found = memmem(s + i, n - i, needle.data(), k);
   return found ? static_cast<size_t>(static_cast<const char*>(found) - s) : std::string_view::npos;
+}
+
+size_t count_char(std::string_view text, char c) {
+  size_t n = 0, i = 0;
+#if defined(__SSE2__)
+  const __m128i wanted = _mm_set1_epi8(c);
+  for (; i + 16 <= text.size(); i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
+    n += static_cast<size_t>(__builtin_popcount(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, wanted)))));
+  }
+#endif
+  for (; i < text.size(); ++i) n += text[i] == c;
+  return n;
 }
 
 }  // namespace kmsdiag
