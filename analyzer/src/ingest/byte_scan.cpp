@@ -39,10 +39,17 @@ size_t find_substring(std::string_view haystack, std::string_view needle) {
 size_t count_char(std::string_view text, char c) {
   size_t n = 0, i = 0;
 #if defined(__SSE2__)
-  const __m128i wanted = _mm_set1_epi8(c);
-  for (; i + 16 <= text.size(); i += 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
-    n += static_cast<size_t>(__builtin_popcount(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, wanted)))));
+  // Each byte lane counts its matches (a match compares as -1) for at most 255 blocks, then the lanes are
+  // summed (psadbw): no popcount, which x86-64 without -mpopcnt does in software.
+  const __m128i wanted = _mm_set1_epi8(c), zero = _mm_setzero_si128();
+  while (i + 16 <= text.size()) {
+    __m128i lanes = zero;
+    for (int blocks = 0; blocks < 255 && i + 16 <= text.size(); ++blocks, i += 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
+      lanes = _mm_sub_epi8(lanes, _mm_cmpeq_epi8(v, wanted));
+    }
+    const __m128i sums = _mm_sad_epu8(lanes, zero);
+    n += static_cast<size_t>(_mm_cvtsi128_si64(sums) + _mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums)));
   }
 #endif
   for (; i < text.size(); ++i) n += text[i] == c;
