@@ -7,11 +7,11 @@
 #include <string>
 #include <utility>
 
+#include "ingest/byte_scan.hpp"
 #include "ingest/event_xml_block_buffer.hpp"
 #include "ingest/event_xml_markup.hpp"
 #include "ingest/event_xml_ranges.hpp"
 #include "ingest/record_parts.hpp"
-#include "ingest/byte_scan.hpp"
 
 namespace kmsdiag {
 namespace {
@@ -181,6 +181,9 @@ class EventXmlScan {
   EventName event_name_at(size_t at) const {
     const std::string_view v = buf_.view();
     const size_t after = at + kEventName.size();
+    // Either tag's name ends right after "Event", at a space, '>' or '/': "EventData", "EventID" and the
+    // like, most of the hits, are told without looking back for their '<'.
+    if (after >= v.size() || (!is_xml_space(v[after]) && v[after] != '>' && v[after] != '/')) return EventName::kOther;
     size_t lt = at;
     while (lt > 0 && at - lt <= kMaxEventNameLookahead && v[lt - 1] != '<') --lt;
     if (lt == 0 || v[lt - 1] != '<') return EventName::kOther;
