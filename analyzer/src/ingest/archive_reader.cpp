@@ -38,9 +38,11 @@ struct ReadContext {
   // The bytes fetched from stream offset `from` on, or from the oldest still held when `from` is older.
   std::string held_from(uint64_t from) const {
     const size_t last = 1 - next;  // filled most recently; `next` was filled before it
-    std::string held(blocks[next].data(), sizes[next]);
-    held.append(blocks[last].data(), sizes[last]);
-    return held.substr(held.size() - std::min<uint64_t>(held.size(), fetched - std::min(from, fetched)));
+    const uint64_t wanted = std::min<uint64_t>(sizes[next] + sizes[last], fetched - std::min(from, fetched));
+    const size_t in_last = std::min<size_t>(wanted, sizes[last]), in_earlier = wanted - in_last;
+    std::string held(blocks[next].data() + sizes[next] - in_earlier, in_earlier);
+    held.append(blocks[last].data() + sizes[last] - in_last, in_last);
+    return held;
   }
 };
 

@@ -28,18 +28,17 @@ void BackgroundSha256::update(std::string_view bytes) {
 void BackgroundSha256::hand_off() {
   std::unique_lock lock(mutex_);
   full_.push_back(std::move(filling_));
+  changed_.notify_all();
+  filling_ = std::string();
   if (empty_.empty() && blocks_made_ < kBlocks) {
     ++blocks_made_;
-    filling_ = std::string();
     filling_.reserve(kBlockSize);
-  } else {
-    changed_.notify_all();
-    changed_.wait(lock, [this] { return !empty_.empty(); });
-    filling_ = std::move(empty_.back());
-    empty_.pop_back();
-    filling_.clear();
+    return;
   }
-  changed_.notify_all();
+  changed_.wait(lock, [this] { return !empty_.empty(); });
+  filling_ = std::move(empty_.back());
+  empty_.pop_back();
+  filling_.clear();
 }
 
 void BackgroundSha256::run() {
