@@ -1,11 +1,15 @@
 // libFuzzer target for the event XML reader: any bytes must be read without crashing, hanging or
 // exceeding bounded memory, the reader's counts must match what it delivered, and parsing in ranges on
-// two threads must deliver exactly what one thread does.
+// two threads must deliver exactly what one thread does. And the quick header scan that stands in for
+// pugixml on most events must never read what pugixml rejects, nor read a header pugixml reads otherwise.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <string_view>
 
+#include <pugixml.hpp>
+
+#include "ingest/event_xml_header_scan.hpp"
 #include "ingest/event_xml_reader.hpp"
 
 namespace {
@@ -24,10 +28,25 @@ struct CountingSink final : kmsdiag::RecordSink {
   }
 };
 
+bool same(const kmsdiag::EventXmlHeader& a, const kmsdiag::EventXmlHeader& b) {
+  return a.provider == b.provider && a.channel == b.channel && a.level == b.level && a.record_id == b.record_id &&
+         a.computer == b.computer && a.event_id == b.event_id && a.qualifiers == b.qualifiers && a.time_ms == b.time_ms;
+}
+
+void check_header_scan(std::string_view text) {
+  const std::optional<kmsdiag::EventXmlHeader> scanned = kmsdiag::scan_event_xml_header(text);
+  if (!scanned) return;
+  std::string copy(text);
+  pugi::xml_document doc;
+  if (!doc.load_buffer_inplace(copy.data(), copy.size(), pugi::parse_default, pugi::encoding_utf8)) std::abort();
+  if (!same(*scanned, kmsdiag::event_xml_header(doc.document_element()))) std::abort();
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
+  check_header_scan(text);
   (void)kmsdiag::detect_event_xml(text, kmsdiag::Knowledge{});
   // Small blocks and a small event limit put every construct across refills and exercise the
   // oversize path on fuzz-sized inputs.

@@ -56,4 +56,37 @@ size_t count_char(std::string_view text, char c) {
   return n;
 }
 
+NameRun ascii_name_run(std::string_view text) {
+  size_t i = 0, colon = std::string_view::npos;
+#if defined(__SSE2__)
+  while (i + 16 <= text.size()) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
+    const auto within = [](__m128i x, char lo, char hi) {  // signed: bytes from 0x80 are below every bound
+      return _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(static_cast<char>(lo - 1))),
+                           _mm_cmplt_epi8(x, _mm_set1_epi8(static_cast<char>(hi + 1))));
+    };
+    const auto is = [&v](char c) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(c)); };
+    const __m128i colons = is(':');
+    // Setting bit 5 maps 'A'-'Z' onto 'a'-'z' and nothing else into that range.
+    const __m128i name =
+        _mm_or_si128(_mm_or_si128(within(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 'z'), within(v, '0', '9')),
+                     _mm_or_si128(_mm_or_si128(colons, is('_')), _mm_or_si128(is('.'), is('-'))));
+    const unsigned stop = ~static_cast<unsigned>(_mm_movemask_epi8(name)) & 0xFFFFu;
+    const unsigned length = stop != 0 ? static_cast<unsigned>(__builtin_ctz(stop)) : 16;
+    const unsigned colon_bits = static_cast<unsigned>(_mm_movemask_epi8(colons)) & ((1u << length) - 1);
+    if (colon_bits != 0) colon = i + 31 - static_cast<size_t>(__builtin_clz(colon_bits));
+    i += length;
+    if (stop != 0) return {i, colon};
+  }
+#endif
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    const char lower = static_cast<char>(c | 0x20);
+    if (c == ':') colon = i;
+    if (!((lower >= 'a' && lower <= 'z') || (c >= '0' && c <= '9') || c == ':' || c == '_' || c == '.' || c == '-'))
+      break;
+  }
+  return {i, colon};
+}
+
 }  // namespace kmsdiag

@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 
 #include "ingest/byte_scan.hpp"
+#include "ingest/event_xml_header_scan.hpp"
 #include "ingest/event_xml_record.hpp"
 #include "model/analysis.hpp"
 
@@ -18,26 +20,49 @@ void EventXmlParser::problem(const EventXmlPlace& at, std::string_view what, Rec
   sink.on_problem(Problem{{path_, "line", at.line, ""}, describe(at, what)});
 }
 
+namespace {
+
+// What the knowledge tables and ignored_event_key() take from a header: provider, channel, event id.
+std::array<std::string_view, 3> activation_key(const EventXmlHeader& h) {
+  return {h.provider.value_or(""), h.channel.value_or(""),
+          h.event_id ? std::string_view(*h.event_id) : std::string_view()};
+}
+
+}  // namespace
+
+bool EventXmlParser::about_activation(const EventXmlHeader& h) const {
+  const auto [provider, channel, event_id] = activation_key(h);
+  return kb_->activation_layout(provider, channel, event_id) != nullptr;
+}
+
+// Counted as the interpreter would count its record, without building it.
+void EventXmlParser::count_unused(const EventXmlHeader& h, const EventXmlPlace& at, RecordSink& sink) const {
+  const auto [provider, channel, event_id] = activation_key(h);
+  sink.on_unused_event(UnusedEvent{ignored_event_key(provider, channel, event_id),
+                                   SourceRef{path_, "line", at.line, std::string(h.record_id.value_or(""))},
+                                   h.time_ms});
+}
+
 void EventXmlParser::parse(char* text, size_t size, const EventXmlPlace& at, RecordSink& sink) {
   // A payload problem needs more than kMaxDataItems items or UserData nested kMaxUserDataDepth deep, each
   // element a '<' at least: an event with fewer cannot have one, and most events are not walked for it.
   const size_t tags = count_char(std::string_view(text, size), '<');
   const bool payload_may_be_odd = tags > std::min(kMaxDataItems, 2 * kMaxUserDataDepth);
+  // Most events are not about activation, and most of those are plain enough to be read without a tree.
+  if (kb_ != nullptr && !payload_may_be_odd) {
+    if (const std::optional<EventXmlHeader> h = scan_event_xml_header(std::string_view(text, size), unused_))
+      return count_unused(*h, at, sink);
+  }
   const pugi::xml_parse_result parsed = doc_.load_buffer_inplace(text, size, pugi::parse_default, pugi::encoding_utf8);
   if (!parsed) return problem(at, fmt::format("malformed event XML: {}", parsed.description()), sink);
   const pugi::xml_node event = doc_.document_element();
   if (kb_ != nullptr) {
     const EventXmlHeader h = event_xml_header(event);
-    const std::string_view provider = h.provider.value_or(""), channel = h.channel.value_or("");
-    const std::string_view event_id = h.event_id ? std::string_view(*h.event_id) : std::string_view();
-    if (kb_->activation_layout(provider, channel, event_id) == nullptr) {
-      // Not about activation: counted as the interpreter would count its record, with the same problems.
+    if (!about_activation(h)) {
+      // With the same problems as the interpreter would find in its record.
       const EventXmlIssue issue = payload_may_be_odd ? event_xml_payload_issue(event) : EventXmlIssue{};
       if (!issue.message.empty()) problem(at, issue.message, sink);
-      if (issue.skipped) return;
-      sink.on_unused_event(UnusedEvent{ignored_event_key(provider, channel, event_id),
-                                       SourceRef{path_, "line", at.line, std::string(h.record_id.value_or(""))},
-                                       h.time_ms});
+      if (!issue.skipped) count_unused(h, at, sink);
       return;
     }
   }

@@ -5,10 +5,12 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <pugixml.hpp>
 #include <string>
 #include <string_view>
 
+#include "ingest/event_xml_record.hpp"
 #include "ingest/reader.hpp"
 
 namespace kmsdiag {
@@ -25,6 +27,7 @@ class EventXmlParser {
  public:
   // `kb` null: every event becomes a Record.
   EventXmlParser(std::string path, const Knowledge* kb) : path_(std::move(path)), kb_(kb) {}
+  EventXmlParser(const EventXmlParser&) = delete;  // unused_ refers to this parser
 
   // Parses `size` bytes at `text` in place (they are overwritten) and delivers the outcome to `sink`.
   void parse(char* text, size_t size, const EventXmlPlace& at, RecordSink& sink);
@@ -34,9 +37,14 @@ class EventXmlParser {
 
  private:
   void problem(const EventXmlPlace& at, std::string_view what, RecordSink& sink) const;
+  bool about_activation(const EventXmlHeader& h) const;
+  void count_unused(const EventXmlHeader& h, const EventXmlPlace& at, RecordSink& sink) const;
 
   std::string path_;
   const Knowledge* kb_;
+  const std::function<bool(const EventXmlHeader&)> unused_ = [this](const EventXmlHeader& h) {
+    return !about_activation(h);
+  };
   pugi::xml_document doc_;
 };
 

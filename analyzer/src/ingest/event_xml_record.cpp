@@ -92,21 +92,6 @@ bool add_user_data_leaves(pugi::xml_node user_data, DataFields& data) {
   return true;
 }
 
-void read_event_id(pugi::xml_node event_id, EventXmlHeader& h) {
-  const std::string_view raw = text(event_id);
-  if (const pugi::xml_attribute qualifiers = attribute(event_id, "Qualifiers"))
-    h.qualifiers = std::string(trim(qualifiers.value()));
-  uint64_t value = 0;
-  const auto r = std::from_chars(raw.data(), raw.data() + raw.size(), value);
-  if (r.ec != std::errc() || r.ptr != raw.data() + raw.size()) {
-    h.event_id = std::string(raw);
-    return;
-  }
-  // Some exports write the full 32-bit id (qualifiers in the high word) instead of the attribute.
-  h.event_id = std::to_string(value & 0xFFFF);
-  if (!h.qualifiers && value > 0xFFFF) h.qualifiers = std::to_string((value >> 16) & 0xFFFF);
-}
-
 void add_system(const EventXmlHeader& h, Record& out) {
   auto add = [&out](std::string_view key, const auto& value) {
     if (value) out.fields.append(key, *value);
@@ -147,33 +132,35 @@ EventXmlIssue read_payload(pugi::xml_node event, DataFields& data, std::optional
 
 }  // namespace
 
-EventXmlHeader event_xml_header(pugi::xml_node event) {
-  EventXmlHeader h;
-  const pugi::xml_node system = child(event, "System");
-  for (pugi::xml_node c = system.first_child(); c; c = c.next_sibling()) {
-    if (c.type() != pugi::node_element) continue;
-    const std::string_view name = local_name(c.name());
-    if (name == "Provider") {
-      if (h.provider) continue;
-      pugi::xml_attribute a = attribute(c, "Name");
-      if (!a) a = attribute(c, "EventSourceName");
-      h.provider = trim(a.value());
-    } else if (name == "EventID") {
-      if (!h.event_id) read_event_id(c, h);
-    } else if (name == "Level") {
-      if (!h.level) h.level = text(c);
-    } else if (name == "TimeCreated") {
-      if (h.time_ms == kNoTime)
-        if (auto t = parse_iso8601(attribute(c, "SystemTime").value())) h.time_ms = *t;
-    } else if (name == "EventRecordID") {
-      if (!h.record_id) h.record_id = text(c);
-    } else if (name == "Channel") {
-      if (!h.channel) h.channel = text(c);
-    } else if (name == "Computer") {
-      if (!h.computer) h.computer = text(c);
-    }
+void EventXmlHeaderBuilder::event_id(std::string_view raw, std::optional<std::string_view> qualifiers) {
+  if (qualifiers) h_.qualifiers = std::string(trim(*qualifiers));
+  uint64_t value = 0;
+  const auto r = std::from_chars(raw.data(), raw.data() + raw.size(), value);
+  if (r.ec != std::errc() || r.ptr != raw.data() + raw.size()) {
+    h_.event_id = std::string(raw);
+    return;
   }
-  return h;
+  // Some exports write the full 32-bit id (qualifiers in the high word) instead of the attribute.
+  h_.event_id = std::to_string(value & 0xFFFF);
+  if (!h_.qualifiers && value > 0xFFFF) h_.qualifiers = std::to_string((value >> 16) & 0xFFFF);
+}
+
+void EventXmlHeaderBuilder::time_created(std::string_view system_time) {
+  if (auto t = parse_iso8601(system_time)) h_.time_ms = *t;
+}
+
+EventXmlHeader event_xml_header(pugi::xml_node event) {
+  EventXmlHeaderBuilder b;
+  for (pugi::xml_node c = child(event, "System").first_child(); c; c = c.next_sibling()) {
+    if (c.type() != pugi::node_element) continue;
+    b.element(
+        local_name(c.name()), [c] { return text(c); },
+        [c](std::string_view local) -> std::optional<std::string_view> {
+          const pugi::xml_attribute a = attribute(c, local);
+          return a ? std::optional<std::string_view>(a.value()) : std::nullopt;
+        });
+  }
+  return std::move(b.header());
 }
 
 EventXmlIssue event_xml_payload_issue(pugi::xml_node event) {

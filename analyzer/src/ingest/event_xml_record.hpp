@@ -38,6 +38,51 @@ struct EventXmlHeader {
 };
 EventXmlHeader event_xml_header(pugi::xml_node event);
 
+// Builds an EventXmlHeader from System's child elements, given in document order, whatever read them:
+// pugixml's tree (event_xml_header) or the quick scan (scan_event_xml_header), so that the two agree.
+class EventXmlHeaderBuilder {
+ public:
+  // `local`: the element's local name; `text()`: its text, trimmed; `attribute(local)`: the value of its
+  // first attribute with that local name, nullopt when it has none.
+  template <class Text, class Attribute>
+  void element(std::string_view local, const Text& text, const Attribute& attribute);
+  EventXmlHeader& header() { return h_; }
+
+ private:
+  void event_id(std::string_view raw, std::optional<std::string_view> qualifiers);
+  void time_created(std::string_view system_time);
+  EventXmlHeader h_;
+};
+
+// Each value from the first element of its name, but the time: from the first that has a valid one. Told
+// apart by length first: this runs for every System child of every event.
+template <class Text, class Attribute>
+void EventXmlHeaderBuilder::element(std::string_view local, const Text& text, const Attribute& attribute) {
+  switch (local.size()) {
+    case 5:
+      if (local == "Level" && !h_.level) h_.level = text();
+      break;
+    case 7:
+      if (local == "EventID" && !h_.event_id) event_id(text(), attribute("Qualifiers"));
+      if (local == "Channel" && !h_.channel) h_.channel = text();
+      break;
+    case 8:
+      if (local == "Provider" && !h_.provider) {
+        std::optional<std::string_view> name = attribute("Name");
+        if (!name) name = attribute("EventSourceName");
+        h_.provider = trim(name.value_or(""));
+      }
+      if (local == "Computer" && !h_.computer) h_.computer = text();
+      break;
+    case 11:
+      if (local == "TimeCreated" && h_.time_ms == kNoTime) time_created(attribute("SystemTime").value_or(""));
+      break;
+    case 13:
+      if (local == "EventRecordID" && !h_.record_id) h_.record_id = text();
+      break;
+  }
+}
+
 // What event_xml_to_record would say about `event`'s payload (too deep, too many items), for an event
 // whose record is not built.
 EventXmlIssue event_xml_payload_issue(pugi::xml_node event);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <random>
 #include <string>
 
@@ -58,6 +59,33 @@ TEST(ByteScan, CountCharAgreesWithStdCount) {
       ASSERT_EQ(count_char(t, '<'), static_cast<size_t>(std::count(t.begin(), t.end(), '<')));
       ASSERT_EQ(count_char(t, '\x80'), static_cast<size_t>(std::count(t.begin(), t.end(), '\x80')));
     }
+  }
+}
+
+// Every byte value at every offset of runs longer and shorter than a block, against a byte at a time.
+TEST(ByteScan, AsciiNameRunAgreesWithAByteAtATime) {
+  const auto expected = [](std::string_view t) {
+    NameRun r{0, std::string_view::npos};
+    for (; r.length < t.size(); ++r.length) {
+      const unsigned char c = static_cast<unsigned char>(t[r.length]);
+      if (!(std::isalnum(c) && c < 0x80) && c != '_' && c != ':' && c != '.' && c != '-') break;
+      if (c == ':') r.last_colon = r.length;
+    }
+    return r;
+  };
+  std::mt19937 gen(7);
+  const std::string names = "aZz09_:.-Mq";
+  for (const size_t len : {0u, 1u, 5u, 15u, 16u, 17u, 31u, 32u, 40u}) {
+    std::string text(len + 20, 'x');
+    for (char& c : text) c = names[gen() % names.size()];
+    for (size_t at = 0; at <= len; ++at)
+      for (int b = 0; b < 256; ++b) {
+        std::string t = text.substr(0, len);
+        if (at < len) t[at] = static_cast<char>(b);
+        const NameRun got = ascii_name_run(t), want = expected(t);
+        ASSERT_EQ(got.length, want.length) << "len " << len << " at " << at << " byte " << b;
+        ASSERT_EQ(got.last_colon, want.last_colon) << "len " << len << " at " << at << " byte " << b;
+      }
   }
 }
 
