@@ -130,7 +130,7 @@ class HeaderScan {
   // At what follows '<': the name, attributes, then '>' or "/>".
   bool start_tag() {
     const Name n = name();
-    if (n.name.empty() || depth_ == kMaxScanDepth) return false;
+    if (n.name.empty() || depth_ == kMaxScanDepth || ++elements_ > kMaxScanElements) return false;
     open_[depth_++] = n.name;
     const bool header_child = in_system_ && depth_ == 3;
     if (header_child) element_.start(n.local);
@@ -201,7 +201,7 @@ class HeaderScan {
   const char* p_;
   const char* const end_;
   std::array<std::string_view, kMaxScanDepth> open_{};
-  size_t depth_ = 0;
+  size_t depth_ = 0, elements_ = 0;
   bool in_system_ = false, system_seen_ = false;
   const std::function<bool(const EventXmlHeader&)>& keep_;
   HeaderElement element_;

@@ -44,15 +44,16 @@ void EventXmlParser::count_unused(const EventXmlHeader& h, const EventXmlPlace& 
 }
 
 void EventXmlParser::parse(char* text, size_t size, const EventXmlPlace& at, RecordSink& sink) {
+  // Most events are not about activation, and most of those are plain enough to be read without a tree
+  // (and small enough to have no payload problem).
+  if (kb_ != nullptr) {
+    if (const std::optional<EventXmlHeader> h = scan_event_xml_header(std::string_view(text, size), unused_))
+      return count_unused(*h, at, sink);
+  }
   // A payload problem needs more than kMaxDataItems items or UserData nested kMaxUserDataDepth deep, each
   // element a '<' at least: an event with fewer cannot have one, and most events are not walked for it.
   const size_t tags = count_char(std::string_view(text, size), '<');
   const bool payload_may_be_odd = tags > std::min(kMaxDataItems, 2 * kMaxUserDataDepth);
-  // Most events are not about activation, and most of those are plain enough to be read without a tree.
-  if (kb_ != nullptr && !payload_may_be_odd) {
-    if (const std::optional<EventXmlHeader> h = scan_event_xml_header(std::string_view(text, size), unused_))
-      return count_unused(*h, at, sink);
-  }
   const pugi::xml_parse_result parsed = doc_.load_buffer_inplace(text, size, pugi::parse_default, pugi::encoding_utf8);
   if (!parsed) return problem(at, fmt::format("malformed event XML: {}", parsed.description()), sink);
   const pugi::xml_node event = doc_.document_element();

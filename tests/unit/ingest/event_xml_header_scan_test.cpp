@@ -124,6 +124,11 @@ TEST(EventXmlHeaderScan, LeavesToPugixmlWhatItDoesNotJudge) {
        })
     EXPECT_FALSE(scan_event_xml_header(xml)) << xml;
   EXPECT_FALSE(scan_event_xml_header(std::string("<Event>a\0b</Event>", 18)));
+  // At most kMaxScanElements elements, the Event element included.
+  std::string wide = "<Event>";
+  for (size_t k = 1; k < kMaxScanElements; ++k) wide += "<D/>";
+  EXPECT_TRUE(scan_event_xml_header(wide + "</Event>"));
+  EXPECT_FALSE(scan_event_xml_header(wide + "<D/></Event>"));
 }
 
 // The caller is asked once, as soon as System ends (or at the end, with no System): a no stops the scan.
