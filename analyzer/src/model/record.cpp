@@ -156,10 +156,31 @@ std::string format_time(int64_t ms) {
   const unsigned d = doy - (153 * mp + 2) / 5 + 1;
   const unsigned m = mp < 10 ? mp + 3 : mp - 9;
   y += m <= 2;
-  std::string out = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", y, m, d, rem / 3600, rem % 3600 / 60, rem % 60);
-  if (millis) out += fmt::format(".{:03}", millis);
-  out += 'Z';
-  return out;
+  if (y < 0 || y > 9999) {  // only damage dates this far: fmt pads and signs as before
+    std::string out =
+        fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", y, m, d, rem / 3600, rem % 3600 / 60, rem % 60);
+    if (millis) out += fmt::format(".{:03}", millis);
+    return out + 'Z';
+  }
+  // Digits written in place: this runs for every dated fact, and a six-field fmt::format costs thousands of
+  // instructions parsing its format string each time.
+  char buf[24] = "0000-00-00T00:00:00.000";
+  const auto put = [&buf](size_t at, size_t width, int64_t v) {
+    for (size_t k = width; k-- > 0; v /= 10) buf[at + k] = static_cast<char>('0' + v % 10);
+  };
+  put(0, 4, y);
+  put(5, 2, m);
+  put(8, 2, d);
+  put(11, 2, rem / 3600);
+  put(14, 2, rem % 3600 / 60);
+  put(17, 2, rem % 60);
+  size_t size = 19;
+  if (millis) {
+    put(20, 3, millis);
+    size = 23;
+  }
+  buf[size++] = 'Z';
+  return std::string(buf, size);
 }
 
 }  // namespace kmsdiag

@@ -87,6 +87,14 @@ TEST(Record, IsoTimesRoundTrip) {
   ASSERT_TRUE(t);
   EXPECT_EQ(format_time(*t), "2023-05-24T01:21:53.123Z");
   EXPECT_EQ(format_time(*parse_iso8601("1999-12-31T23:00:00+01:00")), "1999-12-31T22:00:00Z");
+  // Years outside 0000-9999 (damage, shown in a problem line) keep fmt's padding and sign.
+  EXPECT_EQ(format_time(utc_ms(10000, 1, 2, 3, 4, 5, 6)), "10000-01-02T03:04:05.006Z");
+  EXPECT_EQ(format_time(utc_ms(-1, 12, 31, 23, 59, 59)), "-001-12-31T23:59:59Z");
+  EXPECT_EQ(format_time(utc_ms(0, 1, 1, 0, 0, 0, 1)), "0000-01-01T00:00:00.001Z");
+  EXPECT_EQ(format_time(utc_ms(9999, 12, 31, 23, 59, 59, 999)), "9999-12-31T23:59:59.999Z");
+  // Every field at its widths, through the parser and back, across the years.
+  for (int64_t ms = -62'167'219'200'000; ms < 253'402'300'800'000; ms += 7'777'777'777'777 / 1000 * 1000 + 123)
+    EXPECT_EQ(parse_iso8601(format_time(ms)), ms) << format_time(ms);
   EXPECT_FALSE(parse_iso8601("yesterday"));
 }
 
