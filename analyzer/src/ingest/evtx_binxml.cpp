@@ -56,16 +56,13 @@ void BinXmlDecoder::decode(uint32_t begin, uint32_t end, BinXmlSink& sink) {
   fragment(c, 0, 0, 0, sink);
 }
 
-const uint8_t* BinXmlDecoder::need(const Cursor& c, uint32_t n) const {
-  if (n > c.end - c.pos) throw DecodeError("binary XML runs past its end at chunk offset " + std::to_string(c.pos));
-  return chunk_ + c.pos;
+void BinXmlDecoder::runs_past(const Cursor& c) const {
+  throw DecodeError("binary XML runs past its end at chunk offset " + std::to_string(c.pos));
 }
 
-void BinXmlDecoder::charge(uint64_t units) {
-  if (units > budget_ - work_)  // work_ never passes budget_
-    throw WorkBudgetExceeded("binary XML expands beyond the chunk's work budget (" + std::to_string(budget_) +
-                             " steps for " + std::to_string(size_) + " bytes: nested templates blowing up?)");
-  work_ += units;
+void BinXmlDecoder::budget_exceeded() const {
+  throw WorkBudgetExceeded("binary XML expands beyond the chunk's work budget (" + std::to_string(budget_) +
+                           " steps for " + std::to_string(size_) + " bytes: nested templates blowing up?)");
 }
 
 std::string_view BinXmlDecoder::name_at(uint32_t offset) {

@@ -54,7 +54,11 @@ class BinXmlDecoder {
   uint64_t work() const { return work_; }
   // Spends `units` of the chunk's work budget; throws WorkBudgetExceeded when it is spent. Public for
   // the template shortcut (evtx_template_system), which reads values without walking tokens.
-  void charge(uint64_t units);
+  // Inline, the check only: it runs for every token and value (tens of times a record).
+  void charge(uint64_t units) {
+    if (units > budget_ - work_) budget_exceeded();  // work_ never passes budget_
+    work_ += units;
+  }
   uint64_t budget() const { return budget_; }
   // Decodes the BinXml document of a record occupying [begin, end) of the chunk. Throws DecodeError.
   void decode(uint32_t begin, uint32_t end, BinXmlSink& sink);
@@ -97,7 +101,12 @@ class BinXmlDecoder {
   void substitution(const Value& v, int depth, BinXmlSink& sink);
   std::string_view name_ref(Cursor& c);  // reads a name offset, skipping the name when it is inline
   std::string_view name_at(uint32_t offset);
-  const uint8_t* need(const Cursor& c, uint32_t n) const;
+  const uint8_t* need(const Cursor& c, uint32_t n) const {
+    if (n > c.end - c.pos) runs_past(c);
+    return chunk_ + c.pos;
+  }
+  [[noreturn]] void runs_past(const Cursor& c) const;
+  [[noreturn]] void budget_exceeded() const;
 
   const uint8_t* chunk_ = nullptr;
   uint32_t size_ = 0;
