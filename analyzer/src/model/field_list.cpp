@@ -179,8 +179,19 @@ size_t FieldList::locate(std::string_view key) const {
     }
     return std::string::npos;
   }
-  for (size_t at = 0; at < size_; at = next)
-    if (decode_at(data_.get(), at, next).key == key) return at;
+  // Most entries have key and value under 128 bytes (a length byte each): their keys are told apart by length
+  // before any decoding or compare. This scan runs for most lookups of most records.
+  const char* buf = data_.get();
+  for (size_t at = 0; at < size_;) {
+    const auto key_size = static_cast<unsigned char>(buf[at]), value_size = static_cast<unsigned char>(buf[at + 1]);
+    if ((key_size | value_size) < 0x80) {
+      if (key_size == key.size() && std::memcmp(buf + at + 2, key.data(), key_size) == 0) return at;
+      at += 2u + key_size + value_size;
+      continue;
+    }
+    if (decode_at(buf, at, next).key == key) return at;
+    at = next;
+  }
   return std::string::npos;
 }
 
