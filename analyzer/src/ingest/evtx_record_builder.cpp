@@ -1,6 +1,7 @@
 #include "ingest/evtx_record_builder.hpp"
 
 #include <charconv>
+#include <iterator>
 
 #include "model/analysis.hpp"
 
@@ -214,25 +215,33 @@ void RecordBuilder::finish(Record& out, uint64_t header_record_id, int64_t fallb
   f.clear();
   f.reserve(8 + 2 * data_count_);
   normalize_id();  // again: a damaged event may have no System end
-  f.push_back({"event_id", id_});
-  f.push_back({"provider", std::string(trim(provider_))});
-  f.push_back({"channel", std::string(trim(channel_))});
-  f.push_back({"record_id", record_id(header_record_id)});
-  f.push_back({"level", std::string(trim(level_))});
+  // Appended as views, the numbers written in place: this runs for every record about activation.
+  f.append("event_id", id_);
+  f.append("provider", trim(provider_));
+  f.append("channel", trim(channel_));
+  f.append("record_id", record_id(header_record_id));
+  f.append("level", trim(level_));
+  char number[32];
+  const auto digits = [&number](uint64_t n) {
+    return std::string_view(number, static_cast<size_t>(std::to_chars(number, std::end(number), n).ptr - number));
+  };
   if (has_qualifiers_) {
-    f.push_back({"qualifiers", std::string(trim(qualifiers_))});
+    f.append("qualifiers", trim(qualifiers_));
   } else if (id_qualifiers_) {
-    f.push_back({"qualifiers", std::to_string(*id_qualifiers_)});
+    f.append("qualifiers", digits(*id_qualifiers_));
   }
+  std::string key = "data.";
   for (size_t i = 0; i < data_count_; ++i) {
     const auto& [name, val] = data_[i];
-    f.push_back({"data." + std::to_string(i), val});
+    key.resize(5);
+    f.append(key.append(digits(i)), val);
     if (name.empty()) continue;
-    std::string key = "data." + name;
-    if (!out.has(key)) f.push_back({std::move(key), val});  // a repeated name keeps its first value
+    key.resize(5);
+    key.append(name);
+    if (!out.has(key)) f.append(key, val);  // a repeated name keeps its first value
   }
-  f.push_back({"data_count", std::to_string(data_count_)});
-  f.push_back({"format", "evtx"});
+  f.append("data_count", digits(data_count_));
+  f.append("format", "evtx");
 }
 
 void RecordBuilder::finish_unused(UnusedEvent& out, uint64_t header_record_id, int64_t fallback_time_ms) const {
