@@ -9,10 +9,30 @@
 #include <cstddef>
 #include <string_view>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace kmsdiag {
 
 // Offset of the first `needle` in `haystack`, or npos (an empty needle is found at 0).
 size_t find_substring(std::string_view haystack, std::string_view needle);
+
+// The first `c` in [p, end), or nullptr. Inline, for the short runs between an event's tags, where a call
+// to memchr costs more than the search: 16 bytes at a time while 16 are left, then a byte at a time.
+inline const char* find_byte(const char* p, const char* end, char c) {
+#if defined(__SSE2__)
+  const __m128i wanted = _mm_set1_epi8(c);
+  for (; end - p >= 16; p += 16) {
+    const auto hits = static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), wanted)));
+    if (hits != 0) return p + __builtin_ctz(hits);
+  }
+#endif
+  for (; p != end; ++p)
+    if (*p == c) return p;
+  return nullptr;
+}
 
 // How many times `c` occurs in `text`.
 size_t count_char(std::string_view text, char c);

@@ -90,7 +90,7 @@ class HeaderScan {
     if (p_ == end_ || *p_ != '<' || std::memchr(p_, 0, static_cast<size_t>(end_ - p_)) != nullptr) return std::nullopt;
     for (;;) {
       if (*p_ != '<') {
-        const char* lt = static_cast<const char*>(std::memchr(p_, '<', static_cast<size_t>(end_ - p_)));
+        const char* lt = find_byte(p_, end_, '<');
         if (lt == nullptr) return std::nullopt;
         text(std::string_view(p_, static_cast<size_t>(lt - p_)));
         p_ = lt;
@@ -157,7 +157,7 @@ class HeaderScan {
       skip_space();
       if (!at('"') && !at('\'')) return false;
       const char* value = p_ + 1;
-      const char* quote = static_cast<const char*>(std::memchr(value, *p_, static_cast<size_t>(end_ - value)));
+      const char* quote = find_byte(value, end_, *p_);
       if (quote == nullptr) return false;
       p_ = quote + 1;
       if (header_child) element_.attribute(attr.local, std::string_view(value, static_cast<size_t>(quote - value)));

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <random>
 #include <string>
 
@@ -58,6 +59,21 @@ TEST(ByteScan, CountCharAgreesWithStdCount) {
       const std::string_view t = std::string_view(text).substr(from);
       ASSERT_EQ(count_char(t, '<'), static_cast<size_t>(std::count(t.begin(), t.end(), '<')));
       ASSERT_EQ(count_char(t, '\x80'), static_cast<size_t>(std::count(t.begin(), t.end(), '\x80')));
+    }
+  }
+}
+
+// The byte at every offset of texts shorter and longer than a block, and absent, as memchr finds it.
+TEST(ByteScan, FindByteAgreesWithMemchr) {
+  for (size_t len = 0; len <= 40; ++len) {
+    std::string text(len, 'x');
+    for (size_t at = 0; at <= len; ++at) {
+      std::string t = text;
+      if (at < len) t[at] = '<';
+      for (size_t from = 0; from <= len; ++from) {
+        const char* want = static_cast<const char*>(std::memchr(t.data() + from, '<', len - from));
+        ASSERT_EQ(find_byte(t.data() + from, t.data() + len, '<'), want) << len << " " << at << " " << from;
+      }
     }
   }
 }
