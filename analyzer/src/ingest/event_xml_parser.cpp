@@ -46,9 +46,21 @@ void EventXmlParser::count_unused(const EventXmlHeader& h, const EventXmlPlace& 
 void EventXmlParser::parse(char* text, size_t size, const EventXmlPlace& at, RecordSink& sink) {
   // Most events are not about activation, and most of those are plain enough to be read without a tree
   // (and small enough to have no payload problem).
-  if (kb_ != nullptr) {
-    if (const std::optional<EventXmlHeader> h = scan_event_xml_header(std::string_view(text, size), unused_))
+  if (kb_ != nullptr && scan_pause_ == 0) {
+    scanned_kms_ = false;
+    if (const std::optional<EventXmlHeader> h = scan_event_xml_header(std::string_view(text, size), unused_)) {
+      kms_streak_ = 0;
       return count_unused(*h, at, sink);
+    }
+    // A KMS host's log is all about activation, and there the scan only delays pugixml: after a run of such
+    // events it rests for a while. Only the time changes: what pugixml reads is the same.
+    kms_streak_ = scanned_kms_ ? kms_streak_ + 1 : 0;
+    if (kms_streak_ == kScanStreak) {
+      kms_streak_ = 0;
+      scan_pause_ = kScanPause;
+    }
+  } else if (scan_pause_ > 0) {
+    --scan_pause_;
   }
   // A payload problem needs more than kMaxDataItems items or UserData nested kMaxUserDataDepth deep, each
   // element a '<' at least: an event with fewer cannot have one, and most events are not walked for it.

@@ -43,8 +43,13 @@ class EventXmlParser {
   std::string path_;
   const Knowledge* kb_;
   const std::function<bool(const EventXmlHeader&)> unused_ = [this](const EventXmlHeader& h) {
-    return !about_activation(h);
+    scanned_kms_ = about_activation(h);
+    return !scanned_kms_;
   };
+  // The header scan rests for kScanPause events after kScanStreak in a row were about activation.
+  static constexpr unsigned kScanStreak = 8, kScanPause = 64;
+  bool scanned_kms_ = false;  // the last scan stopped at a header about activation
+  unsigned kms_streak_ = 0, scan_pause_ = 0;
   pugi::xml_document doc_;
 };
 
