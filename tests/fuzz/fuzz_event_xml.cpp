@@ -44,9 +44,19 @@ void check_header_scan(std::string_view text) {
 
 }  // namespace
 
+// The scan is handed one event at a time: each "<Event" up to the "</Event>" after it, as the reader cuts them.
+void check_header_scan_per_event(std::string_view text) {
+  check_header_scan(text);
+  for (size_t at = text.find("<Event"); at != std::string_view::npos; at = text.find("<Event", at + 1)) {
+    const size_t end = text.find("</Event>", at);
+    if (end == std::string_view::npos) break;
+    check_header_scan(text.substr(at, end + 8 - at));
+  }
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  check_header_scan(text);
+  check_header_scan_per_event(text);
   (void)kmsdiag::detect_event_xml(text, kmsdiag::Knowledge{});
   // Small blocks and a small event limit put every construct across refills and exercise the
   // oversize path on fuzz-sized inputs.
