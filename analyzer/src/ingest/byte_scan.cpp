@@ -67,7 +67,7 @@ NameRun ascii_name_run(std::string_view text) {
     };
     const auto is = [&v](char c) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(c)); };
     const __m128i colons = is(':');
-    // Setting bit 5 maps 'A'-'Z' onto 'a'-'z' and nothing else into that range.
+    // is_ascii_name_char() on 16 bytes.
     const __m128i name =
         _mm_or_si128(_mm_or_si128(within(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 'z'), within(v, '0', '9')),
                      _mm_or_si128(_mm_or_si128(colons, is('_')), _mm_or_si128(is('.'), is('-'))));
@@ -79,13 +79,8 @@ NameRun ascii_name_run(std::string_view text) {
     if (stop != 0) return {i, colon};
   }
 #endif
-  for (; i < text.size(); ++i) {
-    const char c = text[i];
-    const char lower = static_cast<char>(c | 0x20);
-    if (c == ':') colon = i;
-    if (!((lower >= 'a' && lower <= 'z') || (c >= '0' && c <= '9') || c == ':' || c == '_' || c == '.' || c == '-'))
-      break;
-  }
+  for (; i < text.size() && is_ascii_name_char(text[i]); ++i)
+    if (text[i] == ':') colon = i;
   return {i, colon};
 }
 

@@ -37,8 +37,15 @@ inline const char* find_byte(const char* p, const char* end, char c) {
 // How many times `c` occurs in `text`.
 size_t count_char(std::string_view text, char c);
 
-// The run of ASCII XML name characters (letters, digits, '_', ':', '.', '-') that `text` starts with: its
-// length, and the offset of its last ':' (npos when it has none), where a qualified name's local part begins.
+// The ASCII XML name characters: letters, digits, '_', ':', '.', '-'. The one definition, for the event XML
+// header scan's character classes too.
+constexpr bool is_ascii_name_char(char c) {
+  const char lower = static_cast<char>(c | 0x20);  // 'A'-'Z' onto 'a'-'z', and nothing else into that range
+  return (lower >= 'a' && lower <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == ':' || c == '.' || c == '-';
+}
+
+// The run of is_ascii_name_char() characters that `text` starts with: its length, and the offset of its last
+// ':' (npos when it has none), where a qualified name's local part begins.
 struct NameRun {
   size_t length;
   size_t last_colon;

@@ -9,17 +9,16 @@ namespace kmsdiag {
 namespace {
 
 // Character classes. pugixml's whitespace: a text of only these is not a node, and it separates a tag's parts.
-// Name characters this scan accepts: ASCII letters, digits, '_', ':', '.', '-', and a name starts with a letter,
-// '_' or ':'; pugixml accepts these and more (any byte from 0x80), so it accepts every name this does. A value
+// Name characters this scan accepts: is_ascii_name_char(), and a name starts with a letter, '_' or ':';
+// pugixml accepts these and more (any byte from 0x80), so it accepts every name this does. A value
 // is read as it is written only without the odd characters: pugixml turns entity references, tabs and line
 // ends in attribute values, and carriage returns in text, into something else.
 enum : uint8_t { kSpace = 1, kNameStart = 2, kName = 4, kOddInAttribute = 8, kOddInText = 16 };
 constexpr std::array<uint8_t, 256> kClass = [] {
   std::array<uint8_t, 256> t{};
   for (int c = 0; c < 256; ++c) {
-    const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    if (letter || c == '_' || c == ':') t[c] |= kNameStart | kName;
-    if ((c >= '0' && c <= '9') || c == '.' || c == '-') t[c] |= kName;
+    const char ch = static_cast<char>(c);
+    if (is_ascii_name_char(ch)) t[c] |= (ch >= '0' && ch <= '9') || ch == '.' || ch == '-' ? kName : kNameStart | kName;
   }
   for (const unsigned char c : {' ', '\t', '\n', '\r'}) t[c] |= kSpace;
   for (const unsigned char c : {'&', '\t', '\n', '\r'}) t[c] |= kOddInAttribute;
