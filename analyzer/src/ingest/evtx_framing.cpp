@@ -116,6 +116,6 @@ size_t ChunkStream::fill(uint8_t* buf, size_t n) {
 
 size_t ChunkStream::read_header(uint8_t* buf) { return fill(buf, kFileHeaderSize); }
 
-size_t ChunkStream::next_chunk(uint8_t* buf) { return fill(buf, kChunkSize); }
+size_t ChunkStream::next_chunks(uint8_t* buf, size_t count) { return fill(buf, count * kChunkSize); }
 
 }  // namespace kmsdiag::evtx

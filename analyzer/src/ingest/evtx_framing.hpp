@@ -104,9 +104,9 @@ class RecordSlots {
 class ChunkStream {
  public:
   explicit ChunkStream(ByteSource& in) : in_(in) {}
-  // Fills `buf` (kChunkSize bytes) with the next chunk. Returns the number of bytes read:
-  // kChunkSize for a whole chunk, less for a chunk cut by the end of input, 0 at the end.
-  size_t next_chunk(uint8_t* buf);
+  // Fills `buf` (count x kChunkSize bytes) with the next `count` chunks. Returns the number of bytes
+  // read: all of them for whole chunks, less when the end of input comes first, 0 at the end.
+  size_t next_chunks(uint8_t* buf, size_t count);
   // Reads the file header block; returns the bytes read (kFileHeaderSize unless the input is short).
   size_t read_header(uint8_t* buf);
   uint64_t bytes() const { return bytes_; }
