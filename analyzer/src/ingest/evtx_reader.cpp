@@ -21,9 +21,11 @@ using namespace evtx;
 // problems and their positions are the same whatever the number of threads, and at most about
 // 2 x threads batches are in memory at once.
 class EvtxRun {
-  // Chunks handed to a worker at once. One chunk per unit woke a thread 8,192 times for a 512 MiB log
-  // (32,000 context switches, a read and a 64 KiB buffer each); 16 make 1 MiB of reading per unit, few
-  // enough handoffs to be noise, and still 2 x 16 x threads chunks of read-ahead at most.
+  // Chunks handed to a worker at once, at most. One chunk per unit woke a thread 8,192 times for a 512 MiB
+  // log (32,000 context switches, a read and a 64 KiB buffer each); 16 make 1 MiB of reading per unit, few
+  // enough handoffs to be noise, and still 2 x 16 x threads chunks of read-ahead at most. The first units
+  // are smaller (1 chunk, then 2, ...), so that a small file, or a few chunks costly to decode (a template
+  // bomb), still keeps every thread busy.
   static constexpr size_t kBatchChunks = 16;
 
   // One chunk of a batch: where it is, then what it yielded (events and problems are in its part).
@@ -85,7 +87,8 @@ class EvtxRun {
   // Reads the next batch of chunks and hands it to the pool; false at the end of input.
   bool read_batch() {
     std::shared_ptr<Batch> batch = take_batch();
-    const size_t got = stream_.next_chunks(batch->bytes.data(), kBatchChunks);
+    const size_t want = std::min(kBatchChunks, ++batches_read_);
+    const size_t got = stream_.next_chunks(batch->bytes.data(), want);
     for (size_t at = 0; at < got; at += kChunkSize) {
       Chunk& c = batch->chunks.emplace_back();
       c.got = std::min(kChunkSize, got - at);
@@ -96,7 +99,7 @@ class EvtxRun {
     }
     if (batch->chunks.empty()) return false;
     pool_.submit([this, batch] { decode(*batch); }, [this, batch] { deliver(batch); });
-    return got == kBatchChunks * kChunkSize;
+    return got == want * kChunkSize;
   }
 
   // On a worker: decodes the batch's chunks, each sending what it holds to its part, events then
@@ -184,6 +187,7 @@ class EvtxRun {
   ReadStats stats_;
   FileHeader header_;
   uint64_t chunks_ = 0;
+  size_t batches_read_ = 0;
   // Owned by the finish steps (one at a time, in order).
   uint64_t ordinal_ = 0, walked_ = 0, recovered_ = 0, stale_ = 0, header_records_ = 0, max_record_number_ = 0;
   uint64_t chunks_with_records_ = 0;
