@@ -95,7 +95,8 @@ class EvtxRun {
       c.chunk_no = ++chunks_;
       c.part = sink_.part();
       // The decoder reads a chunk cut by the end of the file as if zero-filled.
-      if (c.got < kChunkSize) std::fill_n(batch->bytes.begin() + static_cast<ptrdiff_t>(at + c.got), kChunkSize - c.got, 0);
+      if (c.got < kChunkSize)
+        std::fill_n(batch->bytes.begin() + static_cast<ptrdiff_t>(at + c.got), kChunkSize - c.got, 0);
     }
     if (batch->chunks.empty()) return false;
     pool_.submit([this, batch] { decode(*batch); }, [this, batch] { deliver(batch); });

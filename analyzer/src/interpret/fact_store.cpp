@@ -1,5 +1,7 @@
 #include "interpret/fact_store.hpp"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <functional>
 #include <numeric>
@@ -9,6 +11,24 @@ namespace kmsdiag {
 namespace {
 
 uint64_t mix(uint64_t h, uint64_t v) { return (h ^ v) * 0x100000001b3ULL + (h >> 29); }
+
+// Asks for transparent huge pages under the whole 2 MiB pages of [p, p + bytes), which is not touched yet.
+// The facts array is the largest block an analysis makes (94 MiB for the 453,101 facts of a 512 MiB
+// Application log): in 4 KiB pages its first writes took 23,000 page faults, 40 % of a whole run's, each
+// a trip through the hypervisor on a VM; in 2 MiB pages, 47. Only this block: huge pages under the heap
+// of small blocks would stay partly used, and the 1,000,000-request host log then ends above its 64 MiB.
+void advise_huge_pages(const void* p, size_t bytes) {
+#ifdef MADV_HUGEPAGE
+  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
+  const uintptr_t begin = (reinterpret_cast<uintptr_t>(p) + kHuge - 1) & ~(kHuge - 1);
+  const uintptr_t end = (reinterpret_cast<uintptr_t>(p) + bytes) & ~(kHuge - 1);
+  // Advice only: a kernel without THP refuses it, and the pages are then small as before.
+  if (end > begin) (void)madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+#else
+  (void)p;
+  (void)bytes;
+#endif
+}
 
 }  // namespace
 
@@ -129,6 +149,7 @@ std::vector<Record> FactStore::take(size_t room_after) {
   const std::vector<bool> copy = copies_to_leave_out(order);
   std::vector<Record> out;
   out.reserve(facts_.size() + room_after);
+  advise_huge_pages(out.data(), out.capacity() * sizeof(Record));
   FieldList scratch;
   for (size_t k = 0; k < order.size(); ++k)
     if (!copy[k]) materialise(facts_[order[k]], out.emplace_back(), scratch);
