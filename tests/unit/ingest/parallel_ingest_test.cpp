@@ -2,7 +2,10 @@
 // in the same order, and every unit's records in their order (here: all the samples, zip included).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <mutex>
 
 #include "ingest/evtx_reader.hpp"
@@ -64,7 +67,7 @@ TEST(ParallelIngest, ArchiveSummaryComesBeforeItsMembers) {
 
 // One EVTX file's chunks decoded on several threads: the same records (every field), problems and
 // positions as on one, for clean, damaged, truncated, dirty and hostile files alike.
-std::vector<std::string> read_evtx(const std::string& name, unsigned threads) {
+std::vector<std::string> read_evtx(ByteSource& in, unsigned threads) {
   static const Knowledge kb = Knowledge::load(KMSDIAG_SOURCE_DIR "/rules/tables");
   UnitRecords sink;
   struct Full final : RecordSink {
@@ -79,11 +82,19 @@ std::vector<std::string> read_evtx(const std::string& name, unsigned threads) {
   } full(sink.lines);
   EvtxReader reader(kb);
   reader.use_threads(threads);
-  FileSource in(std::string(KMSDIAG_BINARY_DIR) + "/tests/fixtures/evtx/" + name + ".evtx");
   const ReadStats stats = reader.read(in, full);
   sink.lines.push_back("records " + std::to_string(stats.records) + " problems " + std::to_string(stats.problems) +
                        " bytes " + std::to_string(stats.bytes));
   return sink.lines;
+}
+
+std::string fixture_path(const std::string& name) {
+  return std::string(KMSDIAG_BINARY_DIR) + "/tests/fixtures/evtx/" + name + ".evtx";
+}
+
+std::vector<std::string> read_evtx(const std::string& name, unsigned threads) {
+  FileSource in(fixture_path(name));
+  return read_evtx(in, threads);
 }
 
 TEST(ParallelIngest, EvtxChunksOnManyThreadsGiveTheSameRecords) {
@@ -93,6 +104,28 @@ TEST(ParallelIngest, EvtxChunksOnManyThreadsGiveTheSameRecords) {
     ASSERT_GT(one.size(), 1u) << name;
     for (unsigned threads : {2u, 4u}) EXPECT_EQ(read_evtx(name, threads), one) << name << ", " << threads << " threads";
   }
+}
+
+// A worker takes a growing batch of chunks at a time (1, 2, ... up to 16): a log long enough for full
+// batches, with a damaged chunk header inside one and the last chunk cut short, reads alike on any number.
+TEST(ParallelIngest, EvtxChunksInFullBatchesGiveTheSameRecords) {
+  std::ifstream file(fixture_path("many_chunks"), std::ios::binary);
+  const std::string small((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  constexpr size_t kHeader = 4096, kChunk = 65536;
+  ASSERT_EQ((small.size() - kHeader) % kChunk, 0u);
+  std::string log = small.substr(0, kHeader);
+  while (log.size() < kHeader + 200 * kChunk) log += small.substr(kHeader);  // 30 chunks a copy
+  log[kHeader + 150 * kChunk] = 'X';        // chunk 151's "ElfChnk" signature, in the 11th batch
+  log.resize(log.size() - kChunk / 2 - 7);  // the last chunk ends mid-record
+  const auto read = [&](unsigned threads) {
+    MemorySource in("long.evtx", log);
+    return read_evtx(in, threads);
+  };
+  const auto one = read(1);
+  ASSERT_GT(one.size(), 10000u);  // the events about activation among 39,000
+  EXPECT_NE(std::find_if(one.begin(), one.end(), [](const std::string& l) { return l.find("chunk 151") != l.npos; }),
+            one.end());
+  for (unsigned threads : {2u, 3u}) EXPECT_EQ(read(threads), one) << threads << " threads";
 }
 
 }  // namespace
