@@ -19,14 +19,16 @@ using namespace evtx;
 // decoded as a unit of an OrderedPool (on `threads` workers, or here when 1) and each chunk delivered by
 // the unit's finish step, in file order, renumbered after the chunks before it. So the records,
 // problems and their positions are the same whatever the number of threads, and at most about
-// 2 x threads batches are in memory at once.
+// 2 x threads batches (kReadAhead bytes) are in memory at once.
 class EvtxRun {
   // Chunks handed to a worker at once, at most. One chunk per unit woke a thread 8,192 times for a 512 MiB
   // log (32,000 context switches, a read and a 64 KiB buffer each); 16 make 1 MiB of reading per unit, few
-  // enough handoffs to be noise, and still 2 x 16 x threads chunks of read-ahead at most. The first units
-  // are smaller (1 chunk, then 2, ...), so that a small file, or a few chunks costly to decode (a template
-  // bomb), still keeps every thread busy.
+  // enough handoffs to be noise. The first units are smaller (1 chunk, then 2, ...), so that a small file,
+  // or a few chunks costly to decode (a template bomb), still keeps every thread busy.
   static constexpr size_t kBatchChunks = 16;
+  // The chunks the 2 x threads unfinished units may hold in all: batches are smaller with many threads
+  // (one chunk each from 64), so that --jobs 64 reads ahead 8 MiB, not 128.
+  static constexpr size_t kReadAhead = size_t{8} << 20;
 
   // One chunk of a batch: where it is, then what it yielded (events and problems are in its part).
   struct Chunk {
@@ -36,15 +38,21 @@ class EvtxRun {
     ChunkResult result;
     uint64_t events = 0, problems = 0;
   };
-  // The bytes of up to kBatchChunks chunks, read in one go; recycled from one unit to the next.
+  // The bytes of up to max_batch_ chunks, read in one go; recycled from one unit to the next.
   struct Batch {
-    std::vector<uint8_t> bytes = std::vector<uint8_t>(kBatchChunks * kChunkSize);
+    explicit Batch(size_t chunks) : bytes(chunks * kChunkSize) {}
+    std::vector<uint8_t> bytes;
     std::vector<Chunk> chunks;
   };
 
  public:
   EvtxRun(ByteSource& in, RecordSink& sink, RecordBuilder::Classifier about_activation, unsigned threads)
-      : in_(in), sink_(sink), stream_(in), about_activation_(std::move(about_activation)), pool_(threads) {}
+      : in_(in),
+        sink_(sink),
+        stream_(in),
+        about_activation_(std::move(about_activation)),
+        max_batch_(std::clamp<size_t>(kReadAhead / (2 * std::max(threads, 1u) * kChunkSize), 1, kBatchChunks)),
+        pool_(threads) {}
 
   ReadStats run() {
     if (read_file_header()) {
@@ -87,7 +95,7 @@ class EvtxRun {
   // Reads the next batch of chunks and hands it to the pool; false at the end of input.
   bool read_batch() {
     std::shared_ptr<Batch> batch = take_batch();
-    const size_t want = std::min(kBatchChunks, ++batches_read_);
+    const size_t want = std::min(max_batch_, ++batches_read_);
     const size_t got = stream_.next_chunks(batch->bytes.data(), want);
     for (size_t at = 0; at < got; at += kChunkSize) {
       Chunk& c = batch->chunks.emplace_back();
@@ -122,7 +130,7 @@ class EvtxRun {
   // Batches to reuse: their megabyte of bytes is allocated once per thread, not once per unit.
   std::shared_ptr<Batch> take_batch() {
     std::lock_guard lk(pool_mutex_);
-    if (batches_.empty()) return std::make_shared<Batch>();
+    if (batches_.empty()) return std::make_shared<Batch>(max_batch_);
     std::shared_ptr<Batch> b = std::move(batches_.back());
     batches_.pop_back();
     return b;
@@ -185,6 +193,7 @@ class EvtxRun {
   RecordSink& sink_;
   ChunkStream stream_;
   RecordBuilder::Classifier about_activation_;
+  const size_t max_batch_;  // chunks
   ReadStats stats_;
   FileHeader header_;
   uint64_t chunks_ = 0;
