@@ -26,8 +26,8 @@ class EvtxRun {
   // enough handoffs to be noise. The first units are smaller (1 chunk, then 2, ...), so that a small file,
   // or a few chunks costly to decode (a template bomb), still keeps every thread busy.
   static constexpr size_t kBatchChunks = 16;
-  // The chunks the 2 x threads unfinished units may hold in all: batches are smaller with many threads
-  // (one chunk each from 64), so that --jobs 64 reads ahead 8 MiB, not 128.
+  // The chunks the 2 x threads unfinished units may hold in all: batches are smaller from 5 threads on
+  // (one chunk each from 33), so that --jobs 64 reads ahead 8 MiB, not 128.
   static constexpr size_t kReadAhead = size_t{8} << 20;
 
   // One chunk of a batch: where it is, then what it yielded (events and problems are in its part).
