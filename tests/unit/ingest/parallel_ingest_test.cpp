@@ -115,7 +115,7 @@ TEST(ParallelIngest, EvtxChunksInFullBatchesGiveTheSameRecords) {
   ASSERT_EQ((small.size() - kHeader) % kChunk, 0u);
   std::string log = small.substr(0, kHeader);
   while (log.size() < kHeader + 200 * kChunk) log += small.substr(kHeader);  // 30 chunks a copy
-  log[kHeader + 150 * kChunk] = 'X';        // chunk 151's "ElfChnk" signature, in the 11th batch
+  log[kHeader + 150 * kChunk] = 'X';        // chunk 151's "ElfChnk" signature, in the first full batch
   log.resize(log.size() - kChunk / 2 - 7);  // the last chunk ends mid-record
   const auto read = [&](unsigned threads) {
     MemorySource in("long.evtx", log);
