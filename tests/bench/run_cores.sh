@@ -35,7 +35,7 @@ maximum() { printf '%s\n' "$@" | sort -g | tail -1; }
 # measure COMMAND... : REPS runs; sets WALL (median s), CPU (median user + system s) and RSS (max MiB); fails
 # when a run exits above 3.
 measure() {
-  local walls=() cpus=() rsss=() i t0 t1 m rc
+  local walls=() cpus=() rsss=() i t0 t1 m u s rc
   for ((i = 0; i < reps; i++)); do
     t0=$(date +%s.%N)
     /usr/bin/time -f '%M %U %S' -o "$work/time.txt" "$@" > "$work/last.out" 2> "$work/last.err"

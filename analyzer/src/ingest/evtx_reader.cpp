@@ -34,7 +34,7 @@ class EvtxRun {
   struct Chunk {
     size_t got = 0;
     uint64_t chunk_no = 0;
-    std::shared_ptr<RecordPart> part;
+    std::unique_ptr<RecordPart> part;
     ChunkResult result;
     uint64_t events = 0, problems = 0;
   };
@@ -123,13 +123,13 @@ class EvtxRun {
       c.problems = c.result.problems.size();
       c.result.problems = {};
     }
-    std::lock_guard lk(pool_mutex_);
+    std::lock_guard lk(spares_mutex_);
     decoders_.push_back(std::move(decoder));
   }
 
-  // Batches to reuse: their megabyte of bytes is allocated once per thread, not once per unit.
+  // Batches to reuse: their bytes are allocated once per unit in flight, not once per unit.
   std::shared_ptr<Batch> take_batch() {
-    std::lock_guard lk(pool_mutex_);
+    std::lock_guard lk(spares_mutex_);
     if (batches_.empty()) return std::make_shared<Batch>(max_batch_);
     std::shared_ptr<Batch> b = std::move(batches_.back());
     batches_.pop_back();
@@ -138,7 +138,7 @@ class EvtxRun {
 
   // A decoder per thread at a time (each keeps its buffers from one chunk to the next).
   std::unique_ptr<ChunkDecoder> take_decoder() {
-    std::lock_guard lk(pool_mutex_);
+    std::lock_guard lk(spares_mutex_);
     if (decoders_.empty()) return std::make_unique<ChunkDecoder>(in_.path(), about_activation_);
     auto d = std::move(decoders_.back());
     decoders_.pop_back();
@@ -149,7 +149,7 @@ class EvtxRun {
   void deliver(const std::shared_ptr<Batch>& batch) {
     for (Chunk& c : batch->chunks) deliver(c);
     batch->chunks.clear();
-    std::lock_guard lk(pool_mutex_);
+    std::lock_guard lk(spares_mutex_);
     batches_.push_back(batch);
   }
 
@@ -202,7 +202,7 @@ class EvtxRun {
   uint64_t ordinal_ = 0, walked_ = 0, recovered_ = 0, stale_ = 0, header_records_ = 0, max_record_number_ = 0;
   uint64_t chunks_with_records_ = 0;
   bool truncated_ = false;
-  std::mutex pool_mutex_;  // guards the two below
+  std::mutex spares_mutex_;  // guards the spares below: decoders and batches between units
   std::vector<std::unique_ptr<ChunkDecoder>> decoders_;
   std::vector<std::shared_ptr<Batch>> batches_;
   OrderedPool pool_;  // last: its destructor waits for units that still use the members above

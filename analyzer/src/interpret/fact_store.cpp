@@ -15,7 +15,7 @@ uint64_t mix(uint64_t h, uint64_t v) { return (h ^ v) * 0x100000001b3ULL + (h >>
 // Asks for transparent huge pages under the whole 2 MiB pages of [p, p + bytes), which is not touched yet.
 // The facts array is the largest block an analysis makes (94 MiB for the 453,101 facts of a 512 MiB
 // Application log): in 4 KiB pages its first writes took 23,000 page faults, 40 % of a whole run's, each
-// a trip through the hypervisor on a VM; in 2 MiB pages, 47. Only this block: huge pages under the heap
+// a trip through the hypervisor on a VM; in 2 MiB pages, about 50. Only this block: huge pages under the heap
 // of small blocks would stay partly used, and the 1,000,000-request host log then ends above its 64 MiB.
 void advise_huge_pages(const void* p, size_t bytes) {
 #ifdef MADV_HUGEPAGE
