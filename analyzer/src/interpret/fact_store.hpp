@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "model/field_slab.hpp"
 #include "model/record.hpp"
 #include "model/string_pool.hpp"
 
@@ -51,7 +52,7 @@ class FactStore {
   };
 
   std::string text(Id id) const { return std::string(pool_.view(id)); }
-  void materialise(const Fact& f, Record& r, FieldList& scratch) const;
+  void materialise(const Fact& f, Record& r, FieldList& scratch, FieldSlab& slab) const;
   bool same(const Fact& a, const Fact& b) const;  // identical but for where they were read
   uint64_t identity_hash(const Fact& f) const;
   std::vector<uint32_t> input_order() const;

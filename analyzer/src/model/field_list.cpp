@@ -1,5 +1,7 @@
 #include "model/field_list.hpp"
 
+#include "model/field_slab.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <functional>
@@ -48,12 +50,12 @@ FieldList::const_iterator& FieldList::const_iterator::operator++() {
   return *this;
 }
 
-FieldList::~FieldList() = default;
-
 FieldList& FieldList::operator=(const FieldList& o) {
   if (this == &o) return *this;
-  data_.reset(o.size_ ? new char[o.size_] : nullptr);
-  if (o.size_) std::memcpy(data_.get(), o.data_.get(), o.size_);
+  char* data = o.size_ ? new char[o.size_] : nullptr;
+  if (o.size_) std::memcpy(data, o.data_, o.size_);
+  release();
+  data_ = data;
   size_ = capacity_ = o.size_;
   count_ = o.count_;
   index_.reset(o.index_ ? new Index(*o.index_) : nullptr);
@@ -61,7 +63,9 @@ FieldList& FieldList::operator=(const FieldList& o) {
 }
 
 FieldList& FieldList::operator=(FieldList&& o) noexcept {
-  data_ = std::move(o.data_);
+  if (this == &o) return *this;
+  release();
+  data_ = std::exchange(o.data_, nullptr);
   index_ = std::move(o.index_);
   size_ = std::exchange(o.size_, 0);
   capacity_ = std::exchange(o.capacity_, 0);
@@ -69,13 +73,24 @@ FieldList& FieldList::operator=(FieldList&& o) noexcept {
   return *this;
 }
 
+void FieldList::release() {
+  if (capacity_ > 0)
+    delete[] data_;
+  else if (data_)
+    FieldSlab::release(data_);
+  data_ = nullptr;
+  capacity_ = 0;
+}
+
+// Every change comes here first, so a list in a slab moves to a block of its own before anything is written.
 void FieldList::grow_to(size_t bytes) {
   if (bytes <= capacity_) return;
   if (bytes > UINT32_MAX) throw std::length_error("record fields over 4 GiB");
   const size_t room = std::min<size_t>(UINT32_MAX, std::max<size_t>({bytes, capacity_ + capacity_ / 2, 32}));
-  std::unique_ptr<char[]> data(new char[room]);
-  if (size_) std::memcpy(data.get(), data_.get(), size_);
-  data_ = std::move(data);
+  char* data = new char[room];
+  if (size_) std::memcpy(data, data_, size_);
+  release();
+  data_ = data;
   capacity_ = static_cast<uint32_t>(room);
 }
 
@@ -85,7 +100,7 @@ void FieldList::clear() {
 }
 
 size_t FieldList::heap_bytes() const {
-  return capacity_ + (index_ ? sizeof(Index) + index_->slots.capacity() * sizeof(uint32_t) : 0);
+  return (in_slab() ? size_ : capacity_) + (index_ ? sizeof(Index) + index_->slots.capacity() * sizeof(uint32_t) : 0);
 }
 
 void FieldList::index_field(size_t at) {
@@ -95,7 +110,7 @@ void FieldList::index_field(size_t at) {
     index.keys = 0;
     size_t next = 0;
     for (size_t from = 0; from < at; from = next) {
-      decode_at(data_.get(), from, next);
+      decode_at(data_, from, next);
       insert_key(from);
     }
   }
@@ -105,7 +120,7 @@ void FieldList::index_field(size_t at) {
 void FieldList::insert_key(size_t at) {
   Index& index = *index_;
   size_t next = 0;
-  const std::string_view key = decode_at(data_.get(), at, next).key;
+  const std::string_view key = decode_at(data_, at, next).key;
   const size_t mask = index.slots.size() - 1;
   for (size_t i = std::hash<std::string_view>()(key) & mask;; i = (i + 1) & mask) {
     if (index.slots[i] == 0) {
@@ -113,7 +128,7 @@ void FieldList::insert_key(size_t at) {
       ++index.keys;
       return;
     }
-    if (decode_at(data_.get(), index.slots[i] - 1, next).key == key) return;  // the first one stays
+    if (decode_at(data_, index.slots[i] - 1, next).key == key) return;  // the first one stays
   }
 }
 
@@ -123,21 +138,22 @@ void FieldList::rebuild_index() {
   index_ = std::make_unique<Index>();
   size_t next = 0;
   for (size_t at = 0; at < size_; at = next) {
-    decode_at(data_.get(), at, next);
+    decode_at(data_, at, next);
     index_field(at);
   }
 }
 
 void FieldList::shrink_to_fit() {
-  if (capacity_ == size_) return;
-  std::unique_ptr<char[]> data(size_ ? new char[size_] : nullptr);
-  if (size_) std::memcpy(data.get(), data_.get(), size_);
-  data_ = std::move(data);
+  if (capacity_ == size_ || in_slab()) return;
+  char* data = size_ ? new char[size_] : nullptr;
+  if (size_) std::memcpy(data, data_, size_);
+  release();
+  data_ = data;
   capacity_ = size_;
 }
 
 void FieldList::put(std::string_view text) {
-  if (!text.empty()) std::memcpy(data_.get() + size_, text.data(), text.size());
+  if (!text.empty()) std::memcpy(data_ + size_, text.data(), text.size());
   size_ += static_cast<uint32_t>(text.size());
 }
 
@@ -150,7 +166,7 @@ void FieldList::append(std::string_view key, std::string_view value) {
   // Text taken from this very list (set("a", get("b"))) would move when the buffer grows.
   const std::less<const char*> before;
   const auto inside = [&](std::string_view s) {
-    return !s.empty() && !before(s.data(), data_.get()) && before(s.data(), data_.get() + size_);
+    return !s.empty() && !before(s.data(), data_) && before(s.data(), data_ + size_);
   };
   if (inside(key) || inside(value)) {
     const std::string k(key), v(value);
@@ -175,13 +191,13 @@ size_t FieldList::locate(std::string_view key) const {
     const size_t mask = index_->slots.size() - 1;
     for (size_t i = std::hash<std::string_view>()(key) & mask; index_->slots[i] != 0; i = (i + 1) & mask) {
       const size_t at = index_->slots[i] - 1;
-      if (decode_at(data_.get(), at, next).key == key) return at;
+      if (decode_at(data_, at, next).key == key) return at;
     }
     return std::string::npos;
   }
   // Most entries have key and value under 128 bytes (a length byte each): their keys are told apart by length
   // before any decoding or compare. This scan runs for most lookups of most records.
-  const char* buf = data_.get();
+  const char* buf = data_;
   for (size_t at = 0; at < size_;) {
     const auto key_size = static_cast<unsigned char>(buf[at]), value_size = static_cast<unsigned char>(buf[at + 1]);
     if ((key_size | value_size) < 0x80) {
@@ -199,21 +215,21 @@ std::optional<std::string_view> FieldList::find(std::string_view key) const {
   const size_t at = locate(key);
   if (at == std::string::npos) return std::nullopt;
   size_t next = 0;
-  return decode_at(data_.get(), at, next).value;
+  return decode_at(data_, at, next).value;
 }
 
 void FieldList::assign(std::string_view key, std::string_view value) {
   const size_t at = locate(key);
   if (at == std::string::npos) return append(key, value);
   size_t next = 0;
-  decode_at(data_.get(), at, next);
+  decode_at(data_, at, next);
   // The new entry is built aside: the value may be a view into this list.
   FieldList entry;
   entry.append(key, value);
   const size_t old_bytes = next - at, new_bytes = entry.size_;
   grow_to(size_ - old_bytes + new_bytes);
-  std::memmove(data_.get() + at + new_bytes, data_.get() + next, size_ - next);
-  std::memcpy(data_.get() + at, entry.data_.get(), new_bytes);
+  std::memmove(data_ + at + new_bytes, data_ + next, size_ - next);
+  std::memcpy(data_ + at, entry.data_, new_bytes);
   size_ = static_cast<uint32_t>(size_ - old_bytes + new_bytes);
   if (index_ && new_bytes != old_bytes) rebuild_index();  // the fields after it have moved
 }

@@ -66,13 +66,13 @@ class FieldList {
   FieldList(FieldList&& o) noexcept { *this = std::move(o); }
   FieldList& operator=(const FieldList& o);
   FieldList& operator=(FieldList&& o) noexcept;
-  ~FieldList();
+  ~FieldList() { release(); }
 
   // Lists with this many fields keep a key index.
   static constexpr size_t kIndexedFrom = 32;
 
-  const_iterator begin() const { return {data_.get(), 0, size_}; }
-  const_iterator end() const { return {data_.get(), size_, size_}; }
+  const_iterator begin() const { return {data_, 0, size_}; }
+  const_iterator end() const { return {data_, size_, size_}; }
   size_t size() const { return count_; }
   bool empty() const { return count_ == 0; }
 
@@ -88,9 +88,12 @@ class FieldList {
   // Gives back the room kept for growth: for records that are kept, once complete.
   void shrink_to_fit();
   void clear();
-  size_t heap_bytes() const;
+  size_t heap_bytes() const;  // in a FieldSlab, the bytes it takes there
 
  private:
+  friend class FieldSlab;
+  bool in_slab() const { return capacity_ == 0 && data_ != nullptr; }
+  void release();  // frees or lets go of data_
   // Where the first field with this key starts, or npos.
   size_t locate(std::string_view key) const;
   void grow_to(size_t bytes);  // capacity for at least `bytes`
@@ -106,7 +109,8 @@ class FieldList {
   void rebuild_index();
   // Per field: key length, value length (LEB128 varints), key, value. Not a std::string, whose growth
   // doubles and which would spend 32 bytes of every record on a buffer for short text.
-  std::unique_ptr<char[]> data_;
+  // Its own block (new[]) while capacity_ > 0; else, when set, bytes in a FieldSlab block, never written.
+  char* data_ = nullptr;
   std::unique_ptr<Index> index_;  // only from kIndexedFrom fields on
   uint32_t size_ = 0, capacity_ = 0, count_ = 0;
 };
