@@ -34,22 +34,10 @@ void advise_huge_pages(const void* p, size_t bytes) {
 
 void FactStore::add(const Record& fact, uint64_t unit, uint64_t seq) {
   std::lock_guard lk(m_);
-  Fact f{unit,
-         seq,
-         fact.source.position,
-         fact.time_ms,
-         pool_.intern(fact.kind),
-         pool_.intern(fact.machine),
-         pool_.intern(fact.source.path),
-         pool_.intern(fact.source.unit),
-         pool_.intern(fact.source.record_id),
-         static_cast<uint32_t>(fields_.size()),
-         static_cast<uint32_t>(fact.fields.size())};
-  for (const FieldView& field : fact.fields) {
-    fields_.push_back(pool_.intern(field.key));
-    fields_.push_back(pool_.intern(field.value));
-  }
-  facts_.push_back(f);
+  facts_.push_back({unit, seq, fact.source.position, fact.time_ms, pool_.intern(fact.kind), pool_.intern(fact.machine),
+                    pool_.intern(fact.source.path), pool_.intern(fact.source.unit), pool_.intern(fact.source.record_id),
+                    slab_.copy(fact.fields)});
+  field_bytes_ += facts_.back().fields.heap_bytes();
 }
 
 uint64_t FactStore::size() const {
@@ -59,35 +47,29 @@ uint64_t FactStore::size() const {
 
 size_t FactStore::footprint() const {
   std::lock_guard lk(m_);
-  return facts_.size() * sizeof(Fact) + fields_.size() * sizeof(Id) + pool_.footprint();
+  return facts_.size() * sizeof(Fact) + field_bytes_ + pool_.footprint();
 }
 
 // Fills a fresh record in place: the facts array is the biggest thing an analysis holds, and building each
-// record aside would move it once more. The fields are laid out in `scratch`, the same for every fact, and
-// copied at their exact size into `slab`, after the previous fact's: no allocation a fact, no room left over
-// in the hundreds of thousands kept, and correlation's passes read them in order.
-void FactStore::materialise(const Fact& f, Record& r, FieldList& scratch, FieldSlab& slab) const {
+// record aside would move it once more. The fields move over as they are, in the slab.
+void FactStore::materialise(Fact& f, Record& r) const {
   r.kind = text(f.kind);
   r.source = {text(f.path), text(f.source_unit), f.position, text(f.record_id)};
   r.time_ms = f.time_ms;
   r.machine = text(f.machine);
-  scratch.clear();
-  for (uint32_t i = 0; i < f.field_count; ++i)
-    scratch.append(pool_.view(fields_[f.fields_at + 2 * i]), pool_.view(fields_[f.fields_at + 2 * i + 1]));
-  r.fields = slab.copy(scratch);
+  r.fields = std::move(f.fields);
 }
 
 bool FactStore::same(const Fact& a, const Fact& b) const {
-  return std::tie(a.kind, a.machine, a.time_ms, a.record_id, a.field_count) ==
-             std::tie(b.kind, b.machine, b.time_ms, b.record_id, b.field_count) &&
-         std::equal(fields_.begin() + a.fields_at, fields_.begin() + a.fields_at + 2 * a.field_count,
-                    fields_.begin() + b.fields_at);
+  return std::tie(a.kind, a.machine, a.time_ms, a.record_id) == std::tie(b.kind, b.machine, b.time_ms, b.record_id) &&
+         a.fields == b.fields;
 }
 
 uint64_t FactStore::identity_hash(const Fact& f) const {
   uint64_t h =
       mix(mix(mix(mix(0xcbf29ce484222325ULL, f.kind), f.machine), static_cast<uint64_t>(f.time_ms)), f.record_id);
-  for (uint32_t i = 0; i < 2 * f.field_count; ++i) h = mix(h, fields_[f.fields_at + i]);
+  for (const FieldView& field : f.fields)
+    h = mix(mix(h, std::hash<std::string_view>()(field.key)), std::hash<std::string_view>()(field.value));
   return h;
 }
 
@@ -151,13 +133,11 @@ std::vector<Record> FactStore::take(size_t room_after) {
   std::vector<Record> out;
   out.reserve(facts_.size() + room_after);
   advise_huge_pages(out.data(), out.capacity() * sizeof(Record));
-  FieldList scratch;
-  FieldSlab slab;
   for (size_t k = 0; k < order.size(); ++k)
-    if (!copy[k]) materialise(facts_[order[k]], out.emplace_back(), scratch, slab);
+    if (!copy[k]) materialise(facts_[order[k]], out.emplace_back());
   // Release the memory, not just the elements: correlation needs it next.
   facts_ = {};
-  fields_ = {};
+  field_bytes_ = 0;
   pool_ = {};
   return out;
 }

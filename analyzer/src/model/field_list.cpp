@@ -73,6 +73,10 @@ FieldList& FieldList::operator=(FieldList&& o) noexcept {
   return *this;
 }
 
+bool FieldList::operator==(const FieldList& o) const {
+  return count_ == o.count_ && size_ == o.size_ && (size_ == 0 || std::memcmp(data_, o.data_, size_) == 0);
+}
+
 void FieldList::release() {
   if (capacity_ > 0)
     delete[] data_;

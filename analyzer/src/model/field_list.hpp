@@ -75,6 +75,8 @@ class FieldList {
   const_iterator end() const { return {data_, size_, size_}; }
   size_t size() const { return count_; }
   bool empty() const { return count_ == 0; }
+  // The same fields in the same order (the packing is canonical: equal lists have equal bytes).
+  bool operator==(const FieldList& o) const;
 
   // Appends, even when the key is already there (readers keep repeated keys; see Record::set).
   void push_back(const Field& f) { append(f.key, f.value); }
