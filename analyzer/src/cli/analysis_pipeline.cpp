@@ -28,8 +28,11 @@ class Progress {
  public:
   explicit Progress(const PipelineOptions& options) : options_(options) {}
   void reading(const std::string& input) { report(input); }
-  void record(const std::string& input) {
-    if ((++records_ & 0xFFF) == 0) report(input);
+  // `n` more records read. Counted in batches: one counter bumped by every worker for every record moved its
+  // cache line between the cores 1.7 million times for a 512 MiB log.
+  void records(const std::string& input, uint64_t n) {
+    const uint64_t before = records_.fetch_add(n, std::memory_order_relaxed);
+    if ((before >> 12) != ((before + n) >> 12)) report(input);  // about every 4,096
   }
   void input_done() { ++done_; }
 
@@ -71,9 +74,12 @@ class RecordWork {
         progress_(progress),
         input_(input),
         out_(out) {}
+  RecordWork(const RecordWork&) = delete;
+  RecordWork& operator=(const RecordWork&) = delete;
+  ~RecordWork() { progress_.records(input_, uncounted_); }
 
   void record(Record&& r) {
-    progress_.record(input_);
+    count();
     if (r.time_ms != kNoTime && !plausible_time(r.time_ms)) undate(r.source, r.time_ms, out_);
     if (interpreter_.interpret(r, facts_)) out_.kms_record();
     for (Record& f : facts_) out_.fact(std::move(f));
@@ -81,7 +87,7 @@ class RecordWork {
     for (Problem& p : interpreter_.take_problems()) out_.problem(std::move(p), true);
   }
   void unused(UnusedEvent&& e) {
-    progress_.record(input_);
+    count();
     if (e.time_ms != kNoTime && !plausible_time(e.time_ms)) undate(e.source, e.time_ms, out_);
     out_.ignored(e.key);
   }
@@ -100,11 +106,20 @@ class RecordWork {
                 true);
   }
 
+  void count() {
+    if (++uncounted_ == kProgressBatch) {
+      progress_.records(input_, uncounted_);
+      uncounted_ = 0;
+    }
+  }
+
+  static constexpr uint64_t kProgressBatch = 256;
   Interpreter interpreter_;
   Progress& progress_;
   std::string input_;
   Outlet& out_;
   std::vector<Record> facts_;  // of the current record
+  uint64_t uncounted_ = 0;     // records not yet counted in progress_
 };
 
 // One unit of ingest (a file or an archive member), on its worker thread: interprets each record as
