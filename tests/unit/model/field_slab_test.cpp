@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace kmsdiag {
@@ -73,6 +74,31 @@ TEST(FieldSlab, ListsOverManyBlocksReadBackAsCopied) {
   EXPECT_EQ(lists[0].heap_bytes(), (2 + 2 + 1) + (3 + 5 + value.size()));
   for (size_t i = 0; i < lists.size(); i += 2) lists[i] = FieldList();  // blocks half released, in any order
   EXPECT_EQ(lists[1].find("id"), "1");
+}
+
+// Facts are made on the thread that delivers them and may be dropped on another: the lists of one block let go
+// of it from several threads at once, and the block is freed once, by the last (TSan and ASan check this).
+TEST(FieldSlab, ListsOfOneBlockMayGoOnSeveralThreads) {
+  std::vector<FieldList> lists;
+  {
+    FieldSlab slab;
+    for (int i = 0; i < 20000; ++i) lists.push_back(slab.copy(fields("t" + std::to_string(i), 2)));
+  }
+  std::vector<FieldList> odd, even;
+  for (size_t i = 0; i < lists.size(); ++i) (i % 2 ? odd : even).push_back(std::move(lists[i]));
+  size_t wrong = 0;
+  std::thread a([&odd] { odd.clear(); });
+  std::thread b([&even, &wrong] {
+    for (size_t i = 0; i < even.size(); ++i) {
+      even[i].append("changed", "on its own now");  // copies out, then lets go of the block
+      if (even[i].find("k1") != "t" + std::to_string(2 * i) + "1" || even[i].find("changed") != "on its own now")
+        ++wrong;
+    }
+    even.clear();
+  });
+  a.join();
+  b.join();
+  EXPECT_EQ(wrong, 0u);
 }
 
 }  // namespace kmsdiag
