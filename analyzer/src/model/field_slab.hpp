@@ -8,7 +8,9 @@
 //
 // A list in a slab never writes there: the first change copies it to a block of its own (FieldList
 // grow_to), so lists sharing a block never see each other change. Each block counts the lists in it and
-// is freed with the last of them, so a list may outlive its slab.
+// is freed with the last of them, so a list may outlive its slab. The price: a list that changes leaves its
+// old bytes in the block until then. Correlation changes few kept facts (the 1,000,000-request host log
+// peaked about 1 MB higher, the 512 MiB Application log 5 MB lower).
 #pragma once
 
 #include <cstddef>
