@@ -133,8 +133,17 @@ std::vector<Record> FactStore::take(size_t room_after) {
   std::vector<Record> out;
   out.reserve(facts_.size() + room_after);
   advise_huge_pages(out.data(), out.capacity() * sizeof(Record));
-  for (size_t k = 0; k < order.size(); ++k)
-    if (!copy[k]) materialise(facts_[order[k]], out.emplace_back());
+  if (std::is_sorted(order.begin(), order.end())) {
+    // Facts in the order held (one input, the big case): each is let go once made, and the memory it
+    // leaves (faulted in already) takes the next records' strings, where fresh pages cost a fault each.
+    for (size_t k = 0; k < order.size(); ++k) {
+      if (!copy[k]) materialise(facts_.front(), out.emplace_back());
+      facts_.pop_front();
+    }
+  } else {
+    for (size_t k = 0; k < order.size(); ++k)
+      if (!copy[k]) materialise(facts_[order[k]], out.emplace_back());
+  }
   // Release the memory, not just the elements: correlation needs it next.
   facts_ = {};
   field_bytes_ = 0;

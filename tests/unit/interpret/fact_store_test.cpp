@@ -128,23 +128,31 @@ Record copy_of_fact(const std::string& path, uint64_t position, int64_t time, co
 }
 
 TEST(FactStore, TheSameLogGivenTwiceCountsOnce) {
-  // Application.xml and its renamed copy, read concurrently in either order; the copy comes second in
-  // input order, so its facts are the ones left out, and it says whose copy it is.
-  for (bool copy_first : {false, true}) {
+  // Application.xml and its renamed copy, read concurrently in any order; the copy comes second in input
+  // order, so its facts are the ones left out, and it says whose copy it is. Arriving in input order (the
+  // last case), the facts are taken in the order held, each let go once made.
+  enum class Arrival { kCopyFirst, kCopyBetween, kInInputOrder };
+  for (const Arrival arrival : {Arrival::kCopyFirst, Arrival::kCopyBetween, Arrival::kInInputOrder}) {
     FactStore store;
     const auto add_log = [&](const std::string& path, uint64_t unit) {
       store.add(copy_of_fact(path, 1, 1000, "PC-OLD"), unit, 0);
       store.add(copy_of_fact(path, 2, 9000, "PC-NEW"), unit, 1);
     };
-    if (copy_first) add_log("Application (1).xml", 1);
+    const auto add_other_event = [&] {  // record id 3: another event of the original only
+      store.add(copy_of_fact("Application.xml", 3, 9000, "PC-NEW"), 0, 2);
+    };
+    if (arrival == Arrival::kCopyFirst) add_log("Application (1).xml", 1);
     add_log("Application.xml", 0);
-    if (!copy_first) add_log("Application (1).xml", 1);
-    store.add(copy_of_fact("Application.xml", 3, 9000, "PC-NEW"), 0, 2);  // record id 3: another event
+    if (arrival == Arrival::kCopyBetween) add_log("Application (1).xml", 1);
+    add_other_event();
+    if (arrival == Arrival::kInInputOrder) add_log("Application (1).xml", 1);
     const auto kept = store.take();
     ASSERT_EQ(kept.size(), 3u);
     for (const Record& r : kept) EXPECT_EQ(r.source.path, "Application.xml");
+    EXPECT_EQ(kept[2].source.record_id, "3");
     ASSERT_EQ(store.duplicates().size(), 1u);
     EXPECT_EQ(store.duplicates().at("Application (1).xml"), "Application.xml");
+    EXPECT_EQ(store.size(), 0u);
   }
 }
 
