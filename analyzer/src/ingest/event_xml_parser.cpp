@@ -35,12 +35,17 @@ bool EventXmlParser::about_activation(const EventXmlHeader& h) const {
   return kb_->activation_layout(provider, channel, event_id) != nullptr;
 }
 
-// Counted as the interpreter would count its record, without building it.
-void EventXmlParser::count_unused(const EventXmlHeader& h, const EventXmlPlace& at, RecordSink& sink) const {
+// Counted as the interpreter would count its record, without building it. One event is kept for them all:
+// a sink that only counts it leaves its strings' room for the next.
+void EventXmlParser::count_unused(const EventXmlHeader& h, const EventXmlPlace& at, RecordSink& sink) {
   const auto [provider, channel, event_id] = activation_key(h);
-  sink.on_unused_event(UnusedEvent{ignored_event_key(provider, channel, event_id),
-                                   SourceRef{path_, "line", at.line, std::string(h.record_id.value_or(""))},
-                                   h.time_ms});
+  ignored_event_key(event_.key, provider, channel, event_id);
+  event_.source.path.assign(path_);
+  event_.source.unit.assign("line");
+  event_.source.position = at.line;
+  event_.source.record_id.assign(h.record_id.value_or(""));
+  event_.time_ms = h.time_ms;
+  sink.on_unused_event(std::move(event_));
 }
 
 void EventXmlParser::parse(char* text, size_t size, const EventXmlPlace& at, RecordSink& sink) {

@@ -38,7 +38,7 @@ class EventXmlParser {
  private:
   void problem(const EventXmlPlace& at, std::string_view what, RecordSink& sink) const;
   bool about_activation(const EventXmlHeader& h) const;
-  void count_unused(const EventXmlHeader& h, const EventXmlPlace& at, RecordSink& sink) const;
+  void count_unused(const EventXmlHeader& h, const EventXmlPlace& at, RecordSink& sink);
 
   std::string path_;
   const Knowledge* kb_;
@@ -51,6 +51,7 @@ class EventXmlParser {
   bool scanned_kms_ = false;  // the last scan stopped at a header about activation
   unsigned kms_streak_ = 0, scan_pause_ = 0;
   pugi::xml_document doc_;
+  UnusedEvent event_;  // the one handed on for every event not about activation
 };
 
 }  // namespace kmsdiag

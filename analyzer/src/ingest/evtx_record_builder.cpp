@@ -219,7 +219,9 @@ void RecordBuilder::finish(Record& out, uint64_t header_record_id, int64_t fallb
   f.append("event_id", id_);
   f.append("provider", trim(provider_));
   f.append("channel", trim(channel_));
-  f.append("record_id", record_id(header_record_id));
+  std::string id;
+  record_id(header_record_id, id);
+  f.append("record_id", id);
   f.append("level", trim(level_));
   char number[32];
   const auto digits = [&number](uint64_t n) {
@@ -245,13 +247,16 @@ void RecordBuilder::finish(Record& out, uint64_t header_record_id, int64_t fallb
 }
 
 void RecordBuilder::finish_unused(UnusedEvent& out, uint64_t header_record_id, int64_t fallback_time_ms) const {
-  out.key = ignored_event_key(trim(provider_), trim(channel_), id_);
-  out.source.record_id = record_id(header_record_id);
+  ignored_event_key(out.key, trim(provider_), trim(channel_), id_);
+  record_id(header_record_id, out.source.record_id);
   out.time_ms = time_ms_ != kNoTime ? time_ms_ : fallback_time_ms;
 }
 
-std::string RecordBuilder::record_id(uint64_t header_record_id) const {
-  return record_id_.empty() ? std::to_string(header_record_id) : std::string(trim(record_id_));
+void RecordBuilder::record_id(uint64_t header_record_id, std::string& into) const {
+  if (record_id_.empty())
+    into = std::to_string(header_record_id);
+  else
+    into.assign(trim(record_id_));
 }
 
 }  // namespace kmsdiag::evtx

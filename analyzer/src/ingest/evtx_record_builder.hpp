@@ -84,7 +84,8 @@ class RecordBuilder final : public BinXmlSink {
   std::string* text_target();
   void normalize_id();
   void classify_event();
-  std::string record_id(uint64_t header_record_id) const;
+  // The EventRecordID, written over `into`: System's, else the record header's.
+  void record_id(uint64_t header_record_id, std::string& into) const;
 
   std::vector<Open> stack_;
   Attr attr_ = Attr::kNone;

@@ -38,10 +38,16 @@ void count_ignored(std::map<std::string, uint64_t>& kinds, const std::string& ki
 }
 
 std::string ignored_event_key(std::string_view provider, std::string_view channel, std::string_view event_id) {
-  std::string key(channel.empty() ? provider : channel);
+  std::string key;
+  ignored_event_key(key, provider, channel, event_id);
+  return key;
+}
+
+void ignored_event_key(std::string& key, std::string_view provider, std::string_view channel,
+                       std::string_view event_id) {
+  key.assign(channel.empty() ? provider : channel);
   key += ' ';
   key += event_id;
-  return key;
 }
 
 }  // namespace kmsdiag

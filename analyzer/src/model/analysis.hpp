@@ -40,6 +40,9 @@ inline constexpr std::string_view kOtherIgnoredKinds = "(other kinds)";
 void count_ignored(std::map<std::string, uint64_t>& kinds, const std::string& kind, uint64_t n = 1);
 // "<channel or provider> <event id>": the kind an ignored event is counted as.
 std::string ignored_event_key(std::string_view provider, std::string_view channel, std::string_view event_id);
+// The same, written over `key` (whose room is reused: readers make one for each of millions of events).
+void ignored_event_key(std::string& key, std::string_view provider, std::string_view channel,
+                       std::string_view event_id);
 
 struct Evidence {
   SourceRef source;
