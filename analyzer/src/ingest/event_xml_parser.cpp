@@ -84,9 +84,10 @@ void EventXmlParser::parse(char* text, size_t size, const EventXmlPlace& at, Rec
       return;
     }
   }
-  Record record;
-  record.source.path = path_;
-  record.source.unit = "line";
+  Record& record = record_;  // one for all, as event_
+  record.clear();
+  record.source.path.assign(path_);
+  record.source.unit.assign("line");
   record.source.position = at.line;
   const EventXmlIssue issue = event_xml_to_record(event, kEventXmlFormat, record);
   if (!issue.message.empty()) problem(at, issue.message, sink);

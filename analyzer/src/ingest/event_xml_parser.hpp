@@ -52,6 +52,7 @@ class EventXmlParser {
   unsigned kms_streak_ = 0, scan_pause_ = 0;
   pugi::xml_document doc_;
   UnusedEvent event_;  // the one handed on for every event not about activation
+  Record record_;      // the one handed on for every other
 };
 
 }  // namespace kmsdiag

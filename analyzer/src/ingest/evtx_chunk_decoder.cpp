@@ -158,12 +158,13 @@ void ChunkDecoder::record(const RecordSlot& slot) {
     events_->on_unused_event(std::move(e));
     return;
   }
-  Record r;
-  r.source.path = path_;
-  r.source.unit = "record";
+  // Likewise one record for all (a sink that interprets it and lets it go leaves its fields' room).
+  Record& r = record_;
+  r.source.path.assign(path_);
+  r.source.unit.assign("record");
   r.source.position = position;
   builder_.finish(r, slot.record_id, filetime_to_ms(slot.written));
-  r.source.record_id = std::string(r.get("record_id"));
+  r.source.record_id.assign(r.get("record_id"));
   ++out_.event_count;
   events_->on_record(std::move(r));
 }

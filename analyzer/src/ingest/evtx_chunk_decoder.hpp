@@ -68,6 +68,7 @@ class ChunkDecoder {
   ChunkResult out_;
   RecordSink* events_ = nullptr;  // where events go (during decode)
   UnusedEvent unused_;            // the one handed on for every event not about activation
+  Record record_;                 // the one handed on for every other
   // The chunk's work budget ran out at record budget_first_ (chunk-relative); later records are lost.
   bool budget_spent_ = false;
   uint64_t budget_first_ = 0;

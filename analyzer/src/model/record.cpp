@@ -27,6 +27,17 @@ namespace {
 size_t heap_bytes(const std::string& s) { return s.capacity() > std::string().capacity() ? s.capacity() + 1 : 0; }
 }  // namespace
 
+void Record::clear() {
+  kind.clear();
+  source.path.clear();
+  source.unit.clear();
+  source.position = 0;
+  source.record_id.clear();
+  time_ms = kNoTime;
+  machine.clear();
+  fields.clear();
+}
+
 size_t Record::footprint() const {
   return sizeof(Record) + fields.heap_bytes() + heap_bytes(kind) + heap_bytes(machine) + heap_bytes(source.path) +
          heap_bytes(source.unit) + heap_bytes(source.record_id);
