@@ -164,7 +164,6 @@ void ChunkDecoder::record(const RecordSlot& slot) {
   r.source.unit.assign("record");
   r.source.position = position;
   builder_.finish(r, slot.record_id, filetime_to_ms(slot.written));
-  r.source.record_id.assign(r.get("record_id"));
   ++out_.event_count;
   events_->on_record(std::move(r));
 }

@@ -219,9 +219,8 @@ void RecordBuilder::finish(Record& out, uint64_t header_record_id, int64_t fallb
   f.append("event_id", id_);
   f.append("provider", trim(provider_));
   f.append("channel", trim(channel_));
-  std::string id;
-  record_id(header_record_id, id);
-  f.append("record_id", id);
+  record_id(header_record_id, out.source.record_id);
+  f.append("record_id", out.source.record_id);
   f.append("level", trim(level_));
   char number[32];
   const auto digits = [&number](uint64_t n) {

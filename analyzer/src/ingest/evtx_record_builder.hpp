@@ -29,7 +29,7 @@ class RecordBuilder final : public BinXmlSink {
   explicit RecordBuilder(Classifier about_activation = {}) : about_activation_(std::move(about_activation)) {}
 
   void reset();  // before each record
-  // Moves what was collected into `out` (kind, machine, time, fields). `fallback_time_ms` is used
+  // Moves what was collected into `out` (kind, machine, time, EventRecordID, fields). `fallback_time_ms` is used
   // when the event has no TimeCreated (the record header's written time).
   void finish(Record& out, uint64_t header_record_id, int64_t fallback_time_ms);
   // The event is not about activation (only with a classifier): finish_unused() instead of finish().
