@@ -208,6 +208,10 @@ bool BinXmlDecoder::substituted_element(Cursor& c, std::string_view name, uint32
     return false;
   const uint16_t id = le16(p + 2);
   const Value v = id < subs_count ? subs_[subs_base + id] : Value{};
+  if (v.type == kSubstitutionMarker) {  // the walk of a definition: whatever the value, this is its shape
+    sink.substituted_content(sub == tok::kOptionalSub);
+    return false;
+  }
   if (v.type == vt::kNull && sub == tok::kOptionalSub) {  // a null optional element is left out, as Windows renders it
     c.pos = attr_end + 6;
     return true;
@@ -294,6 +298,10 @@ void BinXmlDecoder::template_instance(Cursor& c, int depth, BinXmlSink& sink) {
   subs_.resize(base);
 }
 
+bool BinXmlDecoder::at_document_end(const Cursor& c) const {
+  return c.pos == c.end || (chunk_[c.pos] & ~tok::kMoreFlag) == tok::kEndOfStream;
+}
+
 bool BinXmlDecoder::instance(uint32_t begin, uint32_t end, Instance& out) {
   if (end > size_ || begin > end) throw DecodeError("record outside the chunk");
   subs_.clear();
@@ -304,7 +312,21 @@ bool BinXmlDecoder::instance(uint32_t begin, uint32_t end, Instance& out) {
     return false;
   c.pos += 4;
   read_instance(c, 1, out);
+  out.ends_document = at_document_end(c);
   return true;
+}
+
+bool BinXmlDecoder::nested_instance(const Value& v, Instance& out, uint32_t& base) {
+  // Where substitution() walks it: a fragment two levels of templates down (record, then this document).
+  const auto begin = static_cast<uint32_t>(v.data - chunk_);
+  Cursor c{begin, begin + v.size};
+  if (v.size < 5 || (chunk_[begin] & ~tok::kMoreFlag) != tok::kFragmentHeader ||
+      (chunk_[begin + 4] & ~tok::kMoreFlag) != tok::kTemplateInstance)
+    return false;
+  c.pos += 4;
+  base = read_instance(c, 3, out);
+  out.ends_document = at_document_end(c);
+  return out.ends_document;
 }
 
 void BinXmlDecoder::walk_definition(const Instance& definition, BinXmlSink& sink) {

@@ -37,6 +37,10 @@ class BinXmlSink {
   virtual void end_element() = 0;
   // True once the sink has all it wants of this record: the decoder stops walking it.
   virtual bool done() const { return false; }
+  // Only while a definition is walked without values (walk_definition): the element about to open has one
+  // substitution for its whole content, where a null optional value leaves the element out and an array
+  // gives one element per item.
+  virtual void substituted_content(bool /*optional*/) {}
 };
 
 class BinXmlDecoder {
@@ -69,6 +73,9 @@ class BinXmlDecoder {
     uint32_t definition = 0;
     uint32_t body_begin = 0, body_end = 0;
     uint32_t count = 0;  // substitution values: instance_value(0 .. count-1)
+    // From instance() and nested_instance(): nothing follows the instance in its document but its end, so
+    // the walk of the document is the walk of the instance.
+    bool ends_document = false;
   };
   // Reads the template instance a record's document [begin, end) opens with (after its fragment
   // header), with the same checks decode() makes, but walks nothing: false when the document starts
@@ -76,6 +83,10 @@ class BinXmlDecoder {
   bool instance(uint32_t begin, uint32_t end, Instance& out);
   // Substitution value `i` (< Instance::count) of the instance last read by instance().
   const Value& instance_value(uint32_t i) const { return subs_[i]; }
+  // Reads the template instance an embedded document `v` (a kBinXml value of the instance last read) opens
+  // with, as instance() does; its values follow the outer instance's: instance_value(base + i). False when
+  // the document starts otherwise. Throws DecodeError.
+  bool nested_instance(const Value& v, Instance& out, uint32_t& base);
 
   // Walks the body of `definition` without values: substitution N is delivered to the sink as a
   // marker (type kSubstitutionMarker, no bytes; marker_index() gives N), so the sink learns which
@@ -92,6 +103,8 @@ class BinXmlDecoder {
   // Reads a template instance token at c (definition resident or referenced, then the substitution
   // array, appended to subs_) and moves c past it. Returns where its values start in subs_.
   uint32_t read_instance(Cursor& c, int depth, Instance& out);
+  // After read_instance(): whether the document [.., c.end) ends at c.pos (EndOfStream or no more bytes).
+  bool at_document_end(const Cursor& c) const;
   void fragment(Cursor& c, uint32_t subs_base, uint32_t subs_count, int depth, BinXmlSink& sink);
   void template_instance(Cursor& c, int depth, BinXmlSink& sink);
   // Handles an element whose whole content is one substitution (null optional: left out; array: one

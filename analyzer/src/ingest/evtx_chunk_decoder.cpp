@@ -127,11 +127,18 @@ void ChunkDecoder::record(const RecordSlot& slot) {
   if (budget_spent_) return;  // counted with the skipped ones
   builder_.reset();
   try {
-    if (template_shortcut_ && templates_.read(decoder_, slot.binxml_offset(), slot.binxml_end(), builder_)) {
-      ++out_.shortcut;
-    } else {
-      builder_.reset();
-      decoder_.decode(slot.binxml_offset(), slot.binxml_end(), builder_);
+    switch (template_shortcut_ ? templates_.read(decoder_, slot.binxml_offset(), slot.binxml_end(), builder_)
+                               : TemplateRead::kWalk) {
+      case TemplateRead::kUnused:
+        ++out_.shortcut;
+        break;
+      case TemplateRead::kRecord:
+        ++out_.shortcut_records;
+        break;
+      case TemplateRead::kWalk:
+        builder_.reset();
+        decoder_.decode(slot.binxml_offset(), slot.binxml_end(), builder_);
+        break;
     }
   } catch (const WorkBudgetExceeded& e) {
     budget_spent_ = true;

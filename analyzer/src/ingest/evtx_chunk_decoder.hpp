@@ -29,7 +29,8 @@ struct ChunkResult {
   // header says it holds (numbers count over the whole log; 0 when the header holds none).
   uint64_t walked = 0, recovered = 0, stale = 0;
   uint64_t header_records = 0, last_record_number = 0;
-  uint64_t shortcut = 0;     // unused events read through their template (evtx_template_system), not walked
+  uint64_t shortcut = 0;          // unused events read through their template (evtx_template_system), not walked
+  uint64_t shortcut_records = 0;  // events about activation read whole through their template, not walked
   bool end_of_file = false;  // the chunk was cut short: no chunk follows
 };
 

@@ -65,6 +65,21 @@ void RecordBuilder::take_system(std::string& provider, std::string& channel, std
   classify_event();
 }
 
+void RecordBuilder::take_rest(std::string& level, std::string& computer, std::string* qualifiers) {
+  level_.swap(level);
+  computer_.swap(computer);
+  has_qualifiers_ = qualifiers != nullptr;
+  if (qualifiers) qualifiers_.swap(*qualifiers);
+}
+
+std::pair<std::string, std::string>& RecordBuilder::add_data() {
+  if (data_count_ == data_.size()) data_.emplace_back();
+  auto& item = data_[data_count_++];
+  item.first.clear();
+  item.second.clear();
+  return item;
+}
+
 RecordBuilder::Node RecordBuilder::classify(Node parent, std::string_view name) {
   switch (parent) {
     case Node::kOther:
@@ -170,9 +185,8 @@ void RecordBuilder::end_element() {
   if (stack_.empty()) return;
   const Open top = stack_.back();
   stack_.pop_back();
-  auto add_data = [this](std::string_view name) {
-    if (data_count_ == data_.size()) data_.emplace_back();
-    auto& [key, val] = data_[data_count_++];
+  auto add_item = [this](std::string_view name) {
+    auto& [key, val] = add_data();
     key.assign(name);
     val.assign(trim(text_));
   };
@@ -196,10 +210,10 @@ void RecordBuilder::end_element() {
       computer_.swap(text_);
       break;
     case Node::kData:
-      add_data(data_name_);
+      add_item(data_name_);
       break;
     case Node::kUserDataNode:
-      if (!top.has_child) add_data(top.name);
+      if (!top.has_child) add_item(top.name);
       break;
     default:
       break;

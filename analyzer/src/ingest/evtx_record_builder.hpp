@@ -46,6 +46,11 @@ class RecordBuilder final : public BinXmlSink {
   // its System element does. After reset(); swaps the texts in, so both sides keep their buffers.
   void take_system(std::string& provider, std::string& channel, std::string& event_id, std::string& record_id,
                    int64_t time_ms);
+  // The rest of an event about activation read the same way, after take_system(): Level and Computer,
+  // the Qualifiers attribute's text when there is one (swapped in), then each Data item in turn: add_data()
+  // gives an emptied (name, value) pair to fill, the value trimmed.
+  void take_rest(std::string& level, std::string& computer, std::string* qualifiers);
+  std::pair<std::string, std::string>& add_data();
 
   enum class Node : uint8_t {
     kOther,

@@ -1,6 +1,7 @@
 #include "ingest/evtx_template_system.hpp"
 
 #include <limits>
+#include <utility>
 
 #include "ingest/evtx_value.hpp"
 
@@ -18,17 +19,39 @@ bool keeps_text(Node n) {
          n == Node::kComputer;
 }
 
-// Follows the events of a definition walked without values the way RecordBuilder follows a record's, up
-// to the end of System, noting for each value RecordBuilder would keep where it comes from. It takes only
-// documents RecordBuilder reads in one obvious way (Event root, System first, each System child once, no
-// children inside a text element): for anything else the template stays unusable and the walk decides.
+// Follows the events of a definition walked without values the way RecordBuilder follows a record's,
+// noting for each value RecordBuilder would keep where it comes from. It takes only documents RecordBuilder
+// reads in one obvious way (Event root, System first, each System child once, no children inside a text
+// element): for anything else the template stays unusable and the walk decides. After System it goes on
+// through the rest (EventData's Data items) in the same way, for events about activation; a rest it cannot
+// describe leaves the template usable for unused events only.
 class Learner final : public BinXmlSink {
  public:
   Learner(const BinXmlDecoder& decoder, const std::vector<uint8_t>& types, TemplateSystem& out)
-      : decoder_(decoder), types_(types), out_(out) {}
+      : decoder_(decoder), types_(types), out_(out), refs_(types.size()) {}
+  // For a template instantiated inside another's element `parent` (Event or EventData): only the rest.
+  Learner(const BinXmlDecoder& decoder, const std::vector<uint8_t>& types, TemplateSystem& out, Node parent)
+      : Learner(decoder, types, out) {
+    out_.usable = out_.whole = true;
+    stack_ = {Node::kEvent};
+    if (parent == Node::kEventData) stack_.push_back(parent);
+    nested_ = true;
+  }
+  // After the walk: a payload fragment whose substitution is read elsewhere too, or that comes with Data
+  // items of this template (in an order the rest does not keep), is left to the walk; so is a substituted
+  // item whose content was not that one substitution after all.
+  void finish() {
+    if (out_.has_fragment && (refs_[out_.fragment_sub] > 1 || !out_.data.empty())) out_.whole = false;
+    for (const auto& item : out_.data)
+      if (item.substituted && (item.value.size() != 1 || !item.value.front().is_sub)) out_.whole = false;
+  }
+
+  void substituted_content(bool optional) override { pending_content_ = optional ? 2 : 1; }
 
   void open_element(std::string_view name) override {
     end_attribute();
+    const int content = std::exchange(pending_content_, 0);
+    if (out_.usable) return open_in_rest(name, content);
     Node node = Node::kOther;
     if (stack_.empty()) {
       node = RecordBuilder::classify(Node::kOther, name);
@@ -50,11 +73,21 @@ class Learner final : public BinXmlSink {
     end_attribute();
     const Node node = stack_.empty() ? Node::kOther : stack_.back();
     attr_ = Attr::kIgnored;
+    if (out_.usable) {  // in the rest: a Data item's Name is all that is read
+      if (node == Node::kData && name == "Name") {
+        if (data_named_) return reject_rest();  // the walk keeps the last one
+        data_named_ = true;
+        attr_ = Attr::kDataName;
+      }
+      return;
+    }
     if (node == Node::kProvider && (name == "Name" || name == "EventSourceName")) {
       attr_ = Attr::kProvider;
       out_.provider.push_back({name == "Name", {}});
     } else if (node == Node::kEventId && name == "Qualifiers") {
       attr_ = Attr::kQualifiers;
+      out_.has_qualifiers = true;  // the walk keeps the last one's text
+      out_.qualifiers.clear();
     } else if (node == Node::kTimeCreated && name == "SystemTime") {
       attr_ = Attr::kSystemTime;
     }
@@ -68,21 +101,26 @@ class Learner final : public BinXmlSink {
   }
 
   void value(const Value& v) override {
+    if (out_.usable) return value_in_rest(v);
     TemplateSystem::Text* text = nullptr;
     Rule rule = Rule::kIgnored;
+    bool payload = false;  // a null value would change what the rest reads
     switch (attr_) {
       case Attr::kProvider:
         text = &out_.provider.back().text;
         rule = Rule::kSame;
         break;
       case Attr::kQualifiers:
+        text = &out_.qualifiers;
         rule = Rule::kFits;
+        payload = true;  // a null drops the attribute, or leaves it empty
         break;
       case Attr::kSystemTime:
         rule = Rule::kSame;
         if (time_values_++) return reject();  // the last readable one would win
         break;
       case Attr::kIgnored:
+      case Attr::kDataName:
         break;
       case Attr::kNone:
         switch (stack_.empty() ? Node::kOther : stack_.back()) {
@@ -99,7 +137,11 @@ class Learner final : public BinXmlSink {
             rule = Rule::kSame;
             break;
           case Node::kLevel:
+            text = &out_.level;
+            rule = Rule::kFits;
+            break;
           case Node::kComputer:
+            text = &out_.computer;
             rule = Rule::kFits;
             break;
           default:
@@ -110,8 +152,10 @@ class Learner final : public BinXmlSink {
     if (attr_ != Attr::kNone) ++attr_values_;
     if (v.type == BinXmlDecoder::kSubstitutionMarker) {
       const uint32_t sub = decoder_.marker_index(v);
+      ++refs_[sub];
       if (attr_ != Attr::kNone && attr_values_ == 1) attr_use_ = out_.uses.size();
       out_.uses.push_back({sub, rule, types_[sub], attr_ == Attr::kNone && null_content_harmless()});
+      if (payload) out_.payload_subs.push_back(sub);
       if (text) text->push_back({true, sub, {}});
       if (attr_ == Attr::kSystemTime) {
         out_.time_is_sub = true;
@@ -135,19 +179,20 @@ class Learner final : public BinXmlSink {
   void end_element() override {
     end_attribute();
     attr_ = Attr::kNone;
-    if (stack_.empty()) return reject();
+    if (stack_.empty()) return out_.usable ? reject_rest() : reject();
     const Node node = stack_.back();
     stack_.pop_back();
-    if (node == Node::kSystem) {
+    if (node == Node::kSystem && !out_.usable) {
       out_.usable = true;
-      done_ = true;
+      out_.whole = true;  // until the rest shows otherwise
     }
+    if (out_.usable && stack_.empty()) done_ = true;  // the Event element has ended
   }
 
   bool done() const override { return done_; }
 
  private:
-  enum class Attr : uint8_t { kNone, kIgnored, kProvider, kQualifiers, kSystemTime };
+  enum class Attr : uint8_t { kNone, kIgnored, kProvider, kQualifiers, kSystemTime, kDataName };
   static constexpr size_t kNoUse = std::numeric_limits<size_t>::max();
 
   // A null optional substitution that is an element's whole content leaves the element out, attributes
@@ -159,6 +204,69 @@ class Learner final : public BinXmlSink {
   void reject() {
     out_.usable = false;
     done_ = true;
+  }
+  void reject_rest() {
+    out_.whole = false;
+    done_ = true;
+  }
+
+  // After System, as RecordBuilder classifies elements: EventData and its Data items are read, other
+  // elements and all inside them are not. UserData, a second System and an element inside a Data item
+  // (which would clear the item's text) are left to the walk.
+  void open_in_rest(std::string_view name, int content) {
+    const Node parent = stack_.empty() ? Node::kOther : stack_.back();
+    Node node = Node::kOther;
+    switch (parent) {
+      case Node::kEvent:
+        node = RecordBuilder::classify(Node::kEvent, name);
+        if (node == Node::kSystem || node == Node::kUserData) return reject_rest();
+        break;
+      case Node::kEventData:
+        node = RecordBuilder::classify(Node::kEventData, name);
+        if (node == Node::kData) {
+          out_.data.emplace_back();
+          out_.data.back().substituted = content != 0;
+          out_.data.back().optional = content == 2;
+          data_named_ = false;
+        }
+        break;
+      case Node::kData:
+        return reject_rest();
+      default:
+        break;
+    }
+    stack_.push_back(node);
+    attr_ = Attr::kNone;
+  }
+
+  void value_in_rest(const Value& v) {
+    const Node node = stack_.empty() ? Node::kOther : stack_.back();
+    const bool marker = v.type == BinXmlDecoder::kSubstitutionMarker;
+    const uint32_t sub = marker ? decoder_.marker_index(v) : 0;
+    if (marker) ++refs_[sub];
+    TemplateSystem::Text* text = nullptr;
+    if (attr_ == Attr::kDataName) {
+      text = &out_.data.back().name;
+    } else if (attr_ == Attr::kNone && node == Node::kData) {
+      text = &out_.data.back().value;
+    } else if (attr_ == Attr::kNone && marker && (node == Node::kEvent || node == Node::kEventData)) {
+      // Content of Event or EventData from a substitution: Windows gives EventData (or UserData) as an
+      // embedded document there, in a template of its own. One level of that is read.
+      if (out_.has_fragment || nested_) return reject_rest();
+      out_.has_fragment = true;
+      out_.fragment_sub = sub;
+      out_.fragment_parent = node;
+      return;
+    }
+    if (text == nullptr) return;  // nothing reads it
+    if (marker) {
+      text->push_back({true, sub, {}});  // a null one adds nothing (see DataItem::substituted)
+      return;
+    }
+    scratch_.clear();
+    if (!append_value(scratch_, v)) return reject_rest();  // the walk reports the bad value
+    if (text->empty() || text->back().is_sub) text->push_back({false, 0, {}});
+    text->back().literal += scratch_;
   }
   // A null substitution that is an attribute's only value drops the attribute or adds nothing to it;
   // with more values the walk would give the rest to the attribute before it.
@@ -175,6 +283,10 @@ class Learner final : public BinXmlSink {
   Attr attr_ = Attr::kNone;
   size_t attr_values_ = 0, attr_use_ = kNoUse;
   int time_values_ = 0;
+  bool data_named_ = false;  // the open Data item has had its Name attribute
+  int pending_content_ = 0;  // substituted_content() for the element about to open: 1, or 2 when optional
+  bool nested_ = false;      // learning a template instantiated inside another
+  std::vector<uint32_t> refs_;  // per substitution: how many values of the definition it gives
   bool done_ = false;
   std::string scratch_;
 };
@@ -189,24 +301,46 @@ TemplateSystem learn_template_system(BinXmlDecoder& decoder, const BinXmlDecoder
   Learner learner(decoder, types, t);
   try {
     decoder.walk_definition(definition, learner);
+    learner.finish();
   } catch (const WorkBudgetExceeded&) {
     throw;
   } catch (const DecodeError&) {
-    t.usable = false;
+    t.whole = false;  // and unusable, when System did not end before the damage
+  }
+  return t;
+}
+
+// Learns the Data items of a template instantiated by the payload fragment of another, inside its element
+// `parent`. The values of `definition` follow those of the outer instance, from `base`.
+TemplateSystem learn_payload(BinXmlDecoder& decoder, const BinXmlDecoder::Instance& definition, uint32_t base,
+                             RecordBuilder::Node parent) {
+  TemplateSystem t;
+  t.count = definition.count;
+  std::vector<uint8_t> types(definition.count);
+  for (uint32_t i = 0; i < definition.count; ++i) types[i] = decoder.instance_value(base + i).type;
+  Learner learner(decoder, types, t, parent);
+  try {
+    decoder.walk_definition(definition, learner);
+    learner.finish();
+  } catch (const WorkBudgetExceeded&) {
+    throw;
+  } catch (const DecodeError&) {
+    t.whole = false;
   }
   return t;
 }
 
 }  // namespace
 
-bool TemplateSystems::render(const BinXmlDecoder& decoder, const TemplateSystem::Text& text, std::string& out) {
+bool TemplateSystems::render(const BinXmlDecoder& decoder, const TemplateSystem::Text& text, std::string& out,
+                             uint32_t base) {
   out.clear();
   for (const auto& part : text) {
     if (!part.is_sub) {
       out += part.literal;
       continue;
     }
-    const Value& v = decoder.instance_value(part.sub);
+    const Value& v = decoder.instance_value(base + part.sub);
     read_bytes_ += v.size;
     if (!append_value(out, v)) return false;
   }
@@ -232,25 +366,117 @@ bool TemplateSystems::values_fit(const BinXmlDecoder& decoder, const TemplateSys
   return true;
 }
 
-bool TemplateSystems::read(BinXmlDecoder& decoder, uint32_t begin, uint32_t end, RecordBuilder& builder) {
+// The values of an instance (from `base`) as the rest reads them: none may be an embedded document, which
+// the walk would expand wherever it is, but the payload fragment `except`; none of payload_subs null. An
+// array is one value, its items joined, but where it is an element's whole content (DataItem::substituted).
+bool TemplateSystems::plain_values(const BinXmlDecoder& decoder, const TemplateSystem& t, uint32_t base,
+                                   uint32_t except) {
+  for (uint32_t i = 0; i < t.count; ++i)
+    if (decoder.instance_value(base + i).type == vt::kBinXml && i != except) return false;
+  for (const uint32_t sub : t.payload_subs)
+    if (decoder.instance_value(base + sub).type == vt::kNull) return false;
+  return true;
+}
+
+bool TemplateSystems::read_rest(const BinXmlDecoder& decoder, const TemplateSystem& t, const Payload& payload,
+                                RecordBuilder& builder) {
+  if (!plain_values(decoder, t, 0, t.has_fragment ? t.fragment_sub : t.count) ||
+      (payload.t && !plain_values(decoder, *payload.t, payload.base, payload.t->count)))
+    return false;
+  if (!render(decoder, t.level, level_) || !render(decoder, t.computer, computer_) ||
+      (t.has_qualifiers && !render(decoder, t.qualifiers, qualifiers_)))
+    return false;
+  builder.take_rest(level_, computer_, t.has_qualifiers ? &qualifiers_ : nullptr);
+  return add_items(decoder, t, 0, builder) && (!payload.t || add_items(decoder, *payload.t, payload.base, builder));
+}
+
+// The Data items of `t` (values from `base`), as the walk adds them: a substituted content that is null
+// leaves an optional item out (a required one is empty), an array gives an item per element, one empty
+// item when it has none.
+bool TemplateSystems::add_items(const BinXmlDecoder& decoder, const TemplateSystem& t, uint32_t base,
+                                RecordBuilder& builder) {
+  // One item: its name, then its content (the Text, or the value `content`, or nothing), trimmed.
+  const auto add = [&](const TemplateSystem::DataItem& item, const Value* content) {
+    auto& [name, value] = builder.add_data();
+    if (!render(decoder, item.name, name, base)) return false;
+    if (!item.substituted) {
+      if (!render(decoder, item.value, value, base)) return false;
+    } else if (content) {
+      read_bytes_ += content->size;
+      if (!append_value(value, *content)) return false;
+    }
+    const std::string_view kept = trim(value);
+    const auto from = static_cast<size_t>(kept.data() - value.data());
+    value.erase(from + kept.size());
+    value.erase(0, from);
+    return true;
+  };
+  for (const auto& item : t.data) {
+    const Value* v = item.substituted ? &decoder.instance_value(base + item.value.front().sub) : nullptr;
+    if (!v) {
+      if (!add(item, nullptr)) return false;
+    } else if (v->type == vt::kNull) {
+      if (!item.optional && !add(item, nullptr)) return false;
+    } else if (v->type & vt::kArray) {
+      uint32_t offset = 0;
+      Value element;
+      bool any = false;
+      while (next_array_item(*v, offset, element)) {
+        if (!add(item, &element)) return false;
+        any = true;
+      }
+      if (!any && !add(item, nullptr)) return false;
+    } else if (!add(item, v)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The template of the payload fragment of a record whose instance `inst` [begin, end) was read last: null
+// payload (with `fit` true) when the record has none, `fit` false when the shortcut cannot read it.
+TemplateSystems::Payload TemplateSystems::payload(BinXmlDecoder& decoder, const TemplateSystem& t, uint32_t begin,
+                                                  uint32_t end, BinXmlDecoder::Instance& inst, bool& fit) {
+  fit = true;
+  Payload p;
+  if (!t.has_fragment) return p;
+  const Value v = decoder.instance_value(t.fragment_sub);  // a copy: learning replaces the values
+  if (v.type != vt::kBinXml) return p;  // a plain value there is ignored, a null adds nothing
+  BinXmlDecoder::Instance nested;
+  fit = false;
+  if (!decoder.nested_instance(v, nested, p.base)) return p;
+  auto it = payloads_.find(nested.definition);
+  if (it == payloads_.end()) {
+    it = payloads_.emplace(nested.definition, learn_payload(decoder, nested, p.base, t.fragment_parent)).first;
+    decoder.instance(begin, end, inst);  // learning replaced the instances' values
+    decoder.nested_instance(v, nested, p.base);
+  }
+  if (!it->second.whole || nested.count != it->second.count) return p;
+  p.t = &it->second;
+  fit = true;
+  return p;
+}
+
+TemplateRead TemplateSystems::read(BinXmlDecoder& decoder, uint32_t begin, uint32_t end, RecordBuilder& builder) {
+  using enum TemplateRead;
   try {
     BinXmlDecoder::Instance inst;
-    if (!decoder.instance(begin, end, inst)) return false;
+    if (!decoder.instance(begin, end, inst)) return kWalk;
     auto it = templates_.find(inst.definition);
     if (it == templates_.end()) {
       it = templates_.emplace(inst.definition, learn_template_system(decoder, inst)).first;
       decoder.instance(begin, end, inst);  // learning replaced the instance's values
     }
     const TemplateSystem& t = it->second;
-    if (!t.usable || inst.count != t.count) return false;
+    if (!t.usable || inst.count != t.count) return kWalk;
     read_bytes_ = 0;
-    if (!values_fit(decoder, t)) return false;
+    if (!values_fit(decoder, t)) return kWalk;
     provider_.clear();
     for (const auto& attr : t.provider)
-      if ((attr.is_name || provider_.empty()) && !render(decoder, attr.text, provider_)) return false;
+      if ((attr.is_name || provider_.empty()) && !render(decoder, attr.text, provider_)) return kWalk;
     if (!render(decoder, t.channel, channel_) || !render(decoder, t.event_id, event_id_) ||
         !render(decoder, t.record_id, record_id_))
-      return false;
+      return kWalk;
     int64_t time_ms = t.time_ms;
     if (t.time_is_sub) {
       const Value& v = decoder.instance_value(t.time_sub);
@@ -260,11 +486,19 @@ bool TemplateSystems::read(BinXmlDecoder& decoder, uint32_t begin, uint32_t end,
     // What the walk would have spent on the same values, so a template of many references stays bounded.
     decoder.charge(t.uses.size() + read_bytes_);
     builder.take_system(provider_, channel_, event_id_, record_id_, time_ms);
-    return builder.unused();
+    if (builder.unused()) return kUnused;
+    if (!t.whole || !inst.ends_document) return kWalk;
+    bool fit = false;
+    const Payload p = payload(decoder, t, begin, end, inst, fit);
+    read_bytes_ = 0;
+    if (!fit || !read_rest(decoder, t, p, builder)) return kWalk;
+    const size_t items = t.data.size() + (p.t ? p.t->data.size() + p.t->payload_subs.size() : 0);
+    decoder.charge(t.payload_subs.size() + items + read_bytes_);
+    return kRecord;
   } catch (const WorkBudgetExceeded&) {
     throw;
   } catch (const DecodeError&) {
-    return false;  // the walk reports it
+    return kWalk;  // the walk reports it
   }
 }
 

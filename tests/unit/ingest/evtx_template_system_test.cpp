@@ -69,7 +69,8 @@ void expect_same_record(const Record& a, const Record& b) {
 // Decodes every chunk of `bytes` with and without the shortcut; everything must be equal. Counts the
 // records the shortcut read and the unused events.
 struct Counts {
-  uint64_t shortcut = 0, unused = 0;
+  uint64_t shortcut = 0, unused = 0;  // unused events read through their template, and all of them
+  uint64_t read_whole = 0, records = 0;  // events about activation read whole through it, and all of them
 };
 void expect_same_as_walk(const std::string& bytes, const std::string& label, Counts& n) {
   SCOPED_TRACE(label);
@@ -82,7 +83,9 @@ void expect_same_as_walk(const std::string& bytes, const std::string& label, Cou
     const auto a = fast.decode(chunk.data(), got, i + 1);
     const auto b = walk.decode(chunk.data(), got, i + 1);
     EXPECT_EQ(b.shortcut, 0u);
+    EXPECT_EQ(b.shortcut_records, 0u);
     n.shortcut += a.shortcut;
+    n.read_whole += a.shortcut_records;
     EXPECT_EQ(a.positions, b.positions);
     EXPECT_EQ(a.walked, b.walked);
     EXPECT_EQ(a.recovered, b.recovered);
@@ -104,11 +107,13 @@ void expect_same_as_walk(const std::string& bytes, const std::string& label, Cou
         EXPECT_EQ(ua->source.position, ub.source.position);
         EXPECT_EQ(ua->source.record_id, ub.source.record_id);
       } else {
+        ++n.records;
         expect_same_record(std::get<Record>(a.events[e]), std::get<Record>(b.events[e]));
       }
     }
   }
   EXPECT_LE(n.shortcut, n.unused);
+  EXPECT_LE(n.read_whole, n.records);
 }
 
 TEST(TemplateShortcut, RealLogsYieldExactlyWhatTheWalkYields) {
@@ -116,8 +121,10 @@ TEST(TemplateShortcut, RealLogsYieldExactlyWhatTheWalkYields) {
        {"ec2-client-Application.evtx", "spp-noise-Application.evtx", "empty-KeyManagementService.evtx"}) {
     Counts n;
     expect_same_as_walk(file_bytes(corpus(log)), log, n);
-    // Windows writes every System element in a shape the shortcut describes.
+    // Windows writes every System element in a shape the shortcut describes, and every licensing event's
+    // EventData (an embedded document: Data items from a string array, or none) too.
     EXPECT_EQ(n.shortcut, n.unused) << log;
+    EXPECT_EQ(n.read_whole, n.records) << log;
   }
 }
 
@@ -129,6 +136,8 @@ TEST(TemplateShortcut, GeneratedLogsYieldExactlyWhatTheWalkYields) {
     if (std::string(name) == "many_chunks") {
       EXPECT_GT(n.unused, 4000u);
       EXPECT_EQ(n.shortcut, n.unused);
+      EXPECT_GT(n.records, 1000u);
+      EXPECT_EQ(n.read_whole, n.records);
     }
   }
 }
@@ -230,6 +239,78 @@ TEST(TemplateShortcut, CutSubstitutionArrayIsWalkedAndReported) {
     reported |= p.where.position == d.position && p.message.find("record skipped") != std::string::npos;
   EXPECT_TRUE(reported);
   EXPECT_EQ(result.positions, result.events.size() + 1);  // every other record still read
+}
+
+// The first record of many_chunks' first chunk about activation whose event template and EventData
+// template were both defined by earlier records; the chunk offset of its EventData instance's substitution
+// array (the count).
+uint32_t record_payload_subs(const std::vector<uint8_t>& chunk, uint64_t& position) {
+  evtx::ChunkDecoder walk("x", about_activation(), false);
+  const auto result = walk.decode(chunk.data(), evtx::kChunkSize, 1);
+  evtx::RecordSlots slots(chunk.data(), evtx::le32(chunk.data() + 48));
+  std::string why;
+  position = 0;
+  while (const auto slot = slots.next(why)) {
+    ++position;
+    if (position < 3 || !std::holds_alternative<Record>(result.events[position - 1])) continue;
+    const uint32_t at = slot->binxml_offset() + 4;  // the event's template instance
+    if (evtx::le32(chunk.data() + at + 6) == at + 10) continue;
+    const uint32_t count = evtx::le32(chunk.data() + at + 10);
+    uint32_t value = at + 14 + 4 * count;
+    for (uint32_t i = 0; i < count; ++i) {
+      const uint8_t* desc = chunk.data() + at + 14 + 4 * i;
+      if (desc[2] == evtx::vt::kBinXml) {  // EventData: fragment header, then its template instance
+        const uint32_t inner = value + 4;
+        if (evtx::le32(chunk.data() + inner + 6) != inner + 10) return inner + 10;
+        break;
+      }
+      value += evtx::le16(desc);
+    }
+  }
+  ADD_FAILURE() << "no licensing event with both templates defined before it";
+  return 0;
+}
+
+// Changes the first EventData value of that record and checks the result against the walk; returns how
+// many records of chunk 1 were read whole.
+uint64_t read_whole_after(void (*change)(uint8_t* subs), const char* label) {
+  std::string bytes = file_bytes(fixture("many_chunks"));
+  size_t got = 0;
+  uint64_t position = 0;
+  const uint32_t subs = record_payload_subs(chunk_of(bytes, 0, got), position);
+  change(reinterpret_cast<uint8_t*>(bytes.data()) + evtx::kFileHeaderSize + subs);
+  Counts n;
+  expect_same_as_walk(bytes, label, n);
+  const auto chunk = chunk_of(bytes, 0, got);
+  evtx::ChunkDecoder fast("x", about_activation());
+  return fast.decode(chunk.data(), got, 1).shortcut_records;
+}
+
+uint64_t read_whole_in_chunk_1() {
+  return read_whole_after([](uint8_t*) {}, "as generated");
+}
+
+TEST(TemplateShortcut, DataItemsOfOtherTypesOrNullAreReadAsTheWalkReadsThem) {
+  const uint64_t sound = read_whole_in_chunk_1();
+  EXPECT_GT(sound, 10u);
+  // A null content: an optional item is left out, a required one is empty; the two agree with the walk.
+  EXPECT_EQ(read_whole_after([](uint8_t* subs) { subs[4 + 2] = evtx::vt::kNull; }, "null Data"), sound);
+  // The same bytes as another type: read as that type.
+  EXPECT_EQ(read_whole_after([](uint8_t* subs) { subs[4 + 2] = evtx::vt::kBinary; }, "binary Data"), sound);
+  // As a string array: an item per string.
+  EXPECT_EQ(read_whole_after([](uint8_t* subs) { subs[4 + 2] = evtx::vt::kString | evtx::vt::kArray; },
+                             "string array Data"),
+            sound);
+  // An array of a type with no items the walk can step through: one empty item.
+  EXPECT_EQ(read_whole_after([](uint8_t* subs) { subs[4 + 2] = evtx::vt::kBinary | evtx::vt::kArray; },
+                             "binary array Data"),
+            sound);
+}
+
+TEST(TemplateShortcut, EmbeddedDocumentInsideEventDataIsWalked) {
+  const uint64_t sound = read_whole_in_chunk_1();
+  // A Data value that is itself a document: only the walk expands it (here it is damage, reported).
+  EXPECT_EQ(read_whole_after([](uint8_t* subs) { subs[4 + 2] = evtx::vt::kBinXml; }, "BinXml Data"), sound - 1);
 }
 
 }  // namespace
