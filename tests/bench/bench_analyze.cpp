@@ -25,7 +25,7 @@ int main(int argc, char** argv) {
   for (const auto& e : errors) std::fprintf(stderr, "%s\n", e.describe().c_str());
   rules.set_record_observer([](const std::vector<kmsdiag::Record>& records) {
     std::map<std::string, uint64_t> kinds;
-    for (const auto& r : records) ++kinds[r.kind];
+    for (const auto& r : records) ++kinds[r.kind.str()];
     for (const auto& [kind, n] : kinds)
       std::printf("records %s %llu\n", kind.c_str(), static_cast<unsigned long long>(n));
     for (const auto& r : records) {

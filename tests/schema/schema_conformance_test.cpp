@@ -38,7 +38,7 @@ using Seen = std::set<std::string>;
 
 void check_records(const RecordSchema& schema, const std::vector<Record>& records, Violations& out, Seen& seen) {
   for (const Record& r : records) {
-    seen.insert(r.kind);
+    seen.insert(r.kind.str());
     for (const FieldView& f : r.fields)
       if (!f.value.empty()) seen.insert(r.kind + "." + std::string(f.key));
     const KindSpec* kind = schema.kind(r.kind);

@@ -285,7 +285,7 @@ class InterpretingSinks final : public IngestSinks {
 void mark_copies(std::vector<Record>& facts, const std::map<std::string, std::string>& copies) {
   for (Record& r : facts) {
     if (r.kind != std::string_view("input")) continue;  // the length first: no other kind's text is read
-    const auto it = copies.find(r.source.path);
+    const auto it = copies.find(r.source.path.str());
     r.set("duplicate_of", it == copies.end() ? "" : it->second);
   }
 }

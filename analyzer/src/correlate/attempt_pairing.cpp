@@ -32,7 +32,7 @@ std::vector<Pair> pair_requests(const std::vector<Record>& facts) {
     const auto& f = facts[i];
     if (f.kind != kClientRequestKind && f.kind != kClientResponseKind) continue;
     if (!previous || f.source.path != previous->source.path || f.machine != previous->machine)
-      log = &logs[{f.source.path, machine_key(f.machine)}];
+      log = &logs[{f.source.path.str(), machine_key(f.machine)}];
     log->push_back(i);
     previous = &f;
   }

@@ -24,7 +24,7 @@ void widen(int64_t& first, int64_t& last, int64_t t) {
 struct Sighting {
   int64_t time_ms;
   SourceRef source;
-  std::string machine;
+  SharedText machine;
   bool operator<(const Sighting& o) const {
     return std::tie(time_ms, source.path, source.position) < std::tie(o.time_ms, o.source.path, o.source.position);
   }
@@ -118,7 +118,7 @@ void summarise_cmids(std::vector<Record>& facts, const HostRequestLedger& ledger
     sighted(c, {f.time_ms, f.source, f.machine});  // copies: `facts` grows below
     widen(c.first, c.last, f.time_ms);
     c.requests += f.kind == kClientRequestKind;
-    c.client_logs.insert(f.source.path);
+    c.client_logs.insert(f.source.path.str());
     named(c, f.machine, f.time_ms, f.time_ms);
   }
 

@@ -13,6 +13,7 @@
 #include "knowledge/knowledge.hpp"
 #include "model/analysis.hpp"
 #include "model/fleet_overview.hpp"
+#include "model/machine_place.hpp"
 #include "model/record.hpp"
 
 namespace kmsdiag::correlation {
@@ -31,10 +32,8 @@ inline constexpr std::string_view kClientResponseKind = "kms.client-response";
 inline constexpr std::string_view kAttemptKind = "activation.attempt";
 inline constexpr std::string_view kLicenseStateKind = "license.state";
 
-// Identity of a computer name across logs: the host log's `client` field and a client's `Computer`
-// may differ in case and in carrying the DNS domain, so compare lower-case short names (IP
-// literals stay whole).
-std::string machine_key(std::string_view name);
+// Identity of a computer name across logs (model/machine_place.hpp).
+using kmsdiag::machine_key;
 
 // True when the text is an HRESULT other than 0 (empty or unparsable text is not an error code).
 bool is_error_code(std::string_view hresult);

@@ -9,7 +9,7 @@ namespace {
 bool is_activation_evidence(const Record& f) {
   if (f.kind == kLicenseStateKind && f.get("via") == "spp-8230") return false;  // rule re-evaluation
   for (std::string_view prefix : {"kms.", "dns.", "adba.", "activation.", "license."})
-    if (f.kind.rfind(prefix, 0) == 0) return true;
+    if (f.kind.starts_with(prefix)) return true;
   return false;
 }
 

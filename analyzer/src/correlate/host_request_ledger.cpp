@@ -186,7 +186,7 @@ void HostRequestLedger::add(const Record& request, uint64_t unit, uint64_t seq) 
   std::lock_guard lk(m_);
   State& s = *state_;
   if (request.source.path != s.last_path) {  // a log's requests come one after another
-    paths_.insert(request.source.path);
+    paths_.insert(request.source.path.str());
     s.last_path = request.source.path;
   }
 

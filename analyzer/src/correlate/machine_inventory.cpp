@@ -40,7 +40,7 @@ class Places {
         named[folder].insert(machine_key(f.machine));
         names_.try_emplace(machine_key(f.machine), trim(f.machine));
       } else {
-        unnamed_files_[folder].insert(f.source.path);
+        unnamed_files_[folder].insert(f.source.path.str());
       }
     }
     for (const auto& [folder, keys] : named)

@@ -84,8 +84,10 @@ void EventXmlParser::parse(char* text, size_t size, const EventXmlPlace& at, Rec
       return;
     }
   }
-  Record& record = record_;  // one for all, as event_
-  record.clear();
+  // One for all, as event_: event_xml_to_record writes its kind, machine, time and record id, and the
+  // texts that stay the same from one event to the next keep their room (or their shared block).
+  Record& record = record_;
+  record.fields.clear();
   record.source.path.assign(path_);
   record.source.unit.assign("line");
   record.source.position = at.line;

@@ -52,11 +52,20 @@ size_t FactStore::footprint() const {
 
 // Fills a fresh record in place: the facts array is the biggest thing an analysis holds, and building each
 // record aside would move it once more. The fields move over as they are, in the slab.
-void FactStore::materialise(Fact& f, Record& r) const {
-  r.kind = text(f.kind);
-  r.source = {text(f.path), text(f.source_unit), f.position, text(f.record_id)};
+// Every fact with the same kind, machine or path shares one SharedText of it, made on first use.
+void FactStore::materialise(Fact& f, Record& r, std::vector<SharedText>& shared) const {
+  const auto text_of = [&](Id id) -> const SharedText& {
+    if (id >= shared.size()) shared.resize(pool_.size());
+    if (shared[id].empty()) shared[id] = pool_.view(id);
+    return shared[id];
+  };
+  r.kind = text_of(f.kind);
+  r.source.path = text_of(f.path);
+  r.source.unit = pool_.view(f.source_unit);
+  r.source.position = f.position;
+  r.source.record_id = pool_.view(f.record_id);
   r.time_ms = f.time_ms;
-  r.machine = text(f.machine);
+  r.machine = text_of(f.machine);
   r.fields = std::move(f.fields);
 }
 
@@ -117,7 +126,7 @@ std::vector<bool> FactStore::copies_to_leave_out(const std::vector<uint32_t>& or
         const Fact& earlier = facts_[order[dated[k].second]];
         if (copy[dated[k].second] || earlier.path == later.path || !same(earlier, later)) continue;
         copy[dated[j].second] = true;
-        duplicates_.try_emplace(text(later.path), text(earlier.path));
+        duplicates_.try_emplace(std::string(pool_.view(later.path)), std::string(pool_.view(earlier.path)));
         break;
       }
     }
@@ -133,16 +142,17 @@ std::vector<Record> FactStore::take(size_t room_after) {
   std::vector<Record> out;
   out.reserve(facts_.size() + room_after);
   advise_huge_pages(out.data(), out.capacity() * sizeof(Record));
+  std::vector<SharedText> shared;  // by pool id
   if (std::is_sorted(order.begin(), order.end())) {
     // Facts in the order held (one input, the big case): each is let go once made, and the memory it
     // leaves (faulted in already) takes the next records' strings, where fresh pages cost a fault each.
     for (size_t k = 0; k < order.size(); ++k) {
-      if (!copy[k]) materialise(facts_.front(), out.emplace_back());
+      if (!copy[k]) materialise(facts_.front(), out.emplace_back(), shared);
       facts_.pop_front();
     }
   } else {
     for (size_t k = 0; k < order.size(); ++k)
-      if (!copy[k]) materialise(facts_[order[k]], out.emplace_back());
+      if (!copy[k]) materialise(facts_[order[k]], out.emplace_back(), shared);
   }
   // Release the memory, not just the elements: correlation needs it next.
   facts_ = {};

@@ -53,8 +53,7 @@ class FactStore {
     FieldList fields;  // in slab_
   };
 
-  std::string text(Id id) const { return std::string(pool_.view(id)); }
-  void materialise(Fact& f, Record& r) const;     // moves the fields
+  void materialise(Fact& f, Record& r, std::vector<SharedText>& shared) const;  // moves the fields
   bool same(const Fact& a, const Fact& b) const;  // identical but for where they were read
   uint64_t identity_hash(const Fact& f) const;
   std::vector<uint32_t> input_order() const;

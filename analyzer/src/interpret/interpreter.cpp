@@ -17,13 +17,13 @@ std::string ignored_key(const Record& event) {
 }  // namespace
 
 bool Interpreter::interpret(const Record& in, std::vector<Record>& out) {
-  if (in.kind.rfind("cmd.", 0) == 0) {
+  if (in.kind.starts_with("cmd.")) {
     if (interpret_command(in, kb_, out)) return true;
-    ignore(in.kind);
+    ignore(in.kind.str());
     return false;
   }
   if (in.kind != "event") {
-    ignore(in.kind);
+    ignore(in.kind.str());
     return false;
   }
   const EventLayout* layout = kb_.activation_layout(in.get("provider"), in.get("channel"), in.get("event_id"));

@@ -11,7 +11,7 @@
 namespace kmsdiag {
 
 std::string SourceRef::describe() const {
-  std::string out = path;
+  std::string out = path.str();
   if (!unit.empty() && position != 0) {
     out += unit == "line" ? fmt::format(":{}", position) : fmt::format(" {} {}", unit, position);
   }
@@ -27,19 +27,8 @@ namespace {
 size_t heap_bytes(const std::string& s) { return s.capacity() > std::string().capacity() ? s.capacity() + 1 : 0; }
 }  // namespace
 
-void Record::clear() {
-  kind.clear();
-  source.path.clear();
-  source.unit.clear();
-  source.position = 0;
-  source.record_id.clear();
-  time_ms = kNoTime;
-  machine.clear();
-  fields.clear();
-}
-
 size_t Record::footprint() const {
-  return sizeof(Record) + fields.heap_bytes() + heap_bytes(kind) + heap_bytes(machine) + heap_bytes(source.path) +
+  return sizeof(Record) + fields.heap_bytes() + kind.heap_bytes() + machine.heap_bytes() + source.path.heap_bytes() +
          heap_bytes(source.unit) + heap_bytes(source.record_id);
 }
 

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "model/field_list.hpp"
+#include "model/shared_text.hpp"
 
 namespace kmsdiag {
 
@@ -30,7 +31,7 @@ inline constexpr bool plausible_time(int64_t ms) { return ms >= kEarliestTimeMs 
 
 // Where a record came from, precise enough for a person to find it again.
 struct SourceRef {
-  std::string path;       // input file; "bundle.zip!dir/file.evtx" for an archive member
+  SharedText path;        // input file; "bundle.zip!dir/file.evtx" for an archive member
   std::string unit;       // what position counts: "record", "line", "byte", "" for the whole file
   uint64_t position = 0;  // 1-based record/line number, or byte offset
   std::string record_id;  // the event's own EventRecordID when it has one
@@ -39,18 +40,16 @@ struct SourceRef {
 };
 
 struct Record {
-  std::string kind;
+  SharedText kind;
   SourceRef source;
   int64_t time_ms = kNoTime;  // UTC milliseconds since the Unix epoch
-  std::string machine;        // the computer this evidence describes
+  SharedText machine;         // the computer this evidence describes
   FieldList fields;
 
   std::optional<std::string_view> find(std::string_view key) const { return fields.find(key); }
   std::string_view get(std::string_view key) const { return fields.find(key).value_or(std::string_view()); }
   bool has(std::string_view key) const { return fields.find(key).has_value(); }
   void set(std::string_view key, std::string_view value) { fields.assign(key, value); }  // replaces
-  // Empties every part, keeping the room of its text and fields: a reader reuses one for millions of events.
-  void clear();
   // Bytes this record occupies, heap included (an estimate: allocator overhead is not counted).
   size_t footprint() const;
 };

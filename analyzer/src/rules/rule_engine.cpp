@@ -22,7 +22,7 @@ RecordIndex::RecordIndex(const std::vector<Record>& records, RunKinds run_kinds,
   std::map<std::string, FileNames> files;
   // Records come in long runs of one kind and one input file (a big log's facts): a run looks its kind and
   // its file up once, not each of its records. The maps' elements stay where they are as the maps grow.
-  const std::string *run_kind = nullptr, *run_path = nullptr;
+  const SharedText *run_kind = nullptr, *run_path = nullptr;
   std::vector<size_t>* of_run_kind = nullptr;
   bool run_about_run = false;
   FileNames* run_file = nullptr;
@@ -30,14 +30,14 @@ RecordIndex::RecordIndex(const std::vector<Record>& records, RunKinds run_kinds,
     const Record& r = records[i];
     if (run_kind == nullptr || r.kind != *run_kind) {
       run_kind = &r.kind;
-      of_run_kind = &by_kind_[r.kind];
+      of_run_kind = &by_kind_[r.kind.str()];
       run_about_run = about_run(r);
     }
     of_run_kind->push_back(i);
     if (run_about_run || r.get("source") == "live") continue;
     if (run_path == nullptr || r.source.path != *run_path) {
       run_path = &r.source.path;
-      run_file = &files[r.source.path];
+      run_file = &files[r.source.path.str()];
     }
     FileNames& file = *run_file;
     const std::string_view name = trim(r.machine);
@@ -443,8 +443,8 @@ Finding build_finding(std::vector<const Group*> parts, const RecordIndex& index)
   std::tie(f.first_ms, f.last_ms) = time_span(records);
   for (size_t i = 0; i < items.size() && i < kEvidenceCap; ++i) {
     const auto& [r, rule] = items[i];
-    f.evidence.push_back({r->source, r->time_ms, r->machine,
-                          rule->evidence.empty() ? r->kind : rule->evidence.render(RecordLookup(*r))});
+    f.evidence.push_back({r->source, r->time_ms, r->machine.str(),
+                          rule->evidence.empty() ? r->kind.str() : rule->evidence.render(RecordLookup(*r))});
   }
   Machines(records, index).fill(f);
   for (const Group* p : parts)

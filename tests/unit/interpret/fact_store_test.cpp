@@ -57,6 +57,28 @@ TEST(FactStore, OrderDoesNotDependOnArrivalOrderOrThreads) {
   for (unsigned seed = 2; seed < 12; ++seed) EXPECT_EQ(taken_in_order(arrivals(400), seed, 4), reference) << seed;
 }
 
+// The facts it gives back carry their kind, path and machine as shared text: one block for each distinct
+// text, not three heap blocks a fact (correlation then compares kinds in a block that stays in the cache).
+TEST(FactStore, FactsGivenBackShareTheirKindPathAndMachine) {
+  FactStore store;
+  for (size_t i = 0; i < 100; ++i) {
+    Record r;
+    r.kind = i % 2 ? "kms.client-request" : "kms.client-response";
+    r.source = {"client-Application.evtx", "record", i + 1, std::to_string(i + 1)};
+    r.machine = "PC-0001.corp.example";
+    store.add(r, 0, i);
+  }
+  const std::vector<Record> facts = store.take();
+  ASSERT_EQ(facts.size(), 100u);
+  for (size_t i = 2; i < facts.size(); ++i) {
+    EXPECT_EQ(facts[i].kind.data(), facts[i % 2].kind.data());
+    EXPECT_EQ(facts[i].source.path.data(), facts[0].source.path.data());
+    EXPECT_EQ(facts[i].machine.data(), facts[0].machine.data());
+  }
+  EXPECT_EQ(facts[1].kind, "kms.client-request");
+  EXPECT_EQ(facts[0].machine, "PC-0001.corp.example");
+}
+
 TEST(FactStore, GivesBackEveryFieldAsItCame) {
   Record r;
   r.kind = "kms.client-response";
