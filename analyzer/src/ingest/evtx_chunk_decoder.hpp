@@ -31,7 +31,7 @@ struct ChunkResult {
   uint64_t header_records = 0, last_record_number = 0;
   uint64_t shortcut = 0;          // unused events read through their template (evtx_template_system), not walked
   uint64_t shortcut_records = 0;  // events about activation read whole through their template, not walked
-  bool end_of_file = false;  // the chunk was cut short: no chunk follows
+  bool end_of_file = false;       // the chunk was cut short: no chunk follows
 };
 
 class ChunkDecoder {

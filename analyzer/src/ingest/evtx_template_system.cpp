@@ -283,9 +283,9 @@ class Learner final : public BinXmlSink {
   Attr attr_ = Attr::kNone;
   size_t attr_values_ = 0, attr_use_ = kNoUse;
   int time_values_ = 0;
-  bool data_named_ = false;  // the open Data item has had its Name attribute
-  int pending_content_ = 0;  // substituted_content() for the element about to open: 1, or 2 when optional
-  bool nested_ = false;      // learning a template instantiated inside another
+  bool data_named_ = false;     // the open Data item has had its Name attribute
+  int pending_content_ = 0;     // substituted_content() for the element about to open: 1, or 2 when optional
+  bool nested_ = false;         // learning a template instantiated inside another
   std::vector<uint32_t> refs_;  // per substitution: how many values of the definition it gives
   bool done_ = false;
   std::string scratch_;
@@ -441,7 +441,7 @@ TemplateSystems::Payload TemplateSystems::payload(BinXmlDecoder& decoder, const 
   Payload p;
   if (!t.has_fragment) return p;
   const Value v = decoder.instance_value(t.fragment_sub);  // a copy: learning replaces the values
-  if (v.type != vt::kBinXml) return p;  // a plain value there is ignored, a null adds nothing
+  if (v.type != vt::kBinXml) return p;                     // a plain value there is ignored, a null adds nothing
   BinXmlDecoder::Instance nested;
   fit = false;
   if (!decoder.nested_instance(v, nested, p.base)) return p;

@@ -115,8 +115,7 @@ class TemplateSystems {
   bool add_items(const BinXmlDecoder& decoder, const TemplateSystem& t, uint32_t base, RecordBuilder& builder);
   Payload payload(BinXmlDecoder& decoder, const TemplateSystem& t, uint32_t begin, uint32_t end,
                   BinXmlDecoder::Instance& inst, bool& fit);
-  bool read_rest(const BinXmlDecoder& decoder, const TemplateSystem& t, const Payload& payload,
-                 RecordBuilder& builder);
+  bool read_rest(const BinXmlDecoder& decoder, const TemplateSystem& t, const Payload& payload, RecordBuilder& builder);
 
   std::unordered_map<uint32_t, TemplateSystem> templates_;  // by definition offset in the chunk
   std::unordered_map<uint32_t, TemplateSystem> payloads_;   // the payload fragments' templates, likewise

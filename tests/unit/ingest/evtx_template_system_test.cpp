@@ -69,7 +69,7 @@ void expect_same_record(const Record& a, const Record& b) {
 // Decodes every chunk of `bytes` with and without the shortcut; everything must be equal. Counts the
 // records the shortcut read and the unused events.
 struct Counts {
-  uint64_t shortcut = 0, unused = 0;  // unused events read through their template, and all of them
+  uint64_t shortcut = 0, unused = 0;     // unused events read through their template, and all of them
   uint64_t read_whole = 0, records = 0;  // events about activation read whole through it, and all of them
 };
 void expect_same_as_walk(const std::string& bytes, const std::string& label, Counts& n) {
@@ -298,13 +298,13 @@ TEST(TemplateShortcut, DataItemsOfOtherTypesOrNullAreReadAsTheWalkReadsThem) {
   // The same bytes as another type: read as that type.
   EXPECT_EQ(read_whole_after([](uint8_t* subs) { subs[4 + 2] = evtx::vt::kBinary; }, "binary Data"), sound);
   // As a string array: an item per string.
-  EXPECT_EQ(read_whole_after([](uint8_t* subs) { subs[4 + 2] = evtx::vt::kString | evtx::vt::kArray; },
-                             "string array Data"),
-            sound);
+  EXPECT_EQ(
+      read_whole_after([](uint8_t* subs) { subs[4 + 2] = evtx::vt::kString | evtx::vt::kArray; }, "string array Data"),
+      sound);
   // An array of a type with no items the walk can step through: one empty item.
-  EXPECT_EQ(read_whole_after([](uint8_t* subs) { subs[4 + 2] = evtx::vt::kBinary | evtx::vt::kArray; },
-                             "binary array Data"),
-            sound);
+  EXPECT_EQ(
+      read_whole_after([](uint8_t* subs) { subs[4 + 2] = evtx::vt::kBinary | evtx::vt::kArray; }, "binary array Data"),
+      sound);
 }
 
 TEST(TemplateShortcut, EmbeddedDocumentInsideEventDataIsWalked) {
