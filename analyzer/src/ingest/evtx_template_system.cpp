@@ -1,6 +1,7 @@
 #include "ingest/evtx_template_system.hpp"
 
 #include <limits>
+#include <optional>
 #include <utility>
 
 #include "ingest/evtx_value.hpp"
@@ -27,14 +28,15 @@ bool keeps_text(Node n) {
 // describe leaves the template usable for unused events only.
 class Learner final : public BinXmlSink {
  public:
-  Learner(const BinXmlDecoder& decoder, const std::vector<uint8_t>& types, TemplateSystem& out)
-      : decoder_(decoder), types_(types), out_(out), refs_(types.size()) {}
-  // For a template instantiated inside another's element `parent` (Event or EventData): only the rest.
-  Learner(const BinXmlDecoder& decoder, const std::vector<uint8_t>& types, TemplateSystem& out, Node parent)
-      : Learner(decoder, types, out) {
+  // With a `parent` (Event or EventData), for a template instantiated inside that element of another: only
+  // the rest is learned.
+  Learner(const BinXmlDecoder& decoder, const std::vector<uint8_t>& types, TemplateSystem& out,
+          std::optional<Node> parent)
+      : decoder_(decoder), types_(types), out_(out), refs_(types.size()) {
+    if (!parent) return;
     out_.usable = out_.whole = true;
     stack_ = {Node::kEvent};
-    if (parent == Node::kEventData) stack_.push_back(parent);
+    if (*parent == Node::kEventData) stack_.push_back(*parent);
     nested_ = true;
   }
   // After the walk: a payload fragment whose substitution is read elsewhere too, or that comes with Data
@@ -291,29 +293,12 @@ class Learner final : public BinXmlSink {
   std::string scratch_;
 };
 
-// Learns where the System values of `definition` come from by walking it without values. Charges the
-// chunk's budget (throws WorkBudgetExceeded); a definition the walk fails on is learned as not usable.
-TemplateSystem learn_template_system(BinXmlDecoder& decoder, const BinXmlDecoder::Instance& definition) {
-  TemplateSystem t;
-  t.count = definition.count;
-  std::vector<uint8_t> types(definition.count);
-  for (uint32_t i = 0; i < definition.count; ++i) types[i] = decoder.instance_value(i).type;
-  Learner learner(decoder, types, t);
-  try {
-    decoder.walk_definition(definition, learner);
-    learner.finish();
-  } catch (const WorkBudgetExceeded&) {
-    throw;
-  } catch (const DecodeError&) {
-    t.whole = false;  // and unusable, when System did not end before the damage
-  }
-  return t;
-}
-
-// Learns the Data items of a template instantiated by the payload fragment of another, inside its element
-// `parent`. The values of `definition` follow those of the outer instance, from `base`.
-TemplateSystem learn_payload(BinXmlDecoder& decoder, const BinXmlDecoder::Instance& definition, uint32_t base,
-                             RecordBuilder::Node parent) {
+// Learns where the values of `definition` come from by walking it without values; its values are the
+// decoder's from `base` on. A template instantiated inside another's element `parent` (the payload
+// fragment) is learned for its Data items only. Charges the chunk's budget (throws WorkBudgetExceeded); a
+// definition the walk fails on is learned as unusable, or when the damage is past System as not whole.
+TemplateSystem learn_template(BinXmlDecoder& decoder, const BinXmlDecoder::Instance& definition, uint32_t base = 0,
+                              std::optional<RecordBuilder::Node> parent = std::nullopt) {
   TemplateSystem t;
   t.count = definition.count;
   std::vector<uint8_t> types(definition.count);
@@ -447,7 +432,7 @@ TemplateSystems::Payload TemplateSystems::payload(BinXmlDecoder& decoder, const 
   if (!decoder.nested_instance(v, nested, p.base)) return p;
   auto it = payloads_.find(nested.definition);
   if (it == payloads_.end()) {
-    it = payloads_.emplace(nested.definition, learn_payload(decoder, nested, p.base, t.fragment_parent)).first;
+    it = payloads_.emplace(nested.definition, learn_template(decoder, nested, p.base, t.fragment_parent)).first;
     decoder.instance(begin, end, inst);  // learning replaced the instances' values
     decoder.nested_instance(v, nested, p.base);
   }
@@ -464,7 +449,7 @@ TemplateRead TemplateSystems::read(BinXmlDecoder& decoder, uint32_t begin, uint3
     if (!decoder.instance(begin, end, inst)) return kWalk;
     auto it = templates_.find(inst.definition);
     if (it == templates_.end()) {
-      it = templates_.emplace(inst.definition, learn_template_system(decoder, inst)).first;
+      it = templates_.emplace(inst.definition, learn_template(decoder, inst)).first;
       decoder.instance(begin, end, inst);  // learning replaced the instance's values
     }
     const TemplateSystem& t = it->second;

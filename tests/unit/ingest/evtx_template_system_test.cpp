@@ -152,9 +152,11 @@ TEST(TemplateShortcut, SystemShapesItCannotDescribeAreWalked) {
   EXPECT_LT(n.shortcut, n.unused * 3 / 4);
 }
 
-// The first record of many_chunks' first chunk that uses a template defined by an earlier record and is
-// not about activation; the offset of its substitution array (the count) in the chunk.
-uint32_t unused_record_subs(const std::vector<uint8_t>& chunk, uint64_t& position) {
+// The first record from the third on of a chunk, walked, that is a `Kind` (UnusedEvent or Record) and for
+// which `pick(at)` gives a chunk offset; `at` is the offset of its template instance. That offset, and the
+// record's position in `position`; 0 when there is none.
+template <class Kind, class Pick>
+uint32_t find_record(const std::vector<uint8_t>& chunk, uint64_t& position, const Pick& pick) {
   evtx::ChunkDecoder walk("x", about_activation(), false);
   const auto result = walk.decode(chunk.data(), evtx::kChunkSize, 1);
   evtx::RecordSlots slots(chunk.data(), evtx::le32(chunk.data() + 48));
@@ -162,12 +164,20 @@ uint32_t unused_record_subs(const std::vector<uint8_t>& chunk, uint64_t& positio
   position = 0;
   while (const auto slot = slots.next(why)) {
     ++position;
-    if (position < 3 || !std::holds_alternative<UnusedEvent>(result.events[position - 1])) continue;
+    if (position < 3 || !std::holds_alternative<Kind>(result.events[position - 1])) continue;
     const uint32_t at = slot->binxml_offset() + 4;  // past the fragment header, at the template instance
-    if (evtx::le32(chunk.data() + at + 6) != at + 10) return at + 10;
+    if (const uint32_t found = pick(at)) return found;
   }
-  ADD_FAILURE() << "no unused event with a template defined before it";
+  ADD_FAILURE() << "no such record";
   return 0;
+}
+
+// The first record of many_chunks' first chunk that uses a template defined by an earlier record and is
+// not about activation; the offset of its substitution array (the count) in the chunk.
+uint32_t unused_record_subs(const std::vector<uint8_t>& chunk, uint64_t& position) {
+  return find_record<UnusedEvent>(chunk, position, [&chunk](uint32_t at) -> uint32_t {
+    return evtx::le32(chunk.data() + at + 6) != at + 10 ? at + 10 : 0;
+  });
 }
 
 // gen_evtx.py's event template: substitution 9 is EventID (UInt16), 5 EventRecordID (UInt64).
@@ -245,30 +255,20 @@ TEST(TemplateShortcut, CutSubstitutionArrayIsWalkedAndReported) {
 // template were both defined by earlier records; the chunk offset of its EventData instance's substitution
 // array (the count).
 uint32_t record_payload_subs(const std::vector<uint8_t>& chunk, uint64_t& position) {
-  evtx::ChunkDecoder walk("x", about_activation(), false);
-  const auto result = walk.decode(chunk.data(), evtx::kChunkSize, 1);
-  evtx::RecordSlots slots(chunk.data(), evtx::le32(chunk.data() + 48));
-  std::string why;
-  position = 0;
-  while (const auto slot = slots.next(why)) {
-    ++position;
-    if (position < 3 || !std::holds_alternative<Record>(result.events[position - 1])) continue;
-    const uint32_t at = slot->binxml_offset() + 4;  // the event's template instance
-    if (evtx::le32(chunk.data() + at + 6) == at + 10) continue;
+  return find_record<Record>(chunk, position, [&chunk](uint32_t at) -> uint32_t {
+    if (evtx::le32(chunk.data() + at + 6) == at + 10) return 0;
     const uint32_t count = evtx::le32(chunk.data() + at + 10);
     uint32_t value = at + 14 + 4 * count;
     for (uint32_t i = 0; i < count; ++i) {
       const uint8_t* desc = chunk.data() + at + 14 + 4 * i;
       if (desc[2] == evtx::vt::kBinXml) {  // EventData: fragment header, then its template instance
         const uint32_t inner = value + 4;
-        if (evtx::le32(chunk.data() + inner + 6) != inner + 10) return inner + 10;
-        break;
+        return evtx::le32(chunk.data() + inner + 6) != inner + 10 ? inner + 10 : 0;
       }
       value += evtx::le16(desc);
     }
-  }
-  ADD_FAILURE() << "no licensing event with both templates defined before it";
-  return 0;
+    return 0;
+  });
 }
 
 // Changes the first EventData value of that record and checks the result against the walk; returns how
