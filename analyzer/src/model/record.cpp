@@ -29,7 +29,7 @@ size_t heap_bytes(const std::string& s) { return s.capacity() > std::string().ca
 
 size_t Record::footprint() const {
   return sizeof(Record) + fields.heap_bytes() + kind.heap_bytes() + machine.heap_bytes() + source.path.heap_bytes() +
-         heap_bytes(source.unit) + heap_bytes(source.record_id);
+         source.unit.heap_bytes() + heap_bytes(source.record_id);
 }
 
 std::string_view trim(std::string_view text) {

@@ -32,7 +32,7 @@ inline constexpr bool plausible_time(int64_t ms) { return ms >= kEarliestTimeMs 
 // Where a record came from, precise enough for a person to find it again.
 struct SourceRef {
   SharedText path;        // input file; "bundle.zip!dir/file.evtx" for an archive member
-  std::string unit;       // what position counts: "record", "line", "byte", "" for the whole file
+  SharedText unit;        // what position counts: "record", "line", "byte", "" for the whole file
   uint64_t position = 0;  // 1-based record/line number, or byte offset
   std::string record_id;  // the event's own EventRecordID when it has one
 
