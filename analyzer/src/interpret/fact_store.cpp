@@ -52,7 +52,7 @@ size_t FactStore::footprint() const {
 
 // Fills a fresh record in place: the facts array is the biggest thing an analysis holds, and building each
 // record aside would move it once more. The fields move over as they are, in the slab.
-// Every fact with the same kind, machine or path shares one SharedText of it, made on first use.
+// Every fact with the same kind, machine, path or unit shares one SharedText of it, made on first use.
 void FactStore::materialise(Fact& f, Record& r, std::vector<SharedText>& shared) const {
   const auto text_of = [&](Id id) -> const SharedText& {
     if (id >= shared.size()) shared.resize(pool_.size());
@@ -61,7 +61,7 @@ void FactStore::materialise(Fact& f, Record& r, std::vector<SharedText>& shared)
   };
   r.kind = text_of(f.kind);
   r.source.path = text_of(f.path);
-  r.source.unit = pool_.view(f.source_unit);
+  r.source.unit = text_of(f.source_unit);
   r.source.position = f.position;
   r.source.record_id = pool_.view(f.record_id);
   r.time_ms = f.time_ms;

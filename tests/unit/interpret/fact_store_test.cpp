@@ -57,9 +57,9 @@ TEST(FactStore, OrderDoesNotDependOnArrivalOrderOrThreads) {
   for (unsigned seed = 2; seed < 12; ++seed) EXPECT_EQ(taken_in_order(arrivals(400), seed, 4), reference) << seed;
 }
 
-// The facts it gives back carry their kind, path and machine as shared text: one block for each distinct
-// text, not three heap blocks a fact (correlation then compares kinds in a block that stays in the cache).
-TEST(FactStore, FactsGivenBackShareTheirKindPathAndMachine) {
+// The facts it gives back carry their kind, path, unit and machine as shared text: one block for each
+// distinct text, not a heap block each a fact (correlation then compares kinds in a block that stays in the cache).
+TEST(FactStore, FactsGivenBackShareTheirKindPathUnitAndMachine) {
   FactStore store;
   for (size_t i = 0; i < 100; ++i) {
     Record r;
@@ -74,6 +74,7 @@ TEST(FactStore, FactsGivenBackShareTheirKindPathAndMachine) {
     EXPECT_EQ(facts[i].kind.data(), facts[i % 2].kind.data());
     EXPECT_EQ(facts[i].source.path.data(), facts[0].source.path.data());
     EXPECT_EQ(facts[i].machine.data(), facts[0].machine.data());
+    EXPECT_EQ(facts[i].source.unit.data(), facts[0].source.unit.data());
   }
   EXPECT_EQ(facts[1].kind, "kms.client-request");
   EXPECT_EQ(facts[0].machine, "PC-0001.corp.example");
