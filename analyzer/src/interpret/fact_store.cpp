@@ -144,8 +144,8 @@ std::vector<Record> FactStore::take(size_t room_after) {
   advise_huge_pages(out.data(), out.capacity() * sizeof(Record));
   std::vector<SharedText> shared;  // by pool id
   if (std::is_sorted(order.begin(), order.end())) {
-    // Facts in the order held (one input, the big case): each is let go once made, and the memory it
-    // leaves (faulted in already) takes the next records' strings, where fresh pages cost a fault each.
+    // Facts in the order held (one input, the big case): each is let go once made, so the store shrinks
+    // as the records grow and the two are never whole at once.
     for (size_t k = 0; k < order.size(); ++k) {
       if (!copy[k]) materialise(facts_.front(), out.emplace_back(), shared);
       facts_.pop_front();
