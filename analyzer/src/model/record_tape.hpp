@@ -23,6 +23,12 @@ class RecordTape {
   // the last one.
   bool next(Record& out);
   bool empty() const { return bytes_.empty(); }
+  // Empties the tape and keeps its buffer: a tape reused from one part to the next stops allocating once
+  // it has grown to the largest part.
+  void clear() {
+    bytes_.clear();
+    read_ = 0;
+  }
 
  private:
   void put(std::string_view text);

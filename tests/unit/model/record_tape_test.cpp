@@ -56,5 +56,26 @@ TEST(RecordTape, ReadsBackEveryRecordExactlyIntoOneReusedRecord) {
   EXPECT_FALSE(tape.next(out));
 }
 
+// A tape cleared after it was read, half-read or not read at all starts over: the next part it serves
+// reads back only its own records, from the first.
+TEST(RecordTape, ClearedTapeReadsBackOnlyWhatWasPushedSince) {
+  RecordTape tape;
+  Record out;
+  for (int read_before_clear : {2, 1, 0}) {
+    for (uint64_t i = 1; i <= 2; ++i) tape.push(fact("old", "old.evtx", i, 1, 3));
+    for (int i = 0; i < read_before_clear; ++i) ASSERT_TRUE(tape.next(out));
+    tape.clear();
+    EXPECT_TRUE(tape.empty());
+    EXPECT_FALSE(tape.next(out));
+    tape.push(fact("new", "new.evtx", 7, 2, 1));
+    ASSERT_TRUE(tape.next(out));
+    EXPECT_EQ(out.kind, "new");
+    EXPECT_EQ(out.source.position, 7u);
+    EXPECT_EQ(fields_of(out), fields_of(fact("new", "new.evtx", 7, 2, 1)));
+    EXPECT_FALSE(tape.next(out));
+    tape.clear();
+  }
+}
+
 }  // namespace
 }  // namespace kmsdiag
