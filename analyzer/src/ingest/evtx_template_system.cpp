@@ -344,8 +344,7 @@ bool TemplateSystems::values_fit(const BinXmlDecoder& decoder, const TemplateSys
     if (use.rule == Rule::kSame && v.type != use.type) return false;
     if (use.rule == Rule::kFits) {
       read_bytes_ += v.size;
-      scratch_.clear();
-      if (!append_value(scratch_, v)) return false;
+      if (!value_fits(v)) return false;
     }
   }
   return true;

@@ -119,7 +119,7 @@ class TemplateSystems {
 
   std::unordered_map<uint32_t, TemplateSystem> templates_;  // by definition offset in the chunk
   std::unordered_map<uint32_t, TemplateSystem> payloads_;   // the payload fragments' templates, likewise
-  std::string provider_, channel_, event_id_, record_id_, level_, computer_, qualifiers_, scratch_;
+  std::string provider_, channel_, event_id_, record_id_, level_, computer_, qualifiers_;
   uint64_t read_bytes_ = 0;  // value bytes read for the current record
 };
 

@@ -131,10 +131,12 @@ void append_systemtime(std::string& out, const uint8_t* p) {
   out.push_back('Z');
 }
 
+// A revision, a count of sub-authorities, a 6-byte authority, then the count's 4-byte sub-authorities.
+bool sid_fits(const uint8_t* p, uint32_t size) { return size >= 8 && size >= 8u + 4u * p[1]; }
+
 bool append_sid(std::string& out, const uint8_t* p, uint32_t size) {
-  if (size < 8) return false;
+  if (!sid_fits(p, size)) return false;
   const uint8_t count = p[1];
-  if (size < 8u + 4u * count) return false;
   out += "S-";
   append_number(out, static_cast<unsigned>(p[0]));
   out.push_back('-');
@@ -303,10 +305,32 @@ bool append_value(std::string& out, const Value& v) {
     default:
       break;
   }
-  const uint32_t item = fixed_size(base, v.size);
-  if (item == 0 || v.size != item) return false;
-  append_fixed(out, base, v.data, item);
+  if (!value_fits(v)) return false;
+  append_fixed(out, base, v.data, v.size);
   return true;
+}
+
+bool value_fits(const Value& v) {
+  const uint8_t base = v.type & 0x7f;
+  if (v.type & vt::kArray) {  // rare: the items decide, as append_value() steps through them
+    std::string text;
+    return append_value(text, v);
+  }
+  switch (base) {
+    case vt::kNull:
+    case vt::kString:
+    case vt::kAnsiString:
+    case vt::kBinary:
+    case vt::kEvtHandle:
+    case vt::kEvtXml:
+      return true;
+    case vt::kSid:
+      return sid_fits(v.data, v.size);
+    default:
+      break;
+  }
+  const uint32_t item = fixed_size(base, v.size);
+  return item != 0 && v.size == item;
 }
 
 bool next_array_item(const Value& array, uint32_t& offset, Value& item) {

@@ -37,6 +37,9 @@ bool next_array_item(const Value& array, uint32_t& offset, Value& item);
 // Appends the text form of `v` (never type kBinXml: the decoder expands those). Returns false, having
 // appended nothing, when the bytes do not fit the type (e.g. a 3-byte UInt32).
 bool append_value(std::string& out, const Value& v);
+// Whether append_value() would append `v`'s text, told without making it: the template shortcut asks this
+// of every value of an event's System element that it shows nowhere (Version, Task, Keywords, Execution...).
+bool value_fits(const Value& v);
 
 // 100 ns ticks since 1601 -> ms since 1970.
 int64_t filetime_to_ms(uint64_t filetime);

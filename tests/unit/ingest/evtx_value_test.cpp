@@ -64,6 +64,25 @@ TEST(EvtxValue, Arrays) {
   EXPECT_EQ(items, (std::vector<std::string>{"x", "y"}));
 }
 
+// value_fits() answers what append_value() would, for every type and size: fixed types of the wrong size,
+// SIDs too short for their count, arrays whose items do not fill them.
+TEST(EvtxValue, FitsExactlyWhenTheTextCouldBeMade) {
+  const std::vector<uint8_t> bytes = {1, 2, 0, 0, 0, 0, 0, 5, 18, 0, 0, 0, 7, 0, 0, 0, 9, 9, 9, 9, 9};
+  size_t fits = 0, checked = 0;
+  for (unsigned type = 0; type < 0x100; ++type) {
+    for (uint32_t size = 0; size <= bytes.size(); ++size) {
+      if ((type & 0x7f) == vt::kBinXml) continue;  // the decoder expands those; never rendered
+      const Value v{static_cast<uint8_t>(type), bytes.data(), size};
+      std::string text;
+      EXPECT_EQ(value_fits(v), append_value(text, v)) << "type " << type << " size " << size;
+      fits += value_fits(v);
+      ++checked;
+    }
+  }
+  EXPECT_GT(fits, 0u);
+  EXPECT_LT(fits, checked);
+}
+
 TEST(EvtxFraming, Crc32KnownValue) {
   const std::string s = "123456789";
   EXPECT_EQ(crc32(reinterpret_cast<const uint8_t*>(s.data()), s.size()), 0xCBF43926u);
