@@ -34,6 +34,7 @@ class FileSource final : public ByteSource {
   FileSource& operator=(const FileSource&) = delete;
   size_t read(char* buf, size_t n) override;
   const std::string& path() const override { return path_; }
+  int descriptor() const { return ::fileno(file_); }
 
  private:
   std::string path_;

@@ -7,6 +7,7 @@
 
 #include "ingest/archive_reader.hpp"
 #include "ingest/hashing_source.hpp"
+#include "ingest/idle_digest.hpp"
 #include "ingest/ordered_pool.hpp"
 #include "ingest/record_parts.hpp"
 #include "ingest/text_decoder.hpp"
@@ -198,12 +199,18 @@ void read_file(const FoundFile& f, const Knowledge& kb, IngestSink& sink, std::v
                unsigned threads) {
   try {
     FileSource file(f.path);
-    HashingSource hashed(file);
-    ingest_source(hashed, kb, sink, out, threads);
     // The file's own summary comes first (an archive's members follow it). Only whole files get a digest:
     // finishing one reads what its reader left, which for an archive member would mean decompressing
-    // what the archive limits stopped.
-    if (!out.empty()) out.front().sha256 = hashed.finish();
+    // what the archive limits stopped. A big regular file is hashed beside its reading, from a descriptor
+    // of its own; any other input as it is read.
+    if (auto digest = hash_on_idle_time(file.descriptor())) {
+      ingest_source(file, kb, sink, out, threads);
+      if (!out.empty()) out.front().sha256 = InputDigest(std::move(digest));
+    } else {
+      HashingSource hashed(file);
+      ingest_source(hashed, kb, sink, out, threads);
+      if (!out.empty()) out.front().sha256 = hashed.finish();
+    }
   } catch (const std::exception& e) {
     out.push_back(unreadable(f.name, e.what(), sink));
   }

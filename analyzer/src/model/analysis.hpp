@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,15 +19,36 @@ enum class Severity { info = 0, warning = 1, error = 2, critical = 3 };
 std::string_view to_string(Severity s);
 std::optional<Severity> parse_severity(std::string_view text);
 
+// A digest still being computed (a big file is hashed on the cores' idle time: ingest/idle_digest.hpp).
+class DigestInProgress {
+ public:
+  virtual ~DigestInProgress() = default;
+  // The digest in lower-case hex, "" for none: waits for it, or computes the rest on the calling thread.
+  virtual const std::string& digest() const = 0;
+};
+
+// An input's SHA-256 in lower-case hex ("" for none): known when its summary is made, or still in progress.
+class InputDigest {
+ public:
+  InputDigest() = default;
+  InputDigest(std::string hex) : hex_(std::move(hex)) {}  // implicit: a digest known now is its text
+  explicit InputDigest(std::shared_ptr<const DigestInProgress> later) : later_(std::move(later)) {}
+  const std::string& str() const { return later_ ? later_->digest() : hex_; }
+
+ private:
+  std::string hex_;
+  std::shared_ptr<const DigestInProgress> later_;
+};
+
 // One input file (or archive member) and what became of it.
 struct InputSummary {
   std::string path;
   std::string format;    // detected format id, "" when skipped
   std::string encoding;  // "utf-8", "utf-16le", "cp932", "binary", ...
   uint64_t bytes = 0;
-  std::string sha256;    // of the file's bytes, computed as it is read; "" for an archive member (its archive has one)
-                         // or a file that could not be read to the end
-  uint64_t records = 0;  // records read
+  InputDigest sha256;                // of the file's bytes; "" for an archive member (its archive has one), a file that
+                                     // could not be read to the end or one that changed while it was read
+  uint64_t records = 0;              // records read
   uint64_t kms_records = 0;          // of which the interpreters used
   std::vector<Problem> problems;     // the first ones (memory stays bounded whatever the input)
   uint64_t problems_not_listed = 0;  // reported on stderr as they happened, but not kept in `problems`

@@ -93,7 +93,7 @@ Json input_json(const InputSummary& in) {
   j["format"] = in.format.empty() ? Json(nullptr) : Json(in.format);
   j["encoding"] = in.encoding.empty() ? Json(nullptr) : Json(in.encoding);
   j["bytes"] = in.bytes;
-  j["sha256"] = in.sha256.empty() ? Json(nullptr) : Json(in.sha256);
+  j["sha256"] = in.sha256.str().empty() ? Json(nullptr) : Json(in.sha256.str());
   j["records"] = in.records;
   j["kms_records"] = in.kms_records;
   j["problems"] = Json::array();

@@ -309,9 +309,9 @@ TEST(ArchiveReader, TheArchiveHasTheDigestOfItsBytesItsMembersNone) {
   ASSERT_EQ(out.size(), 3u);
   Sha256 sha;
   sha.update(zip);
-  EXPECT_EQ(out[0].sha256, sha.hex_digest());
-  EXPECT_EQ(out[1].sha256, "");
-  EXPECT_EQ(out[2].sha256, "");
+  EXPECT_EQ(out[0].sha256.str(), sha.hex_digest());
+  EXPECT_EQ(out[1].sha256.str(), "");
+  EXPECT_EQ(out[2].sha256.str(), "");
 }
 
 // Thousands of damaged members each report problems: every one goes to the sink (stderr), but the

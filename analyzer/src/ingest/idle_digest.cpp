@@ -1,0 +1,183 @@
+#include "ingest/idle_digest.hpp"
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "ingest/sha256.hpp"
+
+namespace kmsdiag {
+namespace {
+
+constexpr size_t kBlock = size_t{256} << 10;
+
+// One file's hashing, shared by the idle thread and whoever asks for the digest first: the thread
+// publishes how far it got after each block, and the one who asks before it is done takes over from there.
+class IdleDigest final : public DigestInProgress {
+ public:
+  IdleDigest(int fd, const struct stat& opened) : fd_(fd), opened_(opened) {}
+  ~IdleDigest() override { ::close(fd_); }
+  IdleDigest(const IdleDigest&) = delete;
+  IdleDigest& operator=(const IdleDigest&) = delete;
+
+  // On the idle thread: hashes from where the last one stopped, until the end, a waiter takes over, or
+  // `stopping` (the process exits).
+  void hash_idle(std::string& buffer, const std::atomic<bool>& stopping) const {
+    Progress p;
+    {
+      const std::lock_guard lock(m_);
+      if (taken_) return;
+      p = progress_;
+    }
+    for (;;) {
+      if (stopping) return;
+      const std::optional<bool> more = step(p, buffer);
+      const std::lock_guard lock(m_);
+      if (taken_) return;
+      if (!more) {
+        done(finish(p));
+        return;
+      }
+      progress_ = p;
+    }
+  }
+
+  const std::string& digest() const override {
+    std::unique_lock lock(m_);
+    if (!done_ && taken_) finished_.wait(lock, [this] { return done_; });
+    if (done_) return result_;
+    taken_ = true;
+    Progress p = progress_;
+    lock.unlock();
+    std::string buffer(kBlock, '\0');
+    while (step(p, buffer)) {
+    }
+    std::string hex = finish(p);
+    lock.lock();
+    done(std::move(hex));
+    return result_;
+  }
+
+ private:
+  struct Progress {
+    Sha256 sha;
+    off_t at = 0;
+    bool failed = false;
+  };
+  // Hashes the next block: true when there may be more, nothing (nullopt) at the end or on an error.
+  std::optional<bool> step(Progress& p, std::string& buffer) const {
+    for (;;) {
+      const ssize_t n = ::pread(fd_, buffer.data(), buffer.size(), p.at);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        p.failed = n < 0;
+        return std::nullopt;
+      }
+      p.sha.update(std::string_view(buffer.data(), static_cast<size_t>(n)));
+      p.at += n;
+      return true;
+    }
+  }
+  std::string finish(Progress& p) const {
+    struct stat now {};
+    const bool same = !p.failed && ::fstat(fd_, &now) == 0 && now.st_size == p.at && now.st_size == opened_.st_size &&
+                      now.st_mtim.tv_sec == opened_.st_mtim.tv_sec && now.st_mtim.tv_nsec == opened_.st_mtim.tv_nsec &&
+                      now.st_ctim.tv_sec == opened_.st_ctim.tv_sec && now.st_ctim.tv_nsec == opened_.st_ctim.tv_nsec;
+    return same ? p.sha.hex_digest() : "";
+  }
+  void done(std::string hex) const {  // with m_ held
+    result_ = std::move(hex);
+    done_ = true;
+    finished_.notify_all();
+  }
+
+  const int fd_;
+  const struct stat opened_;
+  mutable std::mutex m_;
+  mutable std::condition_variable finished_;
+  mutable Progress progress_;  // as far as the idle thread got
+  mutable bool taken_ = false, done_ = false;
+  mutable std::string result_;
+};
+
+// The thread runs at the lowest priority there is: SCHED_IDLE, else the highest nice value.
+void lower_own_priority() {
+  sched_param none{};
+  if (pthread_setschedparam(pthread_self(), SCHED_IDLE, &none) != 0)
+    (void)setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 19);
+}
+
+// The files waiting to be hashed, and the one thread that hashes them in turn: one thread for any number
+// of files, and a descriptor (no buffer) for each that waits. Made on first use; at exit the thread stops
+// after its current block.
+class DigestQueue {
+ public:
+  static DigestQueue& instance() {
+    static DigestQueue queue;
+    return queue;
+  }
+  void push(std::shared_ptr<const IdleDigest> d) {
+    const std::lock_guard lock(mutex_);
+    waiting_.push_back(std::move(d));
+    if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
+    changed_.notify_all();
+  }
+  ~DigestQueue() {
+    {
+      const std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    changed_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  DigestQueue() = default;
+  void run() {
+    lower_own_priority();
+    std::string buffer(kBlock, '\0');
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      changed_.wait(lock, [this] { return !waiting_.empty() || stopping_; });
+      if (stopping_) return;
+      std::shared_ptr<const IdleDigest> d = std::move(waiting_.front());
+      waiting_.pop_front();
+      lock.unlock();
+      d->hash_idle(buffer, stopping_);
+      d.reset();
+      lock.lock();
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<std::shared_ptr<const IdleDigest>> waiting_;
+  std::atomic<bool> stopping_ = false;  // read between blocks too
+  std::thread thread_;
+};
+
+}  // namespace
+
+std::shared_ptr<const DigestInProgress> hash_on_idle_time(int fd) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return nullptr;
+  const auto size = static_cast<uint64_t>(st.st_size);
+  if (size < kIdleDigestMinBytes || size > kIdleDigestMaxBytes) return nullptr;
+  const int own = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  if (own < 0) return nullptr;
+  auto digest = std::make_shared<const IdleDigest>(own, st);
+  DigestQueue::instance().push(digest);
+  return digest;
+}
+
+}  // namespace kmsdiag
