@@ -194,23 +194,30 @@ void ingest_source(ByteSource& source, const Knowledge& kb, IngestSink& sink, st
 
 namespace {
 
+// Reads `file` with `read` and returns the digest of all its bytes: a big regular file's is computed beside
+// the reading, from a descriptor of its own (idle_digest.hpp); any other's as it is read, the rest read for it
+// once `read` is done.
+template <class Read>
+InputDigest read_hashed(FileSource& file, Read&& read) {
+  if (std::shared_ptr<const DigestInProgress> later = hash_on_idle_time(file.descriptor())) {
+    read(static_cast<ByteSource&>(file));
+    return InputDigest(std::move(later));
+  }
+  HashingSource hashed(file);
+  read(static_cast<ByteSource&>(hashed));
+  return hashed.finish();
+}
+
 // Reads one file found by walk() into `out` (several summaries when it is an archive).
 void read_file(const FoundFile& f, const Knowledge& kb, IngestSink& sink, std::vector<InputSummary>& out,
                unsigned threads) {
   try {
     FileSource file(f.path);
+    InputDigest digest = read_hashed(file, [&](ByteSource& source) { ingest_source(source, kb, sink, out, threads); });
     // The file's own summary comes first (an archive's members follow it). Only whole files get a digest:
     // finishing one reads what its reader left, which for an archive member would mean decompressing
-    // what the archive limits stopped. A big regular file is hashed beside its reading, from a descriptor
-    // of its own; any other input as it is read.
-    if (auto digest = hash_on_idle_time(file.descriptor())) {
-      ingest_source(file, kb, sink, out, threads);
-      if (!out.empty()) out.front().sha256 = InputDigest(std::move(digest));
-    } else {
-      HashingSource hashed(file);
-      ingest_source(hashed, kb, sink, out, threads);
-      if (!out.empty()) out.front().sha256 = hashed.finish();
-    }
+    // what the archive limits stopped.
+    if (!out.empty()) out.front().sha256 = std::move(digest);
   } catch (const std::exception& e) {
     out.push_back(unreadable(f.name, e.what(), sink));
   }
@@ -294,15 +301,15 @@ class Ingest {
           all_.push_back(archive_summary(name));
         });
     auto problems = std::make_shared<std::vector<Problem>>();
-    auto digest = std::make_shared<std::string>();
+    auto digest = std::make_shared<InputDigest>();
     auto problem = [&](Problem&& p) { problems->push_back(std::move(p)); };
     try {
       FileSource file(f.path);
-      HashingSource hashed(file);
       const ArchiveNesting nesting;
-      read_archive(
-          hashed, nesting, [this, inner = nesting.inner()](ByteSource& m) { member(m, inner); }, problem);
-      *digest = hashed.finish();
+      *digest = read_hashed(file, [&](ByteSource& source) {
+        read_archive(
+            source, nesting, [this, inner = nesting.inner()](ByteSource& m) { member(m, inner); }, problem);
+      });
     } catch (const std::exception& e) {
       problems->push_back(Problem{{f.name, "", 0, ""}, e.what()});
     }

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "ingest/idle_digest.hpp"
 #include "ingest/ingest_driver.hpp"
 #include "ingest/sha256.hpp"
 
@@ -312,6 +313,24 @@ TEST(ArchiveReader, TheArchiveHasTheDigestOfItsBytesItsMembersNone) {
   EXPECT_EQ(out[0].sha256.str(), sha.hex_digest());
   EXPECT_EQ(out[1].sha256.str(), "");
   EXPECT_EQ(out[2].sha256.str(), "");
+}
+
+// A big zip is hashed beside its unpacking (idle_digest.hpp), to the same digest of its own bytes.
+TEST(ArchiveReader, ABigArchiveHasTheDigestOfItsBytesToo) {
+  std::string noise(5 << 20, '\0');
+  uint32_t x = 12345;
+  for (char& c : noise) c = static_cast<char>((x = x * 1103515245u + 12345u) >> 24);
+  const std::string zip = make_zip({{"a.xml", kEvent}, {"noise.bin", noise}}, true);
+  ASSERT_GE(zip.size(), kIdleDigestMinBytes);
+  const std::string path = write_temp("big-digest.zip", zip);
+  Collect sink;
+  const auto out = ingest_paths({path}, Knowledge{}, sink);
+  ASSERT_EQ(out.size(), 3u);
+  Sha256 sha;
+  sha.update(zip);
+  EXPECT_EQ(out[0].sha256.str(), sha.hex_digest());
+  EXPECT_EQ(out[1].sha256.str(), "");
+  EXPECT_EQ(out[1].records, 1u);
 }
 
 // Thousands of damaged members each report problems: every one goes to the sink (stderr), but the
