@@ -34,10 +34,18 @@ void advise_huge_pages(const void* p, size_t bytes) {
 
 void FactStore::add(const Record& fact, uint64_t unit, uint64_t seq) {
   std::lock_guard lk(m_);
-  facts_.push_back({unit, seq, fact.source.position, fact.time_ms, pool_.intern(fact.kind), pool_.intern(fact.machine),
-                    pool_.intern(fact.source.path), pool_.intern(fact.source.unit), pool_.intern(fact.source.record_id),
-                    slab_.copy(fact.fields)});
+  facts_.push_back({unit, seq, fact.source.position, fact.time_ms, intern(fact.kind, last_[0]),
+                    intern(fact.machine, last_[1]), intern(fact.source.path, last_[2]),
+                    intern(fact.source.unit, last_[3]), pool_.intern(fact.source.record_id), slab_.copy(fact.fields)});
   field_bytes_ += facts_.back().fields.heap_bytes();
+}
+
+StringPool::Id FactStore::intern(const SharedText& text, Interned& last) {
+  if (text.empty() || text.data() != last.text.data()) {
+    last.id = pool_.intern(text);
+    last.text = text;  // held: its block cannot be freed and its address reused for other text
+  }
+  return last.id;
 }
 
 uint64_t FactStore::size() const {
@@ -158,6 +166,7 @@ std::vector<Record> FactStore::take(size_t room_after) {
   facts_ = {};
   field_bytes_ = 0;
   pool_ = {};
+  for (Interned& last : last_) last = {};
   return out;
 }
 

@@ -17,6 +17,7 @@
 // input are real repeats and stay; undated facts (command output) carry too little to tell apart.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -53,6 +54,13 @@ class FactStore {
     FieldList fields;  // in slab_
   };
 
+  // The text's id in pool_. A kind, machine, path or unit is mostly the one the last fact had, and a
+  // record's SharedText is then the same block: its address tells, with no hashing.
+  struct Interned {
+    SharedText text;
+    Id id = 0;
+  };
+  Id intern(const SharedText& text, Interned& last);
   void materialise(Fact& f, Record& r, std::vector<SharedText>& shared) const;  // moves the fields
   bool same(const Fact& a, const Fact& b) const;  // identical but for where they were read
   uint64_t identity_hash(const Fact& f) const;
@@ -66,6 +74,7 @@ class FactStore {
   FieldSlab slab_;
   size_t field_bytes_ = 0;  // the facts' fields take in slab_
   std::map<std::string, std::string> duplicates_;
+  std::array<Interned, 4> last_;  // kind, machine, path, unit of the last fact added
 };
 
 }  // namespace kmsdiag

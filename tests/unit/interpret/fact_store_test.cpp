@@ -80,6 +80,31 @@ TEST(FactStore, FactsGivenBackShareTheirKindPathUnitAndMachine) {
   EXPECT_EQ(facts[0].machine, "PC-0001.corp.example");
 }
 
+// A fact's kind, machine, path and unit are found again by the address of their shared text when they are the
+// last fact's: each fact here is a fresh record, made after the last one's text was freed, so a new text
+// may well come at the old one's address.
+TEST(FactStore, EachFactKeepsItsOwnTextsWhateverAddressTheyCameAt) {
+  FactStore store;
+  std::vector<std::string> kinds, machines, paths;
+  for (uint64_t i = 0; i < 200; ++i) {
+    Record r;
+    r.kind = (i % 3 == 0 ? "kms.client-request." : "license.state.") + std::to_string(i % 5);
+    r.machine = "PC-" + std::to_string(i % 7) + ".corp.contoso.com";
+    r.source = {"logs/Application-" + std::to_string(i % 2) + ".evtx", i % 4 ? "record" : "line", i + 1, ""};
+    kinds.push_back(r.kind.str());
+    machines.push_back(r.machine.str());
+    paths.push_back(r.source.path.str() + "|" + r.source.unit.str());
+    store.add(r, 0, i);
+  }
+  const std::vector<Record> back = store.take();
+  ASSERT_EQ(back.size(), kinds.size());
+  for (size_t i = 0; i < back.size(); ++i) {
+    EXPECT_EQ(back[i].kind, kinds[i]) << i;
+    EXPECT_EQ(back[i].machine, machines[i]) << i;
+    EXPECT_EQ(back[i].source.path.str() + "|" + back[i].source.unit.str(), paths[i]) << i;
+  }
+}
+
 TEST(FactStore, GivesBackEveryFieldAsItCame) {
   Record r;
   r.kind = "kms.client-response";
