@@ -118,8 +118,8 @@ void lower_own_priority() {
 }
 
 // The files waiting to be hashed, and the one thread that hashes them in turn: one thread for any number
-// of files, and a descriptor (no buffer) for each that waits. Made on first use; at exit the thread stops
-// after its current block.
+// of files, and a descriptor (no buffer) for each that waits. The thread ends when no file waits (a later
+// file starts another), so none lingers once the digests are done; at exit it stops after its current block.
 class DigestQueue {
  public:
   static DigestQueue& instance() {
@@ -129,15 +129,13 @@ class DigestQueue {
   void push(std::shared_ptr<const IdleDigest> d) {
     const std::lock_guard lock(mutex_);
     waiting_.push_back(std::move(d));
-    if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
-    changed_.notify_all();
+    if (running_) return;
+    if (thread_.joinable()) thread_.join();  // one that ran out of files: it needs the lock no more
+    running_ = true;
+    thread_ = std::thread([this] { run(); });
   }
   ~DigestQueue() {
-    {
-      const std::lock_guard lock(mutex_);
-      stopping_ = true;
-    }
-    changed_.notify_all();
+    stopping_ = true;
     if (thread_.joinable()) thread_.join();
   }
 
@@ -147,9 +145,7 @@ class DigestQueue {
     lower_own_priority();
     std::string buffer(kBlock, '\0');
     std::unique_lock lock(mutex_);
-    for (;;) {
-      changed_.wait(lock, [this] { return !waiting_.empty() || stopping_; });
-      if (stopping_) return;
+    while (!waiting_.empty() && !stopping_) {
       std::shared_ptr<const IdleDigest> d = std::move(waiting_.front());
       waiting_.pop_front();
       lock.unlock();
@@ -157,12 +153,13 @@ class DigestQueue {
       d.reset();
       lock.lock();
     }
+    running_ = false;
   }
 
   std::mutex mutex_;
-  std::condition_variable changed_;
   std::deque<std::shared_ptr<const IdleDigest>> waiting_;
-  std::atomic<bool> stopping_ = false;  // read between blocks too
+  bool running_ = false;
+  std::atomic<bool> stopping_ = false;
   std::thread thread_;
 };
 
