@@ -131,6 +131,12 @@ struct PartBuffers {
   RecordTape facts;
   std::string kinds;             // the ignored kinds' text, one run after another
   std::vector<KindRun> ignored;  // kinds in the order they came, runs counted
+
+  void clear() {  // empties them and keeps their room
+    facts.clear();
+    kinds.clear();
+    ignored.clear();
+  }
 };
 
 // One unit of ingest (a file or an archive member), on its worker thread: interprets each record as
@@ -208,9 +214,7 @@ class InterpretingSink final : public IngestSink, private Outlet {
     return b;
   }
   void give_back(std::unique_ptr<PartBuffers> b) {
-    b->facts.clear();
-    b->kinds.clear();
-    b->ignored.clear();
+    b->clear();
     std::lock_guard lk(spare_m_);
     spare_.push_back(std::move(b));
   }

@@ -11,7 +11,6 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
-#include <optional>
 #include <thread>
 
 #include "ingest/sha256.hpp"
@@ -41,7 +40,7 @@ class IdleDigest final : public DigestInProgress {
     }
     for (;;) {
       if (stopping) return;
-      const std::optional<bool> more = step(p, buffer);
+      const bool more = step(p, buffer);
       const std::lock_guard lock(m_);
       if (taken_) return;
       if (!more) {
@@ -74,14 +73,14 @@ class IdleDigest final : public DigestInProgress {
     off_t at = 0;
     bool failed = false;
   };
-  // Hashes the next block: true when there may be more, nothing (nullopt) at the end or on an error.
-  std::optional<bool> step(Progress& p, std::string& buffer) const {
+  // Hashes the next block: false at the end, or on an error (p.failed).
+  bool step(Progress& p, std::string& buffer) const {
     for (;;) {
       const ssize_t n = ::pread(fd_, buffer.data(), buffer.size(), p.at);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) {
         p.failed = n < 0;
-        return std::nullopt;
+        return false;
       }
       p.sha.update(std::string_view(buffer.data(), static_cast<size_t>(n)));
       p.at += n;
