@@ -1,42 +1,24 @@
 #include "interpret/fact_store.hpp"
 
-#include <sys/mman.h>
-
 #include <algorithm>
 #include <functional>
 #include <numeric>
 #include <tuple>
+
+#include "model/huge_pages.hpp"
 
 namespace kmsdiag {
 namespace {
 
 uint64_t mix(uint64_t h, uint64_t v) { return (h ^ v) * 0x100000001b3ULL + (h >> 29); }
 
-// Asks for transparent huge pages under the whole 2 MiB pages of [p, p + bytes), which is not touched yet.
-// The facts array is the largest block an analysis makes (94 MiB for the 453,101 facts of a 512 MiB
-// Application log): in 4 KiB pages its first writes took 23,000 page faults, 40 % of a whole run's, each
-// a trip through the hypervisor on a VM; in 2 MiB pages, about 50. Only this block: huge pages under the heap
-// of small blocks would stay partly used, and the 1,000,000-request host log then ends above its 64 MiB.
-void advise_huge_pages(const void* p, size_t bytes) {
-#ifdef MADV_HUGEPAGE
-  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
-  const uintptr_t begin = (reinterpret_cast<uintptr_t>(p) + kHuge - 1) & ~(kHuge - 1);
-  const uintptr_t end = (reinterpret_cast<uintptr_t>(p) + bytes) & ~(kHuge - 1);
-  // Advice only: a kernel without THP refuses it, and the pages are then small as before.
-  if (end > begin) (void)madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
-#else
-  (void)p;
-  (void)bytes;
-#endif
-}
-
 }  // namespace
 
 void FactStore::add(const Record& fact, uint64_t unit, uint64_t seq) {
   std::lock_guard lk(m_);
-  facts_.push_back({unit, seq, fact.source.position, fact.time_ms, intern(fact.kind, last_[0]),
-                    intern(fact.machine, last_[1]), intern(fact.source.path, last_[2]),
-                    intern(fact.source.unit, last_[3]), pool_.intern(fact.source.record_id), slab_.copy(fact.fields)});
+  facts_.emplace_back(unit, seq, fact.source.position, fact.time_ms, intern(fact.kind, last_[0]),
+                      intern(fact.machine, last_[1]), intern(fact.source.path, last_[2]),
+                      intern(fact.source.unit, last_[3]), pool_.intern(fact.source.record_id), slab_.copy(fact.fields));
   field_bytes_ += facts_.back().fields.heap_bytes();
 }
 
@@ -118,8 +100,9 @@ std::vector<uint32_t> FactStore::input_order() const {
 std::vector<bool> FactStore::copies_to_leave_out(const std::vector<uint32_t>& order) {
   std::vector<bool> copy(order.size(), false);
   // Only a fact of another input can be a copy: facts all read from one file (a single log) have none.
-  const auto one_path = [this](const Fact& f) { return f.path == facts_.front().path; };
-  if (std::all_of(facts_.begin(), facts_.end(), one_path)) return copy;
+  bool one_path = true;
+  for (size_t i = 1; i < facts_.size() && one_path; ++i) one_path = facts_[i].path == facts_.front().path;
+  if (one_path) return copy;
   std::vector<std::pair<uint64_t, uint32_t>> dated;  // identity hash, position in input order
   dated.reserve(order.size());
   for (uint32_t k = 0; k < order.size(); ++k)
@@ -154,16 +137,16 @@ std::vector<Record> FactStore::take(size_t room_after) {
   if (std::is_sorted(order.begin(), order.end())) {
     // Facts in the order held (one input, the big case): each is let go once made, so the store shrinks
     // as the records grow and the two are never whole at once.
-    for (size_t k = 0; k < order.size(); ++k) {
-      if (!copy[k]) materialise(facts_.front(), out.emplace_back(), shared);
-      facts_.pop_front();
-    }
+    size_t k = 0;
+    facts_.drain([&](Fact& f) {
+      if (!copy[k++]) materialise(f, out.emplace_back(), shared);
+    });
   } else {
     for (size_t k = 0; k < order.size(); ++k)
       if (!copy[k]) materialise(facts_[order[k]], out.emplace_back(), shared);
   }
   // Release the memory, not just the elements: correlation needs it next.
-  facts_ = {};
+  facts_.clear();
   field_bytes_ = 0;
   pool_ = {};
   for (Interned& last : last_) last = {};

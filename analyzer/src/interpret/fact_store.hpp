@@ -20,12 +20,12 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <mutex>
 #include <string>
 #include <vector>
 
+#include "model/block_array.hpp"
 #include "model/field_slab.hpp"
 #include "model/record.hpp"
 #include "model/string_pool.hpp"
@@ -69,8 +69,7 @@ class FactStore {
 
   mutable std::mutex m_;
   StringPool pool_;
-  // Deques: no doubling slack, and no copying of what is held when they grow.
-  std::deque<Fact> facts_;
+  BlockArray<Fact> facts_;
   FieldSlab slab_;
   size_t field_bytes_ = 0;  // the facts' fields take in slab_
   std::map<std::string, std::string> duplicates_;

@@ -1,7 +1,5 @@
 #include "model/field_slab.hpp"
 
-#include <sys/mman.h>
-
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
@@ -40,14 +38,7 @@ FieldList FieldSlab::copy(const FieldList& from) {
   // An empty list has no bytes to share; a big one would waste most of a block. Both are copied as usual.
   if (from.size_ == 0 || from.size_ > kBlockBytes / 4) return from;
   if (!block_ || used_ + from.size_ > kBlockBytes) {
-    void* memory = std::aligned_alloc(kBlockBytes, kBlockBytes);
-    if (!memory) throw std::bad_alloc();
-#ifdef MADV_HUGEPAGE
-    // From the second block on, the slab is big enough that whole 2 MiB pages pay: its first writes take one
-    // page fault, not 512 (each a trip through the hypervisor on a VM). A small analysis keeps 4 KiB pages
-    // and touches only what it fills.
-    if (blocks_ > 0) (void)madvise(memory, kBlockBytes, MADV_HUGEPAGE);
-#endif
+    void* memory = allocate_page_block(blocks_ > 0);
     if (block_) unref(block_->lists, block_);
     block_ = new (memory) Block;
     used_ = kHeader;

@@ -16,6 +16,7 @@
 #include <cstddef>
 
 #include "model/field_list.hpp"
+#include "model/huge_pages.hpp"
 
 namespace kmsdiag {
 
@@ -29,7 +30,7 @@ class FieldSlab {
   // A list with the same fields as `from`, in this slab (a list too big for a block gets one of its own).
   FieldList copy(const FieldList& from);
 
-  static constexpr size_t kBlockBytes = size_t{2} << 20;
+  static constexpr size_t kBlockBytes = kHugePageBytes;
 
  private:
   friend class FieldList;

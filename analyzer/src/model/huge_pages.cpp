@@ -1,0 +1,43 @@
+#include "model/huge_pages.hpp"
+
+#include <sys/mman.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <new>
+
+namespace kmsdiag {
+
+void advise_huge_pages(const void* p, size_t bytes) {
+#ifdef MADV_HUGEPAGE
+  constexpr uintptr_t kHuge = kHugePageBytes;
+  const uintptr_t begin = (reinterpret_cast<uintptr_t>(p) + kHuge - 1) & ~(kHuge - 1);
+  const uintptr_t end = (reinterpret_cast<uintptr_t>(p) + bytes) & ~(kHuge - 1);
+  if (end > begin) (void)madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+#else
+  (void)p;
+  (void)bytes;
+#endif
+}
+
+void* allocate_page_block(bool huge) {
+  void* memory = std::aligned_alloc(kHugePageBytes, kHugePageBytes);
+  if (!memory) throw std::bad_alloc();
+  if (huge) advise_huge_pages(memory, kHugePageBytes);
+  return memory;
+}
+
+PageBuffer allocate_pages(size_t bytes) {
+  if (bytes < kHugePageBytes) {
+    void* memory = std::malloc(bytes);
+    if (!memory) throw std::bad_alloc();
+    return PageBuffer(static_cast<uint8_t*>(memory));
+  }
+  const size_t rounded = (bytes + kHugePageBytes - 1) & ~(kHugePageBytes - 1);
+  void* memory = std::aligned_alloc(kHugePageBytes, rounded);
+  if (!memory) throw std::bad_alloc();
+  advise_huge_pages(memory, rounded);
+  return PageBuffer(static_cast<uint8_t*>(memory));
+}
+
+}  // namespace kmsdiag
