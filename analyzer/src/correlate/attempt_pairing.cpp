@@ -5,6 +5,7 @@
 
 #include "correlate/correlation_steps.hpp"
 #include "correlate/host_sightings.hpp"
+#include "model/huge_pages.hpp"
 
 namespace kmsdiag::correlation {
 namespace {
@@ -61,9 +62,10 @@ std::vector<Pair> pair_requests(const std::vector<Record>& facts) {
   return pairs;
 }
 
+// The attempt's keys are all distinct: each is appended, with no search for one already there.
 void copy_fields(const Record& from, Record& to, std::initializer_list<std::string_view> keys) {
   for (std::string_view key : keys)
-    if (const auto value = from.find(key)) to.set(key, *value);
+    if (const auto value = from.find(key)) to.fields.append(key, *value);
 }
 
 std::string policy_for(const Record& request, const Knowledge& kb) {
@@ -86,8 +88,9 @@ bool refused_for_count(const Record& a, const Record* response) {
 
 Record make_attempt(const Record& request, const Record* response, const std::string& host_seen, const Knowledge& kb) {
   Record a;
+  a.fields.reserve(32);  // its fields, and the two that annotate_machine_context adds later
   a.kind = "activation.attempt";
-  a.set("via", "kms-client-log");
+  a.fields.append("via", "kms-client-log");
   a.source = request.source;
   a.time_ms = request.time_ms;
   a.machine = request.machine;
@@ -95,23 +98,23 @@ Record make_attempt(const Record& request, const Record* response, const std::st
               {"cmid", "kms_host", "kms_host_name", "kms_port", "act_id", "product", "product_family", "product_n",
                "count_line", "license_status", "license_status_name", "minutes_to_expiry", "vm", "client_time"});
   const std::string n_policy = policy_for(request, kb);
-  a.set("n_policy", n_policy);
-  a.set("request_hresult", std::string(request.get("hresult")));
-  a.set("response_hresult", response ? std::string(response->get("hresult")) : "");
+  a.fields.append("n_policy", n_policy);
+  a.fields.append("request_hresult", std::string(request.get("hresult")));
+  a.fields.append("response_hresult", response ? std::string(response->get("hresult")) : "");
   // The response's code is the later, more specific verdict; a clean response after a failed
   // request build still leaves the request's error as the one to explain.
   const Record& decisive = response && is_error_code(response->get("hresult")) ? *response : request;
   copy_fields(decisive, a,
               {"hresult", "hresult_known", "hresult_symbol", "hresult_meaning", "hresult_cause", "hresult_kms"});
   if (response) copy_fields(*response, a, {"status"});
-  a.set("answered", flag(response != nullptr));
-  a.set("activated", response ? std::string(response->get("activated")) : "0");
-  a.set("count", response ? std::string(response->get("count")) : "");
-  a.set("host_seen", host_seen);
+  a.fields.append("answered", flag(response != nullptr));
+  a.fields.append("activated", response ? std::string(response->get("activated")) : "0");
+  a.fields.append("count", response ? std::string(response->get("count")) : "");
+  a.fields.append("host_seen", host_seen);
   const auto count = to_number(a.get("count"));
   const auto policy = to_number(n_policy);
-  a.set("below_threshold", flag(response && a.get("activated") != "1" && count && policy && *count < *policy &&
-                                refused_for_count(a, response)));
+  a.fields.append("below_threshold", flag(response && a.get("activated") != "1" && count && policy &&
+                                          *count < *policy && refused_for_count(a, response)));
   return a;
 }
 
@@ -120,8 +123,13 @@ Record make_attempt(const Record& request, const Record* response, const std::st
 std::vector<Record> pair_client_attempts(const std::vector<Record>& facts, const HostRequestLedger& ledger,
                                          bool host_logs_supplied, const Knowledge& kb) {
   const HostSightings sightings(ledger);
+  const std::vector<Pair> pairs = pair_requests(facts);
+  // A big client log makes hundreds of thousands of attempts: their array is filled once, in huge pages,
+  // not grown by doubling.
   std::vector<Record> out;
-  for (const Pair& p : pair_requests(facts)) {
+  out.reserve(pairs.size());
+  advise_huge_pages(out.data(), out.capacity() * sizeof(Record));
+  for (const Pair& p : pairs) {
     const Record& request = facts[p.request];
     const std::string host_seen =
         host_logs_supplied ? flag(sightings.seen(request.get("cmid"), request.time_ms)) : "unknown";
