@@ -16,10 +16,11 @@ uint64_t mix(uint64_t h, uint64_t v) { return (h ^ v) * 0x100000001b3ULL + (h >>
 
 void FactStore::add(const Record& fact, uint64_t unit, uint64_t seq) {
   std::lock_guard lk(m_);
-  facts_.emplace_back(unit, seq, fact.source.position, fact.time_ms, intern(fact.kind, last_[0]),
-                      intern(fact.machine, last_[1]), intern(fact.source.path, last_[2]),
-                      intern(fact.source.unit, last_[3]), pool_.intern(fact.source.record_id), slab_.copy(fact.fields));
-  field_bytes_ += facts_.back().fields.heap_bytes();
+  const Fact& f = facts_.emplace_back(unit, seq, fact.source.position, fact.time_ms, intern(fact.kind, last_[0]),
+                                      intern(fact.machine, last_[1]), intern(fact.source.path, last_[2]),
+                                      intern(fact.source.unit, last_[3]), pool_.intern(fact.source.record_id),
+                                      slab_.copy(fact.fields));
+  field_bytes_ += f.fields.heap_bytes();
 }
 
 StringPool::Id FactStore::intern(const SharedText& text, Interned& last) {

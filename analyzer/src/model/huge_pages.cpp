@@ -20,23 +20,25 @@ void advise_huge_pages(const void* p, size_t bytes) {
 #endif
 }
 
-void* allocate_page_block(bool huge) {
-  void* memory = std::aligned_alloc(kHugePageBytes, kHugePageBytes);
+namespace {
+// `bytes` (a multiple of kHugePageBytes) aligned to kHugePageBytes, in huge pages if `huge`.
+void* aligned_pages(size_t bytes, bool huge) {
+  void* memory = std::aligned_alloc(kHugePageBytes, bytes);
   if (!memory) throw std::bad_alloc();
-  if (huge) advise_huge_pages(memory, kHugePageBytes);
+  if (huge) advise_huge_pages(memory, bytes);
   return memory;
 }
+}  // namespace
+
+void* allocate_page_block(bool huge) { return aligned_pages(kHugePageBytes, huge); }
 
 PageBuffer allocate_pages(size_t bytes) {
-  if (bytes < kHugePageBytes) {
-    void* memory = std::malloc(bytes);
-    if (!memory) throw std::bad_alloc();
-    return PageBuffer(static_cast<uint8_t*>(memory));
+  if (bytes >= kHugePageBytes) {
+    const size_t rounded = (bytes + kHugePageBytes - 1) & ~(kHugePageBytes - 1);
+    return PageBuffer(static_cast<uint8_t*>(aligned_pages(rounded, true)));
   }
-  const size_t rounded = (bytes + kHugePageBytes - 1) & ~(kHugePageBytes - 1);
-  void* memory = std::aligned_alloc(kHugePageBytes, rounded);
+  void* memory = std::malloc(bytes);
   if (!memory) throw std::bad_alloc();
-  advise_huge_pages(memory, rounded);
   return PageBuffer(static_cast<uint8_t*>(memory));
 }
 
