@@ -132,7 +132,7 @@ class DamageLog {
 // A decoder that converts its input a block at a time into out_ (fill()) and serves reads from it.
 class BlockDecoder : public Utf8Source {
  public:
-  size_t read(char* buf, size_t n) final {
+  size_t read(char* buf, size_t n) override {
     while (out_pos_ == out_.size()) {
       if (!fill()) return 0;
     }
@@ -224,6 +224,33 @@ class Utf8CheckSource final : public BlockDecoder {
   Utf8CheckSource(ByteSource& inner, size_t skip) : inner_(inner), offset_(0), skip_(skip) {}
   const std::string& path() const override { return inner_.path(); }
 
+  // Reads of a few KiB or more go straight into the caller's buffer, checked in place: a big file's bytes are
+  // copied once, by the kernel, and never zeroed first. Only a read that meets damage (or the BOM, or a
+  // small read) takes the block path below, whose output the next reads serve.
+  size_t read(char* buf, size_t n) override {
+    if (out_pos_ < out_.size() || skip_ > 0 || n < kDirectFrom) return BlockDecoder::read(buf, n);
+    for (;;) {
+      // What the last read left (at most the 3 bytes of a sequence its end cut), then new bytes behind it.
+      const size_t kept = pending_.size();
+      std::memcpy(buf, pending_.data(), kept);
+      const size_t got = inner_.read(buf + kept, n - kept);
+      const bool eof = got == 0;
+      if (eof && kept == 0) return 0;
+      const std::string_view in(buf, kept + got);
+      const TextRun text = text_run(in, eof);
+      if (text.damaged) {  // convert these bytes as a block
+        pending_.assign(in);
+        convert(eof);
+        return BlockDecoder::read(buf, n);
+      }
+      pending_.assign(in.substr(text.length));
+      offset_ += text.length;
+      log_.block_done(damage_, in.substr(0, text.length));
+      if (text.length > 0) return text.length;
+      // Only part of one sequence so far: read on.
+    }
+  }
+
  private:
   // How many bytes from the start of `in` are ASCII other than NUL: the text every check passes, skipped
   // 16 bytes at a time where SSE2 is (every x86-64), else 8.
@@ -247,9 +274,27 @@ class Utf8CheckSource final : public BlockDecoder {
     return i;
   }
 
-  // Reads straight behind what the last block left (a sequence cut by its end), and when the block is
-  // clean (the common case) hands it on by swapping buffers: a big file's bytes are copied once here,
-  // not three times.
+  // The well-formed text `in` starts with, up to its first NUL or ill-formed sequence (damaged), or to its
+  // end less a sequence that end cuts (unless at `eof`).
+  struct TextRun {
+    size_t length;
+    bool damaged;
+  };
+  static TextRun text_run(std::string_view in, bool eof) {
+    size_t i = 0;
+    while (i < in.size()) {
+      i += ascii_run(in.substr(i));
+      if (i == in.size()) break;
+      const size_t n = in[i] == '\0' ? 0 : utf8_sequence(in.substr(i));
+      if (n == SIZE_MAX && !eof) break;  // cut by the end: wait for the rest
+      if (n == 0 || n == SIZE_MAX) return {i, true};
+      i += n;
+    }
+    return {i, false};
+  }
+
+  // Reads the next block behind what the last one left (a sequence cut by its end) into pending_ and converts
+  // it (convert()).
   bool fill() override {
     out_pos_ = 0;
     const size_t kept = pending_.size();
@@ -268,19 +313,22 @@ class Utf8CheckSource final : public BlockDecoder {
     pending_.resize(kept + got);
     out_.clear();
     if (got == 0 && kept == 0) return false;
-    const bool eof = got == 0;
+    return convert(got == 0);
+  }
+
+  // Turns the bytes in pending_ into out_, each NUL or ill-formed byte replaced; keeps in pending_ a sequence
+  // cut by the end (unless at `eof`). When nothing is replaced (the common case) hands the block on by
+  // swapping buffers, without copying it.
+  bool convert(bool eof) {
+    out_.clear();
+    out_pos_ = 0;
     const std::string_view in = pending_;
     size_t i = 0, run = 0;  // [run, i) is text still to copy
     bool replaced = false;
-    while (i < in.size()) {
-      i += ascii_run(in.substr(i));
-      if (i == in.size()) break;
-      const size_t n = in[i] == '\0' ? 0 : utf8_sequence(in.substr(i));
-      if (n == SIZE_MAX && !eof) break;  // cut by the block's end: wait for the rest
-      if (n != 0 && n != SIZE_MAX) {
-        i += n;
-        continue;
-      }
+    for (;;) {
+      const TextRun text = text_run(in.substr(i), eof);
+      i += text.length;
+      if (!text.damaged) break;
       out_.append(in.substr(run, i - run));
       log_.replaced(damage_, offset_ + i, out_);
       out_ += kReplacement;
@@ -301,6 +349,7 @@ class Utf8CheckSource final : public BlockDecoder {
     return !out_.empty() || !eof;
   }
 
+  static constexpr size_t kDirectFrom = 4 * 1024;
   static constexpr size_t kBlock = 64 * 1024;
   ByteSource& inner_;
   uint64_t offset_;  // input offset of pending_[0]

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "event_text_test_support.hpp"
 
@@ -136,6 +137,37 @@ TEST(TextDecoder, DamageAndCharactersAtEveryOffsetOfTheAsciiStride) {
       auto utf8 = make_utf8_source(src, "utf-8");
       EXPECT_EQ(read_all(*utf8), text) << "at " << at << " step " << step;
       EXPECT_EQ(utf8->damage().units, 0u);
+    }
+  }
+}
+
+// Reads of a few KiB or more are checked in place in the caller's buffer (issue 10): whatever the reads bring,
+// such reads give the same text and the same damage, at the same byte and line, as small reads do.
+TEST(TextDecoder, LargeReadsCheckedInPlaceSayWhatSmallReadsSay) {
+  std::string text, want;
+  for (int line = 1; text.size() < 20'000; ++line) {
+    std::string l = "line " + std::to_string(line) + (line % 7 == 0 ? " \xE4\xBD\xA0\n" : "\n");  // 你 now and then
+    if (line == 900) l.insert(3, "\xFF");                                                         // damage
+    if (line == 1200) l.insert(2, std::string_view("\0", 1));
+    text += l;
+  }
+  want = text;
+  want.replace(want.find('\xFF'), 1, "\xEF\xBF\xBD");
+  want.replace(want.find('\0'), 1, "\xEF\xBF\xBD");
+  const uint64_t bad_byte = text.find('\xFF');
+  const auto bad_line =
+      static_cast<uint64_t>(std::count(text.begin(), text.begin() + static_cast<long>(bad_byte), '\n') + 1);
+  for (const size_t step : {size_t{1}, size_t{7}, size_t{5000}, size_t{64} << 10}) {
+    for (const size_t buf_size : {size_t{777}, size_t{4096}, size_t{64} << 10}) {
+      TrickleSource src(text, step);
+      auto utf8 = make_utf8_source(src, "utf-8");
+      std::string out;
+      std::vector<char> buf(buf_size);
+      while (const size_t n = utf8->read(buf.data(), buf.size())) out.append(buf.data(), n);
+      EXPECT_EQ(out, want) << "step " << step << " reads of " << buf_size;
+      EXPECT_EQ(utf8->damage().units, 2u) << "step " << step << " reads of " << buf_size;
+      EXPECT_EQ(utf8->damage().first_byte, bad_byte) << "step " << step << " reads of " << buf_size;
+      EXPECT_EQ(utf8->damage().first_line, bad_line) << "step " << step << " reads of " << buf_size;
     }
   }
 }
