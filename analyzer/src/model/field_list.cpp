@@ -103,6 +103,15 @@ void FieldList::clear() {
   index_.reset();
 }
 
+void FieldList::assign_packed(std::string_view packed, size_t count) {
+  clear();
+  grow_to(packed.size());
+  if (!packed.empty()) std::memcpy(data_, packed.data(), packed.size());
+  size_ = static_cast<uint32_t>(packed.size());
+  count_ = static_cast<uint32_t>(count);
+  rebuild_index();
+}
+
 size_t FieldList::heap_bytes() const {
   return (in_slab() ? size_ : capacity_) + (index_ ? sizeof(Index) + index_->slots.capacity() * sizeof(uint32_t) : 0);
 }

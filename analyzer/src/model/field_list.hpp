@@ -87,6 +87,10 @@ class FieldList {
   void assign(std::string_view key, std::string_view value);
   // Room for about `fields` typical fields, so a reader's record grows once.
   void reserve(size_t fields) { grow_to(fields * 24); }
+  // The packed bytes, and a list made from such bytes and their field count: a list carried across as one
+  // text (RecordTape) is copied back whole, not field by field.
+  std::string_view packed() const { return {data_, size_}; }
+  void assign_packed(std::string_view packed, size_t count);
   // Gives back the room kept for growth: for records that are kept, once complete.
   void shrink_to_fit();
   void clear();

@@ -33,10 +33,7 @@ void RecordTape::push(const Record& r) {
   put_number(static_cast<uint64_t>(r.time_ms));
   put(r.machine);
   put_number(r.fields.size());
-  for (const FieldView& f : r.fields) {
-    put(f.key);
-    put(f.value);
-  }
+  put(r.fields.packed());
 }
 
 bool RecordTape::next(Record& out) {
@@ -49,11 +46,8 @@ bool RecordTape::next(Record& out) {
   out.source.record_id = text();
   out.time_ms = static_cast<int64_t>(take_number());
   out.machine = text();
-  out.fields.clear();
-  for (uint64_t n = take_number(); n > 0; --n) {
-    const std::string_view key = text();
-    out.fields.append(key, text());
-  }
+  const uint64_t fields = take_number();
+  out.fields.assign_packed(text(), fields);
   return true;
 }
 

@@ -51,7 +51,11 @@ TEST(RecordTape, ReadsBackEveryRecordExactlyIntoOneReusedRecord) {
     EXPECT_EQ(out.time_ms, r.time_ms);
     EXPECT_EQ(out.machine, r.machine);
     EXPECT_EQ(fields_of(out), fields_of(r));
-    EXPECT_EQ(out.get("key1"), r.get("key1"));  // lookups work, the key index of a long record included
+    EXPECT_EQ(out.fields, r.fields);
+    // Lookups work, the key index of a long record included: the first of a repeated key, the last key.
+    EXPECT_EQ(out.get("key1"), r.get("key1"));
+    EXPECT_EQ(out.get("key0"), r.get("key0"));
+    EXPECT_EQ(out.find("key39"), r.find("key39"));
   }
   EXPECT_FALSE(tape.next(out));
 }
