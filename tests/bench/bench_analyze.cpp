@@ -19,9 +19,10 @@ int main(int argc, char** argv) {
     std::printf("facts interpreted %llu kept %llu\n", static_cast<unsigned long long>(interpreted),
                 static_cast<unsigned long long>(kept));
   };
-  const auto kb = kmsdiag::Knowledge::load(KMSDIAG_SOURCE_DIR "/rules/tables");
+  auto kb = kmsdiag::Knowledge::load(KMSDIAG_SOURCE_DIR "/rules/tables");
   std::vector<kmsdiag::RuleError> errors;
   kmsdiag::RuleSet rules = kmsdiag::RuleSet::load(KMSDIAG_SOURCE_DIR "/rules", kb, errors);
+  kmsdiag::count_only_unread_facts(kb, rules);
   for (const auto& e : errors) std::fprintf(stderr, "%s\n", e.describe().c_str());
   rules.set_record_observer([](const std::vector<kmsdiag::Record>& records) {
     std::map<std::string, uint64_t> kinds;

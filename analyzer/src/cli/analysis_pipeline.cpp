@@ -8,6 +8,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <string_view>
 #include <thread>
 
 #include "correlate/correlation_steps.hpp"
@@ -17,6 +18,7 @@
 #include "interpret/fact_store.hpp"
 #include "interpret/interpreter.hpp"
 #include "model/record_tape.hpp"
+#include "model/unread_facts.hpp"
 
 namespace kmsdiag {
 namespace {
@@ -64,13 +66,16 @@ class Outlet {
   virtual void problem(Problem&& p, bool listed) = 0;
   virtual void kms_record() = 0;
   virtual void ignored(const std::string& kind) = 0;  // a record not used, as Analysis::ignored_events counts it
+  virtual void unread(std::string_view kind, int64_t time_ms) = 0;  // a fact nothing reads: counted, not built
 };
 
 // The work on each record, wherever it runs: the unit's thread, or the worker decoding a part of it.
 class RecordWork {
  public:
   RecordWork(const Knowledge& kb, Progress& progress, const std::string& input, Outlet& out)
-      : interpreter_(kb, [&out](const std::string& kind) { out.ignored(kind); }),
+      : interpreter_(
+            kb, [&out](const std::string& kind) { out.ignored(kind); },
+            [&out](std::string_view kind, int64_t time_ms) { out.unread(kind, time_ms); }),
         progress_(progress),
         input_(input),
         out_(out) {}
@@ -89,7 +94,12 @@ class RecordWork {
   void unused(UnusedEvent&& e) {
     count();
     if (e.time_ms != kNoTime && !plausible_time(e.time_ms)) undate(e.source, e.time_ms, out_);
-    out_.ignored(e.key);
+    if (e.counted) {
+      out_.kms_record();
+      out_.unread(e.counted->kind, e.time_ms);
+    } else {
+      out_.ignored(e.key);
+    }
   }
 
  private:
@@ -169,6 +179,7 @@ class InterpretingSink final : public IngestSink, private Outlet {
     pending_.clear();
   }
   const std::map<std::string, uint64_t>& ignored() const { return ignored_; }
+  const UnreadFacts& unread() const { return unread_; }
   uint64_t facts() const { return seq_; }
 
   std::vector<Problem> problems;
@@ -192,6 +203,7 @@ class InterpretingSink final : public IngestSink, private Outlet {
   void kms_record() override { ++kms_in_input_; }
   void ignored(const std::string& kind, uint64_t n) { count_ignored(ignored_, kind, n); }
   void ignored(const std::string& kind) override { ignored(kind, 1); }
+  void unread(std::string_view kind, int64_t time_ms) override { unread_.add(kind, time_ms); }
 
   const Knowledge& kb_;
   Progress& progress_;
@@ -201,6 +213,7 @@ class InterpretingSink final : public IngestSink, private Outlet {
   uint64_t kms_in_input_ = 0;
   std::string input_;
   std::map<std::string, uint64_t> ignored_;  // of the inputs ended
+  UnreadFacts unread_;
   std::vector<Problem> pending_;  // of the current input's records: undecodable KMS events, implausible times
   // Reused by the parts delivering here, one at a time: their facts and kinds are read back into these.
   Record delivered_;
@@ -255,6 +268,7 @@ class InterpretingPart final : public RecordPart, private Outlet {
       unit_.ignored(kind, run.n);
     }
     unit_.kms_in_input_ += kms_;
+    unit_.unread_.merge(unread_);
     unit_.give_back(std::move(buf_));
   }
 
@@ -271,12 +285,14 @@ class InterpretingPart final : public RecordPart, private Outlet {
     runs.push_back({buf_->kinds.size(), kind.size(), 1});
     buf_->kinds += kind;
   }
+  void unread(std::string_view kind, int64_t time_ms) override { unread_.add(kind, time_ms); }
 
   InterpretingSink& unit_;
   RecordWork work_;
   std::unique_ptr<PartBuffers> buf_;
   std::vector<std::pair<Problem, bool>> problems_;
   uint64_t kms_ = 0;
+  UnreadFacts unread_;
 };
 
 std::unique_ptr<RecordPart> InterpretingSink::part() { return std::make_unique<InterpretingPart>(*this); }
@@ -299,9 +315,11 @@ class InterpretingSinks final : public IngestSinks {
                                     fmt::format("{} more problems not shown", unit.problems_not_kept)});
     }
     for (const auto& [key, n] : unit.ignored()) count_ignored(ignored, key, n);
+    unread.merge(unit.unread());
     facts += unit.facts();
   }
   std::map<std::string, uint64_t> ignored;
+  UnreadFacts unread;
   uint64_t facts = 0;  // interpreted
 
  private:
@@ -324,6 +342,12 @@ void mark_copies(std::vector<Record>& facts, const std::map<std::string, std::st
 
 }  // namespace
 
+void count_only_unread_facts(Knowledge& kb, const RuleSet& rules) {
+  const auto kinds = rules.kinds();
+  kb.event_layouts.count_only_unread(
+      [&kinds](const EventLayout& layout) { return kinds.count(layout.kind) > 0 || correlation_reads(layout); });
+}
+
 unsigned default_jobs() { return std::max(1u, std::min(8u, std::thread::hardware_concurrency())); }
 
 Analysis run_analysis(const PipelineOptions& options, const Knowledge& kb, const RuleSet& rules) {
@@ -338,12 +362,14 @@ Analysis run_analysis(const PipelineOptions& options, const Knowledge& kb, const
   FactStore store;
   correlation::HostRequestLedger ledger;
   uint64_t interpreted = 0;
+  UnreadFacts unread;
   {
     InterpretingSinks sinks(options, kb, {store, ledger});
     analysis.inputs =
         ingest_paths(options.paths, kb, sinks, options.jobs ? std::min(options.jobs, kMaxJobs) : default_jobs());
     analysis.ignored_events = std::move(sinks.ignored);
     interpreted = sinks.facts;
+    unread = std::move(sinks.unread);
   }
   for (const auto& in : analysis.inputs) {
     analysis.records_total += in.records;
@@ -359,7 +385,7 @@ Analysis run_analysis(const PipelineOptions& options, const Knowledge& kb, const
   // thread's heap; give those pages back before correlation builds its own records.
   malloc_trim(0);
   analysis.live = options.add_live_facts && options.add_live_facts(facts);
-  analysis.fleet = correlate(facts, ledger, analysis.inputs, kb);
+  analysis.fleet = correlate(facts, ledger, analysis.inputs, kb, unread);
   mark_copies(facts, store.duplicates());
   analysis.findings = rules.evaluate(facts);
   return analysis;

@@ -49,6 +49,7 @@ bool load_rules(const std::string& dir, Loaded& out) {
   }
   std::vector<RuleError> errors;
   out.rules = RuleSet::load(dir, out.kb, errors);
+  count_only_unread_facts(out.kb, out.rules);
   for (const auto& e : errors) std::cerr << "kmsdiag: " << e.describe() << "\n";
   if (errors.empty() && out.rules.size() == 0) {
     std::cerr << "kmsdiag: " << dir << ": no rule files found\n";

@@ -15,6 +15,7 @@
 #include "model/fleet_overview.hpp"
 #include "model/machine_place.hpp"
 #include "model/record.hpp"
+#include "model/unread_facts.hpp"
 
 namespace kmsdiag::correlation {
 
@@ -117,8 +118,9 @@ FailureTimeline client_failure_timeline(const std::vector<Record>& facts);
 inline constexpr size_t kMaxInventoryRows = 5000;
 void list_machine_products(const std::vector<Record>& facts, FleetOverview& fleet);
 
-// The single `dataset` record.
+// The single `dataset` record; the facts nothing reads (`unread`) count as the facts would.
 Record summarise_dataset(const std::vector<Record>& facts, const HostRequestLedger& ledger,
-                         const std::vector<Record>& input_records, const std::vector<Record>& attempts);
+                         const std::vector<Record>& input_records, const std::vector<Record>& attempts,
+                         const UnreadFacts& unread);
 
 }  // namespace kmsdiag::correlation

@@ -7,7 +7,7 @@
 namespace kmsdiag {
 
 FleetOverview correlate(std::vector<Record>& facts, correlation::HostRequestLedger& ledger,
-                        const std::vector<InputSummary>& inputs, const Knowledge& kb) {
+                        const std::vector<InputSummary>& inputs, const Knowledge& kb, const UnreadFacts& unread) {
   using namespace correlation;
   // Every step reads only interpreted facts (plus the attempts, for the summaries that count them),
   // so the derived records are computed first and appended at the end.
@@ -17,7 +17,7 @@ FleetOverview correlate(std::vector<Record>& facts, correlation::HostRequestLedg
   std::vector<Record> attempts = pair_client_attempts(facts, ledger, host_logs, kb);
   ledger.forget_times();  // 8 bytes a request, needed only to join the attempts to the host's requests
   std::vector<Record> hosts = summarise_hosts(ledger, attempts, kb);
-  Record dataset = summarise_dataset(facts, ledger, input_records, attempts);
+  Record dataset = summarise_dataset(facts, ledger, input_records, attempts, unread);
   // The host's refusals are attempts too, but the summaries above count the clients' own view only.
   std::vector<Record> refused = host_side_attempts(facts);
   std::vector<Record> states = client_log_states(attempts);
@@ -71,7 +71,15 @@ FleetOverview correlate(std::vector<Record>& facts, const std::vector<InputSumma
     if (!correlation::is_host_request(facts[i])) kept.push_back(std::move(facts[i]));
   }
   facts = std::move(kept);
-  return correlate(facts, ledger, inputs, kb);
+  return correlate(facts, ledger, inputs, kb, UnreadFacts{});
+}
+
+bool correlation_reads(const EventLayout& layout) {
+  using namespace correlation;
+  for (std::string_view kind :
+       {kClientRequestKind, kClientResponseKind, kAttemptKind, kLicenseStateKind, kHostRequestKind})
+    if (layout.kind == kind) return true;
+  return std::any_of(layout.fields.begin(), layout.fields.end(), [](const FieldLayout& f) { return f.name == "cmid"; });
 }
 
 }  // namespace kmsdiag

@@ -6,17 +6,26 @@ namespace {
 // Facts about activation itself (requests, answers, failures, host and client state, SRV lookups),
 // as opposed to the Software Protection service's own housekeeping (start/stop, rule re-evaluation),
 // which every Windows log has and which says nothing about KMS.
+bool is_activation_kind(std::string_view kind) {
+  for (std::string_view prefix : {"kms.", "dns.", "adba.", "activation.", "license."})
+    if (kind.starts_with(prefix)) return true;
+  return false;
+}
+
 bool is_activation_evidence(const Record& f) {
   if (f.kind == kLicenseStateKind && f.get("via") == "spp-8230") return false;  // rule re-evaluation
-  for (std::string_view prefix : {"kms.", "dns.", "adba.", "activation.", "license."})
-    if (f.kind.starts_with(prefix)) return true;
-  return false;
+  return is_activation_kind(f.kind);
+}
+
+void keep_latest(int64_t& latest, int64_t time_ms) {
+  if (time_ms != kNoTime && (latest == kNoTime || time_ms > latest)) latest = time_ms;
 }
 
 }  // namespace
 
 Record summarise_dataset(const std::vector<Record>& facts, const HostRequestLedger& ledger,
-                         const std::vector<Record>& input_records, const std::vector<Record>& attempts) {
+                         const std::vector<Record>& input_records, const std::vector<Record>& attempts,
+                         const UnreadFacts& unread) {
   uint64_t records = 0, kms_records = 0, host_logs = 0;
   for (const auto& in : input_records) {
     records += static_cast<uint64_t>(to_number(in.get("records")).value_or(0));
@@ -31,7 +40,11 @@ Record summarise_dataset(const std::vector<Record>& facts, const HostRequestLedg
     client_requests += f.kind == kClientRequestKind;
     client_responses += f.kind == kClientResponseKind;
     activation_events += is_activation_evidence(f);
-    if (f.time_ms != kNoTime && (latest == kNoTime || f.time_ms > latest)) latest = f.time_ms;
+    keep_latest(latest, f.time_ms);
+  }
+  for (const UnreadFacts::Kind& k : unread.kinds()) {
+    activation_events += is_activation_kind(k.kind) ? k.facts : 0;
+    keep_latest(latest, k.latest_ms);
   }
   Record r;
   r.kind = "dataset";

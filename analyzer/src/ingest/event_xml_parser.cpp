@@ -30,16 +30,22 @@ std::array<std::string_view, 3> activation_key(const EventXmlHeader& h) {
 
 }  // namespace
 
-bool EventXmlParser::about_activation(const EventXmlHeader& h) const {
+const EventLayout* EventXmlParser::layout(const EventXmlHeader& h) const {
   const auto [provider, channel, event_id] = activation_key(h);
-  return kb_->activation_layout(provider, channel, event_id) != nullptr;
+  return kb_->activation_layout(provider, channel, event_id);
 }
 
 // Counted as the interpreter would count its record, without building it. One event is kept for them all:
 // a sink that only counts it leaves its strings' room for the next.
-void EventXmlParser::count_unused(const EventXmlHeader& h, const EventXmlPlace& at, RecordSink& sink) {
-  const auto [provider, channel, event_id] = activation_key(h);
-  ignored_event_key(event_.key, provider, channel, event_id);
+void EventXmlParser::count_unused(const EventXmlHeader& h, const EventLayout* counted, const EventXmlPlace& at,
+                                  RecordSink& sink) {
+  event_.counted = counted;
+  if (counted) {
+    event_.key.clear();
+  } else {
+    const auto [provider, channel, event_id] = activation_key(h);
+    ignored_event_key(event_.key, provider, channel, event_id);
+  }
   event_.source.path.assign(path_);
   event_.source.unit.assign("line");
   event_.source.position = at.line;
@@ -55,7 +61,7 @@ void EventXmlParser::parse(char* text, size_t size, const EventXmlPlace& at, Rec
     scanned_kms_ = false;
     if (const std::optional<EventXmlHeader> h = scan_event_xml_header(std::string_view(text, size), unused_)) {
       kms_streak_ = 0;
-      return count_unused(*h, at, sink);
+      return count_unused(*h, scanned_layout_, at, sink);
     }
     // A KMS host's log is all about activation, and there the scan only delays pugixml: after a run of such
     // events it rests for a while. Only the time changes: what pugixml reads is the same.
@@ -76,11 +82,11 @@ void EventXmlParser::parse(char* text, size_t size, const EventXmlPlace& at, Rec
   const pugi::xml_node event = doc_.document_element();
   if (kb_ != nullptr) {
     const EventXmlHeader h = event_xml_header(event);
-    if (!about_activation(h)) {
+    if (const EventLayout* l = layout(h); l == nullptr || l->counted_only) {
       // With the same problems as the interpreter would find in its record.
       const EventXmlIssue issue = payload_may_be_odd ? event_xml_payload_issue(event) : EventXmlIssue{};
       if (!issue.message.empty()) problem(at, issue.message, sink);
-      if (!issue.skipped) count_unused(h, at, sink);
+      if (!issue.skipped) count_unused(h, l, at, sink);
       return;
     }
   }

@@ -1,6 +1,6 @@
 // Parses the bytes of one <Event> element (found by the event XML reader's scanner) into what a sink
 // receives: a Record of kind "event", or, given the knowledge tables, an UnusedEvent for an event
-// whose System header says it is not about activation (no record built), and its problems. Keeps its
+// whose System header says it needs no record (not about activation, or its facts unread), and its problems. Keeps its
 // parsed document from one event to the next, so each thread that parses events has its own.
 #pragma once
 
@@ -37,21 +37,25 @@ class EventXmlParser {
 
  private:
   void problem(const EventXmlPlace& at, std::string_view what, RecordSink& sink) const;
-  bool about_activation(const EventXmlHeader& h) const;
-  void count_unused(const EventXmlHeader& h, const EventXmlPlace& at, RecordSink& sink);
+  // The event's layout (Knowledge::activation_layout); null when it is not about activation.
+  const EventLayout* layout(const EventXmlHeader& h) const;
+  // `counted`: the counted_only layout of an event about activation, else null.
+  void count_unused(const EventXmlHeader& h, const EventLayout* counted, const EventXmlPlace& at, RecordSink& sink);
 
   std::string path_;
   const Knowledge* kb_;
   const std::function<bool(const EventXmlHeader&)> unused_ = [this](const EventXmlHeader& h) {
-    scanned_kms_ = about_activation(h);
+    scanned_layout_ = layout(h);
+    scanned_kms_ = scanned_layout_ != nullptr && !scanned_layout_->counted_only;
     return !scanned_kms_;
   };
   // The header scan rests for kScanPause events after kScanStreak in a row were about activation.
   static constexpr unsigned kScanStreak = 8, kScanPause = 64;
-  bool scanned_kms_ = false;  // the last scan stopped at a header about activation
+  bool scanned_kms_ = false;                     // the last scan stopped at a header about activation, needing a record
+  const EventLayout* scanned_layout_ = nullptr;  // of the header the last scan read
   unsigned kms_streak_ = 0, scan_pause_ = 0;
   pugi::xml_document doc_;
-  UnusedEvent event_;  // the one handed on for every event not about activation
+  UnusedEvent event_;  // the one handed on for every event that needs no record
   Record record_;      // the one handed on for every other
 };
 

@@ -215,7 +215,7 @@ ReadStats EvtxReader::read(ByteSource& in, RecordSink& sink) {
   RecordBuilder::Classifier about_activation;
   if (kb_)
     about_activation = [kb = kb_](std::string_view provider, std::string_view channel, std::string_view event_id) {
-      return kb->activation_layout(provider, channel, event_id) != nullptr;
+      return kb->activation_layout(provider, channel, event_id);
     };
   return EvtxRun(in, sink, std::move(about_activation), threads_).run();
 }

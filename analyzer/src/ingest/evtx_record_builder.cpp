@@ -24,6 +24,7 @@ void RecordBuilder::reset() {
   data_count_ = 0;
   bad_values_ = 0;
   unused_ = false;
+  counted_ = nullptr;
   id_.clear();
   id_qualifiers_.reset();
 }
@@ -52,7 +53,9 @@ void RecordBuilder::classify_event() {
     if (verdicts_.size() >= 4096) verdicts_.clear();  // garbage input: many "kinds", keep it bounded
     it = verdicts_.emplace(kind_key_, about_activation_(trim(provider_), trim(channel_), id_)).first;
   }
-  unused_ = !it->second;
+  const EventLayout* layout = it->second;
+  unused_ = layout == nullptr || layout->counted_only;
+  counted_ = unused_ ? layout : nullptr;
 }
 
 void RecordBuilder::take_system(std::string& provider, std::string& channel, std::string& event_id,
@@ -260,7 +263,11 @@ void RecordBuilder::finish(Record& out, uint64_t header_record_id, int64_t fallb
 }
 
 void RecordBuilder::finish_unused(UnusedEvent& out, uint64_t header_record_id, int64_t fallback_time_ms) const {
-  ignored_event_key(out.key, trim(provider_), trim(channel_), id_);
+  out.counted = counted_;
+  if (counted_)
+    out.key.clear();
+  else
+    ignored_event_key(out.key, trim(provider_), trim(channel_), id_);
   record_id(header_record_id, out.source.record_id);
   out.time_ms = time_ms_ != kNoTime ? time_ms_ : fallback_time_ms;
 }

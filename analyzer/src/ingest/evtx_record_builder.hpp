@@ -21,20 +21,21 @@ namespace kmsdiag::evtx {
 
 class RecordBuilder final : public BinXmlSink {
  public:
-  // Which events are about activation: (provider, channel, event id) -> yes. Most of a customer's
-  // Application log is other software's noise; for it decoding stops where the System element ends
-  // (it is all the event is counted by) and no record is built: see unused().
+  // Which events are about activation: (provider, channel, event id) -> their layout, null for none
+  // (Knowledge::activation_layout). Most of a customer's Application log is other software's noise, and
+  // most of the rest events whose facts nothing reads (EventLayout::counted_only); for those decoding stops
+  // where the System element ends (it is all the event is counted by) and no record is built: see unused().
   using Classifier =
-      std::function<bool(std::string_view provider, std::string_view channel, std::string_view event_id)>;
+      std::function<const EventLayout*(std::string_view provider, std::string_view channel, std::string_view event_id)>;
   explicit RecordBuilder(Classifier about_activation = {}) : about_activation_(std::move(about_activation)) {}
 
   void reset();  // before each record
   // Moves what was collected into `out` (kind, machine, time, EventRecordID, fields). `fallback_time_ms` is used
   // when the event has no TimeCreated (the record header's written time).
   void finish(Record& out, uint64_t header_record_id, int64_t fallback_time_ms);
-  // The event is not about activation (only with a classifier): finish_unused() instead of finish().
+  // The event needs no record (only with a classifier): finish_unused() instead of finish().
   bool unused() const { return unused_; }
-  // Fills key, time and source.record_id of `out`.
+  // Fills key (or counted), time and source.record_id of `out`.
   void finish_unused(UnusedEvent& out, uint64_t header_record_id, int64_t fallback_time_ms) const;
   // Values whose bytes did not fit their type (rendered as empty text).
   int bad_values() const { return bad_values_; }
@@ -104,13 +105,14 @@ class RecordBuilder final : public BinXmlSink {
   int bad_values_ = 0;
   Classifier about_activation_;
   bool unused_ = false;
+  const EventLayout* counted_ = nullptr;  // of an unused event about activation
   // The event id as records carry it (the low 16 bits of a number), and the qualifiers a full
   // 32-bit id implies: set when System ends.
   std::string id_;
   std::optional<uint32_t> id_qualifiers_;
-  // Verdicts by provider, channel and id: a log repeats the same few kinds of events (a template per
+  // Layouts by provider, channel and id: a log repeats the same few kinds of events (a template per
   // kind, in every chunk), so each is classified once.
-  std::unordered_map<std::string, bool> verdicts_;
+  std::unordered_map<std::string, const EventLayout*> verdicts_;
   std::string kind_key_;
 };
 

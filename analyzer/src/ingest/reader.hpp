@@ -18,14 +18,15 @@
 
 namespace kmsdiag {
 
-// An event a reader classified from its System header alone as not about activation (no layout for its
-// id, or not from a licensing source: Knowledge::activation_layout). Most of a customer's logs are
-// such events, so no Record is built for them: only what counting them as ignored and checking their
-// time need.
+// An event a reader classified from its System header alone as needing no Record: not about activation
+// (no layout for its id, or not from a licensing source: Knowledge::activation_layout), or about it but
+// of a layout whose facts nothing reads (EventLayout::counted_only). Most of a customer's logs are such
+// events: only what counting them and checking their time need is kept.
 struct UnusedEvent {
-  std::string key;  // ignored_event_key(): how Analysis::ignored_events counts it
+  std::string key;  // ignored_event_key(): how Analysis::ignored_events counts it; empty when `counted`
   SourceRef source;
   int64_t time_ms = kNoTime;
+  const EventLayout* counted = nullptr;  // the counted_only layout of an event about activation, else null
 };
 
 class RecordPart;

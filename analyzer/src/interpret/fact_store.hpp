@@ -1,7 +1,8 @@
 // The interpreted facts an analysis keeps for correlation: all of them.
 //
 // Raw events stream through; only KMS facts are kept, normally a small part of any input (the host logs'
-// 12290s, the one dense kind, are aggregated by correlation::HostRequestLedger instead). Facts are held
+// 12290s, the one dense kind, are aggregated by correlation::HostRequestLedger instead, and the kinds nothing
+// reads are only counted: model/unread_facts.hpp). Facts are held
 // compactly until take(): the strings every fact has (kind, machine, path, position unit, EventRecordID)
 // are stored once (StringPool) and referred to by a 32-bit id; the fields, packed as they came, lie one
 // after another in a FieldSlab (no heap block a fact) and become the records' fields as they are. A fact

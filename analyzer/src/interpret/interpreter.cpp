@@ -31,6 +31,13 @@ bool Interpreter::interpret(const Record& in, std::vector<Record>& out) {
     ignore(ignored_key(in));
     return false;
   }
+  if (layout->counted_only) {
+    if (unread_counter_)
+      unread_counter_(layout->kind, in.time_ms);
+    else
+      unread_.add(layout->kind, in.time_ms);
+    return true;
+  }
   switch (interpret_event(*layout, in, kb_, out)) {
     case EventOutcome::fact:
       return true;

@@ -138,6 +138,16 @@ bool EventLayouts::add(EventLayout layout) {
   return by_id_.emplace(id, std::move(layout)).second;
 }
 
+void EventLayouts::count_only_unread(const std::function<bool(const EventLayout&)>& read) {
+  for (auto& [id, layout] : by_id_) {
+    const bool any_payload = layout.payload == EventLayout::Payload::data &&
+                             std::none_of(layout.fields.begin(), layout.fields.end(), [](const FieldLayout& f) {
+                               return f.required != FieldLayout::Required::none;
+                             });
+    layout.counted_only = any_payload && !read(layout);
+  }
+}
+
 void load_event_layouts(const YamlTable& t, Knowledge& kb) {
   t.expect_keys(t.root(), {"events"});
   const YAML::Node events = t.root()["events"];

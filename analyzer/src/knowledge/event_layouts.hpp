@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -71,6 +72,9 @@ struct EventLayout {
   size_t min_fields = 0;                               // kms_list: fewer is malformed
   std::vector<std::optional<MessageLocator>> message;  // data: by position
   std::vector<FieldLayout> fields;                     // in the order the fact's fields are written
+  // Nothing reads this layout's facts (EventLayouts::count_only_unread): its events are counted as about
+  // activation and dated, never decoded. Set only where the payload cannot change that outcome.
+  bool counted_only = false;
 };
 
 class EventLayouts {
@@ -78,6 +82,11 @@ class EventLayouts {
   // The layout for an "event_id" value ("12290", " 12290 "); nullptr when the id has none.
   const EventLayout* find(std::string_view event_id) const;
   bool add(EventLayout layout);  // false when the id already has one
+  // Marks counted_only each layout whose facts `read` says nothing reads and whose events yield a fact
+  // whatever their payload (no field required, no KMS list that may be malformed): for those, counting
+  // and dating the event says all a fact would. Most of a client's KMS-related events are the Software
+  // Protection service's own housekeeping (900-903, 16384), which no shipped rule reads.
+  void count_only_unread(const std::function<bool(const EventLayout&)>& read);
 
  private:
   std::unordered_map<uint32_t, EventLayout> by_id_;

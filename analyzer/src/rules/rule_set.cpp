@@ -73,6 +73,12 @@ RuleSet RuleSet::load(const std::string& dir, const Knowledge& kb, std::vector<R
 
 size_t RuleSet::size() const { return rules_.size(); }
 
+std::set<std::string, std::less<>> RuleSet::kinds() const {
+  std::set<std::string, std::less<>> out;
+  for (const auto& rule : rules_) out.insert(rule->match.kinds.begin(), rule->match.kinds.end());
+  return out;
+}
+
 std::vector<Finding> RuleSet::evaluate(const std::vector<Record>& records) const {
   if (observer_) observer_(records);
   RunKinds run_kinds;

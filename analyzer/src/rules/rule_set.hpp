@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,8 @@ class RuleSet {
   // The record schema the rules were checked against; nullptr when not loaded (SchemaCheck::off, or bad).
   const RecordSchema* schema() const { return schema_.get(); }
   const std::vector<std::unique_ptr<Rule>>& rules() const { return rules_; }
+  // The kinds of records the rules match: facts of any other kind no rule will ever see.
+  std::set<std::string, std::less<>> kinds() const;
   // Every file the rules came from: the cause catalog, the record schema and each rule file loaded.
   const std::vector<std::string>& files() const { return files_; }
 

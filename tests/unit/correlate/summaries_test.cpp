@@ -333,7 +333,7 @@ TEST(CorrelationRoom, CorrelationAppendsWithoutMovingTheFacts) {
   facts.reserve(facts.size() + correlation_room(facts.size(), ledger, inputs.size()));
   const Record* const before = facts.data();
   const size_t taken = facts.size();
-  correlate(facts, ledger, inputs, Knowledge{});
+  correlate(facts, ledger, inputs, Knowledge{}, UnreadFacts{});
   EXPECT_GT(facts.size(), taken + 40);  // a kms.cmid per host-only CMID, and more
   EXPECT_EQ(facts.data(), before);
 }

@@ -28,7 +28,7 @@ const Knowledge& tables() {
 // The classifier EvtxReader gives its decoders.
 evtx::RecordBuilder::Classifier about_activation() {
   return [](std::string_view provider, std::string_view channel, std::string_view event_id) {
-    return tables().activation_layout(provider, channel, event_id) != nullptr;
+    return tables().activation_layout(provider, channel, event_id);
   };
 }
 

@@ -205,5 +205,42 @@ TEST_F(EventLayoutTables, OddLayoutsReadGarbageSafely) {
   EXPECT_GT(used, 0u);
 }
 
+// A layout whose facts nothing reads is counted and dated, not decoded, but only where decoding could not
+// have changed that: a KMS list may be malformed, a required field may make the event another variant.
+TEST(CountedOnlyLayouts, OnlyUnreadLayoutsThatAcceptAnyPayload) {
+  Knowledge kb = Knowledge::load(kTables);
+  kb.event_layouts.count_only_unread([](const EventLayout&) { return false; });  // nothing reads anything
+  for (const char* id : {"900", "902", "903", "16384"}) EXPECT_TRUE(kb.event_layouts.find(id)->counted_only) << id;
+  for (const char* id : {"12288", "12289", "12290"}) EXPECT_FALSE(kb.event_layouts.find(id)->counted_only) << id;
+  EXPECT_FALSE(kb.event_layouts.find("8230")->counted_only);  // required: ignore (other 8230 variants)
+  EXPECT_FALSE(kb.event_layouts.find("8198")->counted_only);  // required: malformed
+
+  kb.event_layouts.count_only_unread([](const EventLayout& l) { return l.kind == "spp.service"; });
+  EXPECT_FALSE(kb.event_layouts.find("902")->counted_only);
+  EXPECT_TRUE(kb.event_layouts.find("16384")->counted_only);
+}
+
+TEST(CountedOnlyLayouts, InterpreterCountsAndDatesWithoutAFact) {
+  Knowledge kb = Knowledge::load(kTables);
+  kb.event_layouts.count_only_unread([](const EventLayout& l) { return l.kind != "spp.service"; });
+  Interpreter interpreter(kb);
+  std::vector<Record> out;
+  Record started = event("902", {"10.0.22621.2428"}), stopped = event("903", {});
+  stopped.time_ms = started.time_ms + 5000;
+  EXPECT_TRUE(interpreter.interpret(stopped, out));  // about activation: a KMS record, counted as such
+  EXPECT_TRUE(interpreter.interpret(started, out));
+  EXPECT_TRUE(out.empty());
+  EXPECT_TRUE(interpreter.ignored().empty());
+  ASSERT_EQ(interpreter.unread().kinds().size(), 1u);
+  const UnreadFacts::Kind& k = interpreter.unread().kinds()[0];
+  EXPECT_EQ(k.kind, "spp.service");
+  EXPECT_EQ(k.facts, 2u);
+  EXPECT_EQ(k.latest_ms, stopped.time_ms);
+  // Layouts something reads are decoded as ever.
+  ASSERT_TRUE(interpreter.interpret(event("16384", {"2018-03-06T15:17:47Z", "RulesEngine"}), out));
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].get("restart_time"), "2018-03-06T15:17:47Z");
+}
+
 }  // namespace
 }  // namespace kmsdiag
