@@ -45,17 +45,22 @@ void RecordBuilder::normalize_id() {
 
 // When System ends everything the event is counted by is known.
 void RecordBuilder::classify_event() {
-  normalize_id();
-  if (!about_activation_) return;
-  kind_key_.assign(provider_).append(1, '\x1f').append(channel_).append(1, '\x1f').append(id_);
+  if (!about_activation_) return normalize_id();
+  kind_key_.assign(provider_).append(1, '\x1f').append(channel_).append(1, '\x1f').append(event_id_);
   auto it = verdicts_.find(kind_key_);
   if (it == verdicts_.end()) {
     if (verdicts_.size() >= 4096) verdicts_.clear();  // garbage input: many "kinds", keep it bounded
-    it = verdicts_.emplace(kind_key_, about_activation_(trim(provider_), trim(channel_), id_)).first;
+    normalize_id();
+    Verdict v{about_activation_(trim(provider_), trim(channel_), id_), id_, id_qualifiers_, {}};
+    if (!v.layout) ignored_event_key(v.ignored_key, trim(provider_), trim(channel_), id_);
+    it = verdicts_.emplace(kind_key_, std::move(v)).first;
+  } else {
+    id_ = it->second.id;
+    id_qualifiers_ = it->second.id_qualifiers;
   }
-  const EventLayout* layout = it->second;
-  unused_ = layout == nullptr || layout->counted_only;
-  counted_ = unused_ ? layout : nullptr;
+  verdict_ = &it->second;
+  unused_ = verdict_->layout == nullptr || verdict_->layout->counted_only;
+  counted_ = unused_ ? verdict_->layout : nullptr;
 }
 
 void RecordBuilder::take_system(std::string& provider, std::string& channel, std::string& event_id,
@@ -264,10 +269,7 @@ void RecordBuilder::finish(Record& out, uint64_t header_record_id, int64_t fallb
 
 void RecordBuilder::finish_unused(UnusedEvent& out, uint64_t header_record_id, int64_t fallback_time_ms) const {
   out.counted = counted_;
-  if (counted_)
-    out.key.clear();
-  else
-    ignored_event_key(out.key, trim(provider_), trim(channel_), id_);
+  out.key = verdict_->ignored_key;
   record_id(header_record_id, out.source.record_id);
   out.time_ms = time_ms_ != kNoTime ? time_ms_ : fallback_time_ms;
 }

@@ -110,9 +110,17 @@ class RecordBuilder final : public BinXmlSink {
   // 32-bit id implies: set when System ends.
   std::string id_;
   std::optional<uint32_t> id_qualifiers_;
-  // Layouts by provider, channel and id: a log repeats the same few kinds of events (a template per
-  // kind, in every chunk), so each is classified once.
-  std::unordered_map<std::string, const EventLayout*> verdicts_;
+  // What an event's provider, channel and id (as written) make of it. A log repeats the same few kinds of
+  // events (a template per kind, in every chunk), so each is classified, its id normalised and its ignored
+  // key made once.
+  struct Verdict {
+    const EventLayout* layout;
+    std::string id;  // id_ and id_qualifiers_ for this id text
+    std::optional<uint32_t> id_qualifiers;
+    std::string ignored_key;  // ignored_event_key() of an event not about activation, else ""
+  };
+  std::unordered_map<std::string, Verdict> verdicts_;
+  const Verdict* verdict_ = nullptr;  // of the event classified last
   std::string kind_key_;
 };
 
