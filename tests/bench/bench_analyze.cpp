@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
   };
   auto kb = kmsdiag::Knowledge::load(KMSDIAG_SOURCE_DIR "/rules/tables");
   std::vector<kmsdiag::RuleError> errors;
-  kmsdiag::RuleSet rules = kmsdiag::RuleSet::load(KMSDIAG_SOURCE_DIR "/rules", kb, errors);
+  kmsdiag::RuleSet rules = kmsdiag::RuleSet::load(KMSDIAG_SOURCE_DIR "/rules", errors);
   kmsdiag::count_only_unread_facts(kb, rules);
   for (const auto& e : errors) std::fprintf(stderr, "%s\n", e.describe().c_str());
   rules.set_record_observer([](const std::vector<kmsdiag::Record>& records) {

@@ -78,7 +78,7 @@ TEST(SchemaConformance, EveryFactTheRulesSeeIsDeclaredAndTyped) {
   const std::string rules_dir = std::string(KMSDIAG_SOURCE_DIR) + "/rules";
   const Knowledge kb = Knowledge::load(rules_dir + "/tables");
   std::vector<RuleError> errors;
-  RuleSet rules = RuleSet::load(rules_dir, kb, errors);
+  RuleSet rules = RuleSet::load(rules_dir, errors);
   ASSERT_NE(rules.schema(), nullptr) << (errors.empty() ? "no schema" : errors.front().describe());
 
   Violations violations;

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <future>
 #include <iostream>
 
 #include "cli/analysis_pipeline.hpp"
@@ -39,16 +40,19 @@ struct Loaded {
   RuleSet rules;
 };
 
-// Loads tables and rules; prints every bad rule as file:line and returns false if any.
+// Loads tables and rules; prints every bad rule as file:line and returns false if any. The two are
+// independent and mostly YAML parsing, a few tens of milliseconds before anything else can start: the
+// tables load on a thread of their own meanwhile.
 bool load_rules(const std::string& dir, Loaded& out) {
+  std::future<Knowledge> tables = std::async(std::launch::async, [&dir] { return Knowledge::load(dir + "/tables"); });
+  std::vector<RuleError> errors;
+  out.rules = RuleSet::load(dir, errors);
   try {
-    out.kb = Knowledge::load(dir + "/tables");
+    out.kb = tables.get();
   } catch (const std::exception& e) {
     std::cerr << "kmsdiag: " << e.what() << "\n";
     return false;
   }
-  std::vector<RuleError> errors;
-  out.rules = RuleSet::load(dir, out.kb, errors);
   count_only_unread_facts(out.kb, out.rules);
   for (const auto& e : errors) std::cerr << "kmsdiag: " << e.describe() << "\n";
   if (errors.empty() && out.rules.size() == 0) {

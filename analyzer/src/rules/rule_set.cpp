@@ -24,10 +24,9 @@ RuleSet::~RuleSet() = default;
 RuleSet::RuleSet(RuleSet&&) noexcept = default;
 RuleSet& RuleSet::operator=(RuleSet&&) noexcept = default;
 
-RuleSet RuleSet::load(const std::string& dir, const Knowledge& kb, std::vector<RuleError>& errors, SchemaCheck check) {
+RuleSet RuleSet::load(const std::string& dir, std::vector<RuleError>& errors, SchemaCheck check) {
   namespace fs = std::filesystem;
   RuleSet set;
-  set.kb_ = &kb;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
     errors.push_back({dir, 0, "not a rules folder"});

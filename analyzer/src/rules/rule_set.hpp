@@ -7,7 +7,6 @@
 #include <string>
 #include <vector>
 
-#include "knowledge/knowledge.hpp"
 #include "model/analysis.hpp"
 #include "model/record.hpp"
 
@@ -37,8 +36,7 @@ class RuleSet {
   // Loads every rule file in `dir` (tables/ excluded) and checks each against the record schema
   // (`dir`/schema.yaml). A bad rule is reported in `errors` with its file and line and left out; it never
   // passes silently.
-  static RuleSet load(const std::string& dir, const Knowledge& kb, std::vector<RuleError>& errors,
-                      SchemaCheck check = SchemaCheck::on);
+  static RuleSet load(const std::string& dir, std::vector<RuleError>& errors, SchemaCheck check = SchemaCheck::on);
 
   size_t size() const;
   // The record schema the rules were checked against; nullptr when not loaded (SchemaCheck::off, or bad).
@@ -66,7 +64,6 @@ class RuleSet {
  private:
   std::vector<std::unique_ptr<Rule>> rules_;
   std::vector<std::string> files_;
-  const Knowledge* kb_ = nullptr;
   std::shared_ptr<const RecordSchema> schema_;
   std::function<void(const std::vector<Record>&)> observer_;
 };

@@ -17,7 +17,7 @@ std::string text_of(const std::string& query, const std::string& language) {
   const std::string dir = std::string(KMSDIAG_SOURCE_DIR) + "/rules";
   static const Knowledge kb = Knowledge::load(dir + "/tables");
   std::vector<RuleError> errors;
-  static const RuleSet rules = RuleSet::load(dir, kb, errors);
+  static const RuleSet rules = RuleSet::load(dir, errors);
   static const CauseCatalog causes = *load_cause_catalog(dir + "/causes.yaml", errors);
   std::ostringstream out;
   render_explanations_text({explain(query, language, kb, rules, causes)}, out);

@@ -65,7 +65,7 @@ HostLogRun analyse_host_log(const std::string& name, std::multimap<int64_t, std:
   }
   const Knowledge kb = Knowledge::load(KMSDIAG_SOURCE_DIR "/rules/tables");
   std::vector<RuleError> errors;
-  RuleSet rules = RuleSet::load(KMSDIAG_SOURCE_DIR "/rules", kb, errors, SchemaCheck::off);
+  RuleSet rules = RuleSet::load(KMSDIAG_SOURCE_DIR "/rules", errors, SchemaCheck::off);
   EXPECT_TRUE(errors.empty()) << errors.front().describe();
   rules.set_record_observer([&](const std::vector<Record>& records) {
     for (const Record& r : records)

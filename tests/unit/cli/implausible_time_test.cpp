@@ -41,7 +41,7 @@ PipelineRun analyse(const std::string& host_log, const std::string& client_log) 
   std::ofstream(dir / "pc1.json") << client_log;
   const Knowledge kb = Knowledge::load(KMSDIAG_SOURCE_DIR "/rules/tables");
   std::vector<RuleError> errors;
-  RuleSet rules = RuleSet::load(KMSDIAG_SOURCE_DIR "/rules", kb, errors, SchemaCheck::off);
+  RuleSet rules = RuleSet::load(KMSDIAG_SOURCE_DIR "/rules", errors, SchemaCheck::off);
   EXPECT_TRUE(errors.empty());
   PipelineRun run;
   rules.set_record_observer([&](const std::vector<Record>& records) {

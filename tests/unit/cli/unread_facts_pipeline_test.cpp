@@ -68,8 +68,8 @@ TEST(CountedOnlyFacts, TheReportIsTheOneEveryFactBuiltGives) {
   const Knowledge every = Knowledge::load(kRules + "/tables");
   Knowledge counting = Knowledge::load(kRules + "/tables");
   std::vector<RuleError> errors;
-  RuleSet every_rules = RuleSet::load(kRules, every, errors);
-  RuleSet counting_rules = RuleSet::load(kRules, counting, errors);
+  RuleSet every_rules = RuleSet::load(kRules, errors);
+  RuleSet counting_rules = RuleSet::load(kRules, errors);
   ASSERT_TRUE(errors.empty()) << errors.front().describe();
   count_only_unread_facts(counting, counting_rules);
 
@@ -119,7 +119,7 @@ examples:
 )";
   Knowledge kb = Knowledge::load((dir_ / "tables").string());
   std::vector<RuleError> errors;
-  RuleSet rules = RuleSet::load(dir_.string(), kb, errors);
+  RuleSet rules = RuleSet::load(dir_.string(), errors);
   ASSERT_TRUE(errors.empty()) << errors.front().describe();
   count_only_unread_facts(kb, rules);
   EXPECT_FALSE(kb.event_layouts.find("903")->counted_only);

@@ -29,7 +29,7 @@ const Knowledge& counting_tables() {
   static const Knowledge kb = [] {
     Knowledge k = Knowledge::load(KMSDIAG_SOURCE_DIR "/rules/tables");
     std::vector<RuleError> errors;
-    const RuleSet rules = RuleSet::load(KMSDIAG_SOURCE_DIR "/rules", k, errors);
+    const RuleSet rules = RuleSet::load(KMSDIAG_SOURCE_DIR "/rules", errors);
     EXPECT_TRUE(errors.empty());
     count_only_unread_facts(k, rules);
     return k;

@@ -15,7 +15,7 @@ const std::string kRules = std::string(KMSDIAG_SOURCE_DIR) + "/rules";
 struct Shipped {
   Knowledge kb = Knowledge::load(kRules + "/tables");
   std::vector<RuleError> errors;
-  RuleSet rules = RuleSet::load(kRules, kb, errors);
+  RuleSet rules = RuleSet::load(kRules, errors);
   CauseCatalog causes = *load_cause_catalog(kRules + "/causes.yaml", errors);
 };
 

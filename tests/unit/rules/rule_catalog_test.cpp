@@ -15,7 +15,7 @@ const std::string kRulesDir = std::string(KMSDIAG_SOURCE_DIR) + "/rules";
 
 RuleSet load_catalog() {
   std::vector<RuleError> errors;
-  RuleSet set = RuleSet::load(kRulesDir, Knowledge{}, errors);
+  RuleSet set = RuleSet::load(kRulesDir, errors);
   for (const auto& e : errors) ADD_FAILURE() << e.describe();
   return set;
 }

@@ -11,7 +11,6 @@
 #include <utility>
 #include <vector>
 
-#include "knowledge/knowledge.hpp"
 #include "model/record.hpp"
 #include "rules/rule_set.hpp"
 
@@ -37,7 +36,7 @@ class ScratchRules {
   std::string path(const std::string& name) const { return (dir_ / name).string(); }
   // The engine tests use made-up kinds (a, b, ...): no schema check unless a test asks for it.
   RuleSet load(std::vector<RuleError>& errors, SchemaCheck check = SchemaCheck::off) const {
-    return RuleSet::load(dir_.string(), kb_, errors, check);
+    return RuleSet::load(dir_.string(), errors, check);
   }
   // Loads, failing the test on any error.
   RuleSet load_clean() const {
@@ -49,7 +48,6 @@ class ScratchRules {
 
  private:
   std::filesystem::path dir_;
-  Knowledge kb_{};
 };
 
 // A rule file `id.yaml` with the given match block (indented under `match:`) and explain text; the
