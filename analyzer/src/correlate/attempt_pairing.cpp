@@ -1,10 +1,12 @@
 #include <algorithm>
+#include <array>
 #include <map>
 #include <optional>
 #include <tuple>
 
 #include "correlate/correlation_steps.hpp"
 #include "correlate/host_sightings.hpp"
+#include "model/field_slab.hpp"
 #include "model/huge_pages.hpp"
 
 namespace kmsdiag::correlation {
@@ -62,10 +64,24 @@ std::vector<Pair> pair_requests(const std::vector<Record>& facts) {
   return pairs;
 }
 
-// The attempt's keys are all distinct: each is appended, with no search for one already there.
-void copy_fields(const Record& from, Record& to, std::initializer_list<std::string_view> keys) {
-  for (std::string_view key : keys)
-    if (const auto value = from.find(key)) to.fields.append(key, *value);
+// The attempt's keys are all distinct: each is appended, with no search for one already there. One pass
+// over `from`'s fields finds them all (a record has about 30, and a search per key walked them again for
+// each: half of correlating a 512 MiB log's 17,000 attempts); each key takes its first value, in `keys` order.
+template <size_t N>
+void copy_fields(const Record& from, Record& to, const std::string_view (&keys)[N]) {
+  std::array<std::optional<std::string_view>, N> found{};
+  size_t missing = N;
+  for (const FieldView& f : from.fields) {
+    for (size_t k = 0; k < N; ++k)
+      if (!found[k] && keys[k] == f.key) {
+        found[k] = f.value;
+        --missing;
+        break;
+      }
+    if (missing == 0) break;
+  }
+  for (size_t k = 0; k < N; ++k)
+    if (found[k]) to.fields.append(keys[k], *found[k]);
 }
 
 std::string policy_for(const Record& request, const Knowledge& kb) {
@@ -86,9 +102,12 @@ bool refused_for_count(const Record& a, const Record* response) {
   return status && (static_cast<uint64_t>(*status) & kNotEnoughCount) != 0;
 }
 
-Record make_attempt(const Record& request, const Record* response, const std::string& host_seen, const Knowledge& kb) {
+// The attempt's fields are written in `scratch` (emptied first) and stay there: the caller copies them out.
+Record make_attempt(const Record& request, const Record* response, const std::string& host_seen, const Knowledge& kb,
+                    FieldList& scratch) {
   Record a;
-  a.fields.reserve(32);  // its fields, and the two that annotate_machine_context adds later
+  scratch.clear();
+  a.fields = std::move(scratch);
   a.kind = "activation.attempt";
   a.fields.append("via", "kms-client-log");
   a.source = request.source;
@@ -115,6 +134,7 @@ Record make_attempt(const Record& request, const Record* response, const std::st
   const auto policy = to_number(n_policy);
   a.fields.append("below_threshold", flag(response && a.get("activated") != "1" && count && policy &&
                                           *count < *policy && refused_for_count(a, response)));
+  scratch = std::move(a.fields);
   return a;
 }
 
@@ -129,11 +149,19 @@ std::vector<Record> pair_client_attempts(const std::vector<Record>& facts, const
   std::vector<Record> out;
   out.reserve(pairs.size());
   advise_huge_pages(out.data(), out.capacity() * sizeof(Record));
+  // Their fields, a kilobyte each, go one after another into a slab's huge pages: with a heap block each,
+  // the attempts of that log took 17 MB in 4 KiB pages, each a page fault, and were the slower half of
+  // correlating it.
+  FieldSlab slab;
+  FieldList scratch;
+  scratch.reserve(32);
   for (const Pair& p : pairs) {
     const Record& request = facts[p.request];
     const std::string host_seen =
         host_logs_supplied ? flag(sightings.seen(request.get("cmid"), request.time_ms)) : "unknown";
-    out.push_back(make_attempt(request, p.response ? &facts[*p.response] : nullptr, host_seen, kb));
+    Record& a =
+        out.emplace_back(make_attempt(request, p.response ? &facts[*p.response] : nullptr, host_seen, kb, scratch));
+    a.fields = slab.copy(scratch);
   }
   return out;
 }
