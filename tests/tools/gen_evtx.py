@@ -562,7 +562,7 @@ MIXES = {"client": client_event, "host": host_event, "types": types_event, "app"
 
 
 def build(records, mix, seed, exact_end, computer="PC-0001.corp.example", clients=2000, months=12, failing=0.02,
-          depth=10, fanout=4):
+          depth=10, fanout=4, base_time=BASE_TIME):
     host = "KMS01.corp.example"
     if mix == "template-bomb":
         return template_bomb(records, depth, fanout)
@@ -570,7 +570,7 @@ def build(records, mix, seed, exact_end, computer="PC-0001.corp.example", client
         return build_log(host_fleet(clients, months, failing, seed, host), exact_end)
     rng = random.Random(seed)
     make = functools.partial(app_event, computer=computer) if mix == "app" else MIXES[mix]
-    timed = ((make(rng, i, host), filetime(BASE_TIME + 37 * i, (i * 7919) % 10_000_000)) for i in range(records))
+    timed = ((make(rng, i, host), filetime(base_time + 37 * i, (i * 7919) % 10_000_000)) for i in range(records))
     return build_log(timed, exact_end)
 
 
@@ -670,12 +670,13 @@ def main():
     ap.add_argument("--depth", type=int, default=10, help="template-bomb: levels of nested templates")
     ap.add_argument("--fanout", type=int, default=4, help="template-bomb: instances of the next level per body")
     ap.add_argument("--computer", default="PC-0001.corp.example", help="the machine of an app mix log")
+    ap.add_argument("--base-time", type=int, default=BASE_TIME, help="unix time of the first event (not host-fleet)")
     ap.add_argument("--clients", type=int, default=2000, help="host-fleet: number of KMS clients")
     ap.add_argument("--months", type=int, default=12, help="host-fleet: 30-day months of requests")
     ap.add_argument("--failing", type=float, default=0.02, help="host-fleet: fraction of clients refused")
     args = ap.parse_args()
     data = bytearray(build(args.records, args.mix, args.seed, args.exact_end, args.computer, args.clients, args.months,
-                           args.failing, args.depth, args.fanout))
+                           args.failing, args.depth, args.fanout, args.base_time))
     if args.dirty:
         make_dirty(data, args.dirty)
     for offset in args.flip:

@@ -270,8 +270,11 @@ void RecordBuilder::finish(Record& out, uint64_t header_record_id, int64_t fallb
 void RecordBuilder::finish_unused(UnusedEvent& out, uint64_t header_record_id, int64_t fallback_time_ms) const {
   out.counted = counted_;
   out.key = verdict_->ignored_key;
-  record_id(header_record_id, out.source.record_id);
   out.time_ms = time_ms_ != kNoTime ? time_ms_ : fallback_time_ms;
+  if (plausible_time(out.time_ms))
+    out.source.record_id.clear();
+  else
+    record_id(header_record_id, out.source.record_id);
 }
 
 void RecordBuilder::record_id(uint64_t header_record_id, std::string& into) const {

@@ -35,7 +35,8 @@ class RecordBuilder final : public BinXmlSink {
   void finish(Record& out, uint64_t header_record_id, int64_t fallback_time_ms);
   // The event needs no record (only with a classifier): finish_unused() instead of finish().
   bool unused() const { return unused_; }
-  // Fills key (or counted), time and source.record_id of `out`.
+  // Fills key (or counted), time and, when the time is not plausible (the undated problem names it; nothing
+  // else reads it), source.record_id of `out`: most of a log is such events, and their ids went unread.
   void finish_unused(UnusedEvent& out, uint64_t header_record_id, int64_t fallback_time_ms) const;
   // Values whose bytes did not fit their type (rendered as empty text).
   int bad_values() const { return bad_values_; }
@@ -51,6 +52,8 @@ class RecordBuilder final : public BinXmlSink {
   // the Qualifiers attribute's text when there is one (swapped in), then each Data item in turn: add_data()
   // gives an emptied (name, value) pair to fill, the value trimmed.
   void take_rest(std::string& level, std::string& computer, std::string* qualifiers);
+  // The EventRecordID, when take_system() was given none (swapped in).
+  void take_record_id(std::string& record_id) { record_id_.swap(record_id); }
   std::pair<std::string, std::string>& add_data();
 
   enum class Node : uint8_t {

@@ -458,18 +458,22 @@ TemplateRead TemplateSystems::read(BinXmlDecoder& decoder, uint32_t begin, uint3
     provider_.clear();
     for (const auto& attr : t.provider)
       if ((attr.is_name || provider_.empty()) && !render(decoder, attr.text, provider_)) return kWalk;
-    if (!render(decoder, t.channel, channel_) || !render(decoder, t.event_id, event_id_) ||
-        !render(decoder, t.record_id, record_id_))
-      return kWalk;
+    if (!render(decoder, t.channel, channel_) || !render(decoder, t.event_id, event_id_)) return kWalk;
     int64_t time_ms = t.time_ms;
     if (t.time_is_sub) {
       const Value& v = decoder.instance_value(t.time_sub);
       read_bytes_ += v.size;
       time_ms = value_time_ms(v).value_or(kNoTime);
     }
+    // An unused event's EventRecordID is read only when its time is not plausible (RecordBuilder::finish_unused).
+    record_id_.clear();
+    builder.take_system(provider_, channel_, event_id_, record_id_, time_ms);
+    if (!builder.unused() || !plausible_time(time_ms)) {
+      if (!render(decoder, t.record_id, record_id_)) return kWalk;
+      builder.take_record_id(record_id_);
+    }
     // What the walk would have spent on the same values, so a template of many references stays bounded.
     decoder.charge(t.uses.size() + read_bytes_);
-    builder.take_system(provider_, channel_, event_id_, record_id_, time_ms);
     if (builder.unused()) return kUnused;
     if (!t.whole || !inst.ends_document) return kWalk;
     bool fit = false;

@@ -24,6 +24,8 @@ namespace kmsdiag {
 // events: only what counting them and checking their time need is kept.
 struct UnusedEvent {
   std::string key;  // ignored_event_key(): how Analysis::ignored_events counts it; empty when `counted`
+  // Its record_id may be left empty when time_ms is plausible: the problem saying it is not is all that reads
+  // it (an EVTX reader then does not render it).
   SourceRef source;
   int64_t time_ms = kNoTime;
   const EventLayout* counted = nullptr;  // the counted_only layout of an event about activation, else null

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <random>
 #include <set>
 
@@ -86,8 +87,8 @@ TEST(EvtxReader, RealSppNoiseLogReadsCompletely) {
 }
 
 // With the knowledge tables, events not about activation come as UnusedEvents (no record is built),
-// each counted as the interpreter would count its record; events about activation are read in full,
-// exactly as without the tables.
+// each counted as the interpreter would count its record, and naming its EventRecordID only when its time
+// is not plausible; events about activation are read in full, exactly as without the tables.
 TEST(EvtxReader, OnlyEventsAboutActivationBecomeRecords) {
   static const Knowledge kb = Knowledge::load(KMSDIAG_SOURCE_DIR "/rules/tables");
   EvtxReader full, filtered(kb);
@@ -110,13 +111,32 @@ TEST(EvtxReader, OnlyEventsAboutActivationBecomeRecords) {
       } else {
         ASSERT_LT(unused, lean.unused.size());
         const UnusedEvent& b = lean.unused[unused++];
-        ASSERT_EQ(b.source.describe(), a.source.describe());
+        ASSERT_EQ(b.source.path, a.source.path);
+        ASSERT_EQ(b.source.position, a.source.position);
+        ASSERT_EQ(b.source.record_id, plausible_time(b.time_ms) ? "" : a.source.record_id);
         ASSERT_EQ(b.key, ignored_event_key(a.get("provider"), a.get("channel"), a.get("event_id")));
         ASSERT_EQ(b.time_ms, a.time_ms);
       }
     }
     EXPECT_EQ(built, lean.records.size());
     EXPECT_GT(unused, 100u);
+  }
+}
+
+// An event whose time is not plausible names its EventRecordID in the problem that says so: read from its
+// template even when the event is otherwise only counted.
+TEST(EvtxReader, UnusedEventsOfImplausibleTimeNameTheirRecordId) {
+  static const Knowledge kb = Knowledge::load(KMSDIAG_SOURCE_DIR "/rules/tables");
+  EvtxReader full, filtered(kb);
+  const auto all = evtx_test::read_all(full, fixture("app_1980"));
+  const auto lean = evtx_test::read_all(filtered, fixture("app_1980"));
+  ASSERT_GT(lean.unused.size(), 100u);
+  std::map<uint64_t, std::string> ids;  // position -> EventRecordID, of the full read
+  for (const Record& r : all.records) ids[r.source.position] = r.source.record_id;
+  for (const UnusedEvent& e : lean.unused) {
+    ASSERT_FALSE(plausible_time(e.time_ms));
+    EXPECT_FALSE(e.source.record_id.empty());
+    EXPECT_EQ(e.source.record_id, ids[e.source.position]);
   }
 }
 
