@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
+#include <optional>
 #include <tuple>
 #include <unordered_set>
 
@@ -129,8 +131,34 @@ std::string group_subject(const Rule& rule, const Record& first, const RecordInd
 
 namespace {
 
-bool matches(const MatchSpec& m, const Record& r) {
-  const RecordLookup values(r);
+// A record's values as RecordLookup gives them, each looked up once however many rules ask: the rules of a
+// kind read the same few fields (via, hresult_cause, activated, ...) of each of its records, and every
+// lookup walks the record's fields. For one record at a time (reset()).
+class MemoLookup final : public ValueLookup {
+ public:
+  void reset(const Record& r) {
+    record_ = &r;
+    seen_.clear();
+  }
+  std::optional<std::string_view> get(std::string_view name, std::string& scratch) const override {
+    for (const auto& [seen, value] : seen_)
+      if (seen == name) return value;
+    const std::optional<std::string_view> value = RecordLookup(*record_).get(name, scratch);
+    // A value made in `scratch` (the time) is good until the caller's next lookup only.
+    const std::less<const char*> before;
+    if (value && !scratch.empty() && !before(value->data(), scratch.data()) &&
+        before(value->data(), scratch.data() + scratch.size()))
+      return value;
+    seen_.emplace_back(name, value);
+    return value;
+  }
+
+ private:
+  const Record* record_ = nullptr;
+  mutable std::vector<std::pair<std::string_view, std::optional<std::string_view>>> seen_;
+};
+
+bool matches(const MatchSpec& m, const ValueLookup& values) {
   if (!all_hold(m.where, values)) return false;
   if (m.any.empty()) return true;
   return std::any_of(m.any.begin(), m.any.end(), [&](const auto& alt) { return all_hold(alt, values); });
@@ -342,10 +370,10 @@ Group make_group(const Rule& rule, std::vector<const Record*> records, const Rec
 
 // The group key of a record: its group_by values, case-insensitively. A record without a machine name
 // groups by its input folder under `machine`: slmgr output of two machines is two groups, not one.
-std::string group_key(const Rule& rule, const Record& r) {
+std::string group_key(const Rule& rule, const Record& r, const ValueLookup& values) {
   std::string key, scratch;
   for (const std::string& field : rule.match.group_by) {
-    const std::string_view value = trim(RecordLookup(r).get(field, scratch).value_or(""));
+    const std::string_view value = trim(values.get(field, scratch).value_or(""));
     if (field == "machine" && value.empty()) {
       key += '\x1e';
       key += input_folder(r.source.path);
@@ -357,10 +385,36 @@ std::string group_key(const Rule& rule, const Record& r) {
   return key;
 }
 
-std::vector<Group> rule_groups(const Rule& rule, const RecordIndex& index) {
-  std::map<std::string, std::vector<const Record*>> groups;  // ordered: deterministic output
-  for (const Record* r : index.of_kinds(rule.match.kinds))
-    if (matches(rule.match, *r)) groups[group_key(rule, *r)].push_back(r);
+using MatchedGroups = std::map<std::string, std::vector<const Record*>>;  // ordered: deterministic output
+
+// The records each rule matches, by group key, each group in input order: record by record, every rule of
+// its kind in turn, so that each field a rule asks for is looked up once a record (MemoLookup).
+std::vector<MatchedGroups> match_groups(const std::vector<const Rule*>& rules, const RecordIndex& index) {
+  std::map<std::string_view, std::vector<size_t>> by_kind;  // kind -> the rules reading it, each once
+  for (size_t i = 0; i < rules.size(); ++i)
+    for (const std::string& kind : rules[i]->match.kinds) {
+      std::vector<size_t>& readers = by_kind[kind];
+      if (readers.empty() || readers.back() != i) readers.push_back(i);
+    }
+  std::vector<std::string> kinds;
+  for (const auto& [kind, readers] : by_kind) kinds.emplace_back(kind);
+  std::vector<MatchedGroups> groups(rules.size());
+  MemoLookup values;
+  const std::vector<size_t>* readers = nullptr;
+  std::string_view readers_kind;
+  for (const Record* r : index.of_kinds(kinds)) {
+    if (readers == nullptr || r->kind != readers_kind) {  // records come in runs of one kind
+      readers = &by_kind.find(r->kind)->second;
+      readers_kind = r->kind;
+    }
+    values.reset(*r);
+    for (size_t i : *readers)
+      if (matches(rules[i]->match, values)) groups[i][group_key(*rules[i], *r, values)].push_back(r);
+  }
+  return groups;
+}
+
+std::vector<Group> rule_groups(const Rule& rule, MatchedGroups groups, const RecordIndex& index) {
   std::vector<Group> out;
   for (auto& [key, group] : groups) {
     std::stable_sort(group.begin(), group.end(),
@@ -457,14 +511,16 @@ Finding build_finding(std::vector<const Group*> parts, const RecordIndex& index)
 
 std::vector<Finding> evaluate_rule(const Rule& rule, const RecordIndex& index) {
   std::vector<Finding> findings;
-  for (const Group& g : rule_groups(rule, index)) findings.push_back(build_finding({&g}, index));
+  for (const Group& g : rule_groups(rule, std::move(match_groups({&rule}, index).front()), index))
+    findings.push_back(build_finding({&g}, index));
   return findings;
 }
 
 std::vector<Finding> evaluate_rules(const std::vector<const Rule*>& rules, const RecordIndex& index) {
   std::vector<Group> groups;
-  for (const Rule* rule : rules) {
-    std::vector<Group> found = rule_groups(*rule, index);
+  std::vector<MatchedGroups> matched = match_groups(rules, index);
+  for (size_t i = 0; i < rules.size(); ++i) {
+    std::vector<Group> found = rule_groups(*rules[i], std::move(matched[i]), index);
     std::move(found.begin(), found.end(), std::back_inserter(groups));
   }
   // A cause found for the whole run takes in every group of that cause; otherwise one finding per subject.
