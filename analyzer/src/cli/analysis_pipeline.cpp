@@ -10,6 +10,8 @@
 #include <optional>
 #include <string_view>
 #include <thread>
+#include <unordered_map>
+#include <utility>
 
 #include "correlate/correlation_steps.hpp"
 #include "correlate/correlator.hpp"
@@ -134,18 +136,21 @@ class RecordWork {
 
 // What a part of a unit's input fills for its turn (InterpretingPart), reused from part to part.
 struct PartBuffers {
-  struct KindRun {
-    size_t at, size;  // of the kind in kinds
-    uint64_t n;
-  };
+  using KindCount = std::pair<const std::string, uint64_t>;
   RecordTape facts;
-  std::string kinds;             // the ignored kinds' text, one run after another
-  std::vector<KindRun> ignored;  // kinds in the order they came, runs counted
+  // The ignored kinds, each counted once however often it came, in the order each first came. Replayed so,
+  // they name the kinds a capped count (kMaxIgnoredKinds) names when every event is counted in turn: a kind
+  // is named or not at its first event. And a log whose noise mixes a dozen kinds event by event costs the
+  // unit a count a kind, not a map search an event.
+  std::unordered_map<std::string, uint64_t> ignored;
+  std::vector<KindCount*> ignored_order;
+  KindCount* last_ignored = nullptr;
 
-  void clear() {  // empties them and keeps their room
+  void clear() {  // empties them and keeps the tape's room
     facts.clear();
-    kinds.clear();
     ignored.clear();
+    ignored_order.clear();
+    last_ignored = nullptr;
   }
 };
 
@@ -215,9 +220,8 @@ class InterpretingSink final : public IngestSink, private Outlet {
   std::map<std::string, uint64_t> ignored_;  // of the inputs ended
   UnreadFacts unread_;
   std::vector<Problem> pending_;  // of the current input's records: undecodable KMS events, implausible times
-  // Reused by the parts delivering here, one at a time: their facts and kinds are read back into these.
+  // Reused by the parts delivering here, one at a time: their facts are read back into it.
   Record delivered_;
-  std::string delivered_kind_;
   // Parts are made on the reading thread and delivered on whichever worker finishes them.
   std::unique_ptr<PartBuffers> take_buffers() {
     std::lock_guard lk(spare_m_);
@@ -260,13 +264,7 @@ class InterpretingPart final : public RecordPart, private Outlet {
       shift_position(p.where, shift);
       unit_.problem(std::move(p), listed);
     }
-    // In the order they came, as the unit would have counted them: which kinds a capped count names
-    // (kMaxIgnoredKinds) does not depend on where parts begin.
-    std::string& kind = unit_.delivered_kind_;
-    for (const PartBuffers::KindRun& run : buf_->ignored) {
-      kind.assign(buf_->kinds, run.at, run.size);
-      unit_.ignored(kind, run.n);
-    }
+    for (const PartBuffers::KindCount* kind : buf_->ignored_order) unit_.ignored(kind->first, kind->second);
     unit_.kms_in_input_ += kms_;
     unit_.unread_.merge(unread_);
     unit_.give_back(std::move(buf_));
@@ -277,13 +275,13 @@ class InterpretingPart final : public RecordPart, private Outlet {
   void problem(Problem&& p, bool listed) override { problems_.emplace_back(std::move(p), listed); }
   void kms_record() override { ++kms_; }
   void ignored(const std::string& kind) override {
-    std::vector<PartBuffers::KindRun>& runs = buf_->ignored;
-    if (!runs.empty() && std::string_view(buf_->kinds).substr(runs.back().at, runs.back().size) == kind) {
-      ++runs.back().n;
-      return;
+    PartBuffers& b = *buf_;
+    if (b.last_ignored == nullptr || b.last_ignored->first != kind) {
+      const auto [it, first] = b.ignored.try_emplace(kind, 0);
+      if (first) b.ignored_order.push_back(&*it);
+      b.last_ignored = &*it;
     }
-    runs.push_back({buf_->kinds.size(), kind.size(), 1});
-    buf_->kinds += kind;
+    ++b.last_ignored->second;
   }
   void unread(std::string_view kind, int64_t time_ms) override { unread_.add(kind, time_ms); }
 
