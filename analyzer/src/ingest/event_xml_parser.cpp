@@ -58,14 +58,14 @@ void EventXmlParser::parse(char* text, size_t size, const EventXmlPlace& at, Rec
   // Most events are not about activation, and most of those are plain enough to be read without a tree
   // (and small enough to have no payload problem).
   if (kb_ != nullptr && scan_pause_ == 0) {
-    scanned_kms_ = false;
+    scanned_layout_ = nullptr;
     if (const std::optional<EventXmlHeader> h = scan_event_xml_header(std::string_view(text, size), unused_)) {
       kms_streak_ = 0;
       return count_unused(*h, scanned_layout_, at, sink);
     }
     // A KMS host's log is all about activation, and there the scan only delays pugixml: after a run of such
     // events it rests for a while. Only the time changes: what pugixml reads is the same.
-    kms_streak_ = scanned_kms_ ? kms_streak_ + 1 : 0;
+    kms_streak_ = needs_record(scanned_layout_) ? kms_streak_ + 1 : 0;
     if (kms_streak_ == kScanStreak) {
       kms_streak_ = 0;
       scan_pause_ = kScanPause;
@@ -82,7 +82,7 @@ void EventXmlParser::parse(char* text, size_t size, const EventXmlPlace& at, Rec
   const pugi::xml_node event = doc_.document_element();
   if (kb_ != nullptr) {
     const EventXmlHeader h = event_xml_header(event);
-    if (const EventLayout* l = layout(h); l == nullptr || l->counted_only) {
+    if (const EventLayout* l = layout(h); !needs_record(l)) {
       // With the same problems as the interpreter would find in its record.
       const EventXmlIssue issue = payload_may_be_odd ? event_xml_payload_issue(event) : EventXmlIssue{};
       if (!issue.message.empty()) problem(at, issue.message, sink);

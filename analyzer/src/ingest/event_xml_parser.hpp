@@ -46,13 +46,12 @@ class EventXmlParser {
   const Knowledge* kb_;
   const std::function<bool(const EventXmlHeader&)> unused_ = [this](const EventXmlHeader& h) {
     scanned_layout_ = layout(h);
-    scanned_kms_ = scanned_layout_ != nullptr && !scanned_layout_->counted_only;
-    return !scanned_kms_;
+    return !needs_record(scanned_layout_);
   };
   // The header scan rests for kScanPause events after kScanStreak in a row were about activation.
   static constexpr unsigned kScanStreak = 8, kScanPause = 64;
-  bool scanned_kms_ = false;                     // the last scan stopped at a header about activation, needing a record
-  const EventLayout* scanned_layout_ = nullptr;  // of the header the last scan read
+  const EventLayout* scanned_layout_ =
+      nullptr;  // of the header the last scan read (null: none, or not about activation)
   unsigned kms_streak_ = 0, scan_pause_ = 0;
   pugi::xml_document doc_;
   UnusedEvent event_;  // the one handed on for every event that needs no record

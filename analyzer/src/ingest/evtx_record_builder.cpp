@@ -24,7 +24,6 @@ void RecordBuilder::reset() {
   data_count_ = 0;
   bad_values_ = 0;
   unused_ = false;
-  counted_ = nullptr;
   id_.clear();
   id_qualifiers_.reset();
 }
@@ -59,8 +58,7 @@ void RecordBuilder::classify_event() {
     id_qualifiers_ = it->second.id_qualifiers;
   }
   verdict_ = &it->second;
-  unused_ = verdict_->layout == nullptr || verdict_->layout->counted_only;
-  counted_ = unused_ ? verdict_->layout : nullptr;
+  unused_ = !needs_record(verdict_->layout);
 }
 
 void RecordBuilder::take_system(std::string& provider, std::string& channel, std::string& event_id,
@@ -268,7 +266,7 @@ void RecordBuilder::finish(Record& out, uint64_t header_record_id, int64_t fallb
 }
 
 void RecordBuilder::finish_unused(UnusedEvent& out, uint64_t header_record_id, int64_t fallback_time_ms) const {
-  out.counted = counted_;
+  out.counted = verdict_->layout;  // null, or counted_only: the event is unused
   out.key = verdict_->ignored_key;
   out.time_ms = time_ms_ != kNoTime ? time_ms_ : fallback_time_ms;
   if (plausible_time(out.time_ms))

@@ -108,7 +108,6 @@ class RecordBuilder final : public BinXmlSink {
   int bad_values_ = 0;
   Classifier about_activation_;
   bool unused_ = false;
-  const EventLayout* counted_ = nullptr;  // of an unused event about activation
   // The event id as records carry it (the low 16 bits of a number), and the qualifiers a full
   // 32-bit id implies: set when System ends.
   std::string id_;

@@ -31,6 +31,11 @@ struct UnusedEvent {
   const EventLayout* counted = nullptr;  // the counted_only layout of an event about activation, else null
 };
 
+// Whether an event of this layout (Knowledge::activation_layout: null when it is not about activation) needs a
+// Record: one about activation whose facts something reads. Readers hand the others on as UnusedEvents naming
+// the layout as `counted`.
+inline bool needs_record(const EventLayout* layout) { return layout != nullptr && !layout->counted_only; }
+
 class RecordPart;
 
 class RecordSink {
