@@ -125,7 +125,7 @@ class HeaderScan {
   };
   Name name() {
     if (p_ == end_ || !is(*p_, kNameStart)) return {p_, 0, 0};
-    const NameRun run = ascii_name_run(std::string_view(p_, static_cast<size_t>(end_ - p_)));
+    const NameRun run = ascii_name_run(p_, end_);
     const Name n{p_, static_cast<uint32_t>(run.length),
                  run.last_colon == std::string_view::npos ? 0 : static_cast<uint32_t>(run.last_colon + 1)};
     p_ += run.length;
@@ -173,14 +173,29 @@ class HeaderScan {
   bool end_tag() {
     ++p_;
     if (depth_ == 0) return false;
-    const std::string_view open = open_[depth_ - 1].name();
-    if (static_cast<size_t>(end_ - p_) < open.size() || std::string_view(p_, open.size()) != open) return false;
-    p_ += open.size();
+    const Name& open = open_[depth_ - 1];
+    if (!at_name(open)) return false;
+    p_ += open.length;
     if (p_ != end_ && is(*p_, kName)) return false;  // a longer name
     skip_space();
     if (!at('>')) return false;
     ++p_;
     return close();
+  }
+
+  // Whether the bytes at p_ are `open`'s name. Inline, one block for a name of up to 16 bytes: every end tag
+  // asks, and a call to memcmp cost more than the comparison.
+  bool at_name(const Name& open) const {
+    if (static_cast<size_t>(end_ - p_) < open.length) return false;
+#if defined(__SSE2__)
+    if (open.length <= 16 && end_ - p_ >= 16) {  // the open name lies before p_, so 16 bytes from it are there too
+      const auto load = [](const char* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); };
+      const auto same = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(load(p_), load(open.begin))));
+      const unsigned wanted = (1u << open.length) - 1;
+      return (same & wanted) == wanted;
+    }
+#endif
+    return std::memcmp(p_, open.begin, open.length) == 0;
   }
 
   // The header is complete when System ends: the scan goes on only if the caller keeps the event.

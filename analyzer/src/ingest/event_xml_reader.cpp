@@ -181,8 +181,8 @@ class EventXmlScan {
   EventName event_name_at(size_t at) const {
     const std::string_view v = buf_.view();
     const size_t after = at + kEventName.size();
-    // Either tag's name ends right after "Event", at a space, '>' or '/': "EventData", "EventID" and the
-    // like, most of the hits, are told without looking back for their '<'.
+    // Either tag's name ends right after "Event", at a space, '>' or '/' (the search passes over "EventData",
+    // "EventID" and the like; a hit at the end of the buffer is not decided yet).
     if (after >= v.size() || (!is_xml_space(v[after]) && v[after] != '>' && v[after] != '/')) return EventName::kOther;
     size_t lt = at;
     while (lt > 0 && at - lt <= kMaxEventNameLookahead && v[lt - 1] != '<') --lt;
@@ -202,7 +202,7 @@ class EventXmlScan {
 
   // Offset just past the end tag of the element that starts the buffer, or npos after reporting a
   // truncated event (and consuming it) when the input ends or another event starts first. One
-  // search for "Event" finds both: every hit is checked for "</name>" and "<[prefix:]Event ".
+  // search for "Event" as a tag name finds both: every hit is checked for "</name>" and "<[prefix:]Event ".
   size_t find_event_end(size_t i) {
     // The start tag: a "/>" end makes an empty element. A '<' means a broken tag; pugixml will say.
     for (;; ++i) {
@@ -218,7 +218,7 @@ class EventXmlScan {
     constexpr size_t kKeep = kMaxEventNameLookahead + 2;
     for (;;) {
       const size_t from = std::min(i, buf_.size());
-      const size_t found = find_substring(buf_.view().substr(from), kEventName);
+      const size_t found = find_tag_name(buf_.view().substr(from), kEventName);
       if (found == std::string_view::npos) {
         i = std::max(i, buf_.size() >= kEventName.size() ? buf_.size() - kEventName.size() + 1 : 0);
         if (!refill_keeping(i, kKeep)) return at_eof();

@@ -101,7 +101,7 @@ static bool read_int(std::string_view s, size_t& i, size_t digits, int& out) {
 std::optional<int64_t> parse_iso8601(std::string_view s) {
   s = trim(s);
   size_t i = 0;
-  int y, mo, d, h = 0, mi = 0, se = 0, ms = 0;
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0, ms = 0;
   if (!read_int(s, i, 4, y) || i >= s.size() || s[i++] != '-' || !read_int(s, i, 2, mo) || i >= s.size() ||
       s[i++] != '-' || !read_int(s, i, 2, d))
     return std::nullopt;
@@ -114,12 +114,12 @@ std::optional<int64_t> parse_iso8601(std::string_view s) {
     }
     if (i < s.size() && s[i] == '.') {
       ++i;
-      int scale = 100;
-      while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
-        ms += (s[i] - '0') * scale;
-        scale /= 10;
-        ++i;
-      }
+      // Milliseconds from the first three digits; Windows writes seven (100 ns), and the rest are skipped.
+      // No division per digit: this runs for every event's TimeCreated.
+      int digits = 0;
+      for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i, ++digits)
+        if (digits < 3) ms = ms * 10 + (s[i] - '0');
+      for (; digits < 3; ++digits) ms *= 10;
     }
   }
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return std::nullopt;

@@ -50,6 +50,36 @@ TEST(ByteScan, EventNameAtEveryOffsetAndNearMisses) {
   EXPECT_EQ(find_substring(std::string(39, 'q'), long_needle), std::string_view::npos);
 }
 
+// find_tag_name as the plain definition: each "Event" in turn, kept when the byte after it ends a tag name
+// or is not there. The alphabet mixes the name's letters with every kind of byte after it: the ones that end
+// a name, others below '!' and from 0x80 (which the vector loop lets through to be checked), and letters.
+TEST(ByteScan, FindTagNameAgreesWithTheDefinition) {
+  const std::string alphabet = std::string("Eventx >/\t\n\r\x01\x80\xff<") + '\0';
+  const auto want = [](std::string_view h) {
+    for (size_t at = h.find("Event"); at != std::string_view::npos; at = h.find("Event", at + 1)) {
+      const size_t after = at + 5;
+      if (after == h.size() || std::string_view(" \t\n\r>/").find(h[after]) != std::string_view::npos) return at;
+    }
+    return std::string_view::npos;
+  };
+  std::mt19937 gen(17);
+  for (int round = 0; round < 5000; ++round) {
+    std::string hay(gen() % 120, 'x');
+    for (char& c : hay) c = alphabet[gen() % alphabet.size()];
+    for (int planted = static_cast<int>(gen() % 4); planted > 0 && hay.size() >= 6; --planted) {
+      const size_t at = gen() % (hay.size() - 5);
+      hay.replace(at, 5, "Event");
+    }
+    for (size_t from = 0; from <= hay.size(); from += 1 + gen() % 9) {
+      const std::string_view h = std::string_view(hay).substr(from);
+      ASSERT_EQ(find_tag_name(h, "Event"), want(h)) << testing::PrintToString(std::string(h));
+    }
+  }
+  EXPECT_EQ(find_tag_name("<EventData><EventID>1</EventID></Event>", "Event"), 33u);
+  EXPECT_EQ(find_tag_name("</Even", "Event"), std::string_view::npos);
+  EXPECT_EQ(find_tag_name("</Event", "Event"), 2u);  // the deciding byte is not read yet
+}
+
 TEST(ByteScan, CountCharAgreesWithStdCount) {
   std::mt19937 gen(5);
   for (int round = 0; round < 2000; ++round) {
@@ -98,7 +128,7 @@ TEST(ByteScan, AsciiNameRunAgreesWithAByteAtATime) {
       for (int b = 0; b < 256; ++b) {
         std::string t = text.substr(0, len);
         if (at < len) t[at] = static_cast<char>(b);
-        const NameRun got = ascii_name_run(t), want = expected(t);
+        const NameRun got = ascii_name_run(t.data(), t.data() + t.size()), want = expected(t);
         ASSERT_EQ(got.length, want.length) << "len " << len << " at " << at << " byte " << b;
         ASSERT_EQ(got.last_colon, want.last_colon) << "len " << len << " at " << at << " byte " << b;
       }
