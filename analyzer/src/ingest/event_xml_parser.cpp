@@ -99,7 +99,9 @@ void EventXmlParser::parse(char* text, size_t size, const EventXmlPlace& at, Rec
   record.source.position = at.line;
   const EventXmlIssue issue = event_xml_to_record(event, kEventXmlFormat, record);
   if (!issue.message.empty()) problem(at, issue.message, sink);
-  if (!issue.skipped) sink.on_record(std::move(record));
+  if (issue.skipped) return;
+  ++records_built_;
+  sink.on_record(std::move(record));
 }
 
 }  // namespace kmsdiag

@@ -32,6 +32,9 @@ class EventXmlParser {
   // Parses `size` bytes at `text` in place (they are overwritten) and delivers the outcome to `sink`.
   void parse(char* text, size_t size, const EventXmlPlace& at, RecordSink& sink);
 
+  // How many Records parse() has sent: the rest of the events were counted or had a problem.
+  uint64_t records_built() const { return records_built_; }
+
   // The problem text for an event: "record N (line L): <what>".
   static std::string describe(const EventXmlPlace& at, std::string_view what);
 
@@ -53,6 +56,7 @@ class EventXmlParser {
   const EventLayout* scanned_layout_ =
       nullptr;  // of the header the last scan read (null: none, or not about activation)
   unsigned kms_streak_ = 0, scan_pause_ = 0;
+  uint64_t records_built_ = 0;
   pugi::xml_document doc_;
   UnusedEvent event_;  // the one handed on for every event that needs no record
   Record record_;      // the one handed on for every other

@@ -31,7 +31,8 @@ void EventXmlRanges::add_event(char* text, size_t size, const EventXmlPlace& at)
   if (direct_) return direct_->parse(text, size, at, sink_);
   range_->items.emplace_back(PendingEvent{range_->bytes.size(), size, at});
   range_->bytes.append(text, size);
-  if (range_->bytes.size() >= range_size_) submit();
+  if (range_->bytes.size() >= (sparse_.load(std::memory_order_relaxed) ? kSparseRangeFactor : 1) * range_size_)
+    submit();
 }
 
 void EventXmlRanges::add_problem(Problem&& p) {
@@ -51,12 +52,17 @@ void EventXmlRanges::submit() {
 
 void EventXmlRanges::parse(Range& range) {
   std::unique_ptr<EventXmlParser> parser = take_parser();
+  const uint64_t built_before = parser->records_built();
+  size_t events = 0;
   for (auto& item : range.items) {
-    if (const auto* e = std::get_if<PendingEvent>(&item))
+    if (const auto* e = std::get_if<PendingEvent>(&item)) {
       parser->parse(range.bytes.data() + e->offset, e->size, e->at, *range.out);
-    else
+      ++events;
+    } else {
       range.out->on_problem(std::move(std::get<Problem>(item)));
+    }
   }
+  sparse_.store((parser->records_built() - built_before) * kSparseRecords <= events, std::memory_order_relaxed);
   // The input is not needed while the range waits for its turn to deliver: give it back now.
   range.items = {};
   std::lock_guard lk(parsers_mutex_);
@@ -69,7 +75,7 @@ std::shared_ptr<EventXmlRanges::Range> EventXmlRanges::new_range() {
   range->out = sink_.part();
   std::lock_guard lk(parsers_mutex_);
   if (spare_bytes_.empty()) {
-    range->bytes.reserve(range_size_);
+    range->bytes.reserve(kSparseRangeFactor * range_size_);
   } else {
     range->bytes = std::move(spare_bytes_.back());
     range->bytes.clear();

@@ -4,11 +4,15 @@
 // event boundaries, and each range is parsed as a unit of an OrderedPool whose finish step delivers
 // what it yielded. Finish steps run in file order, so the sink receives exactly what parsing every
 // event in turn gives, whatever the number of threads; at most 2 x threads ranges are unfinished at
-// once, so memory stays bounded. A range's yield goes to a part of the sink (RecordSink::part), so what
+// once, so memory stays bounded. In a log where few events are about activation (an Application log) a
+// range's records are few, and ranges four times as long hold no more of them while handing a quarter as
+// many to the threads (each a wakeup or two): a range is that long while the last one parsed made a Record
+// of at most one event in kSparseRecords. A range's yield goes to a part of the sink (RecordSink::part), so what
 // the sink does with records may run on the worker too. With one thread every event is parsed at once,
 // in place.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -22,6 +26,8 @@ namespace kmsdiag {
 
 class EventXmlRanges {
  public:
+  static constexpr size_t kSparseRecords = 8, kSparseRangeFactor = 4;
+
   EventXmlRanges(RecordSink& sink, std::string path, const Knowledge* kb, unsigned threads, size_t range_size);
   ~EventXmlRanges();
 
@@ -43,6 +49,7 @@ class EventXmlRanges {
   std::string path_;
   const Knowledge* kb_;
   size_t range_size_;
+  std::atomic<bool> sparse_ = false;  // the range parsed last made few Records: gather longer ones
   std::unique_ptr<EventXmlParser> direct_;  // one thread: parses here, as events come
   std::shared_ptr<Range> range_;            // being gathered
   std::mutex parsers_mutex_;
