@@ -21,6 +21,6 @@ if(KMSDIAG_DPKG_SHLIBDEPS)
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 else()
   set(CPACK_DEBIAN_PACKAGE_DEPENDS
-      "libc6, libstdc++6, libgcc-s1, libarchive13, libc-ares2, libfmt9, libpugixml1v5, libre2-9, libnettle8, libyaml-cpp0.7, zlib1g")
+      "libc6, libstdc++6, libgcc-s1, libarchive13, libc-ares2, libfmt9, libpugixml1v5, libre2-9, libgcrypt20, libyaml-cpp0.7, zlib1g")
 endif()
 include(CPack)

@@ -53,7 +53,7 @@ def main():
         deb = debs[0]
         print(f"{deb.name}: {deb.stat().st_size} bytes")
         depends = run(["dpkg-deb", "-f", str(deb), "Depends"]).stdout
-        for library in ("libarchive13", "libnettle8", "libyaml-cpp0.7"):
+        for library in ("libarchive13", "libgcrypt20", "libyaml-cpp0.7"):
             if library not in depends:
                 fail(f"Depends does not name {library}: {depends!r}")
 

@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include "ingest/sha256.hpp"
+#include "model/sha256.hpp"
 
 namespace kmsdiag {
 

@@ -12,7 +12,7 @@
 #include <mutex>
 #include <thread>
 
-#include "ingest/sha256.hpp"
+#include "model/sha256.hpp"
 
 namespace kmsdiag {
 namespace {

@@ -2,7 +2,6 @@
 
 #include <arpa/inet.h>
 #include <fmt/format.h>
-#include <nettle/hmac.h>
 
 #include <algorithm>
 #include <cctype>
@@ -11,6 +10,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "model/sha256.hpp"
 #include "report/analysis_texts.hpp"
 
 namespace kmsdiag {
@@ -95,13 +95,7 @@ class Redactor {
   std::string pseudonym(std::string_view kind, const std::string& value) {
     const std::string id = std::string(kind) + '\x1f' + value;
     if (const auto it = given_.find(id); it != given_.end()) return it->second;
-    hmac_sha256_ctx ctx;
-    hmac_sha256_set_key(&ctx, key_.size(), reinterpret_cast<const uint8_t*>(key_.data()));
-    hmac_sha256_update(&ctx, id.size(), reinterpret_cast<const uint8_t*>(id.data()));
-    uint8_t mac[SHA256_DIGEST_SIZE];
-    hmac_sha256_digest(&ctx, sizeof mac, mac);
-    std::string hex;
-    for (const uint8_t byte : mac) hex += fmt::format("{:02x}", byte);
+    const std::string hex = hmac_sha256_hex(key_, id);
     // Six hex digits tell 16 million values apart; a collision within the report takes more digits.
     size_t digits = 6;
     while (taken_.count(std::string(kind) + hex.substr(0, digits)) && digits < hex.size()) digits += 2;

@@ -7,7 +7,7 @@
 #include <fstream>
 
 #include "cli/run_provenance.hpp"
-#include "ingest/sha256.hpp"
+#include "model/sha256.hpp"
 
 namespace kmsdiag {
 namespace {

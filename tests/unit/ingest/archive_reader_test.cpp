@@ -14,7 +14,7 @@
 
 #include "ingest/idle_digest.hpp"
 #include "ingest/ingest_driver.hpp"
-#include "ingest/sha256.hpp"
+#include "model/sha256.hpp"
 
 namespace kmsdiag {
 namespace {

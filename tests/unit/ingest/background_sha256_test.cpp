@@ -7,7 +7,7 @@
 #include <string>
 
 #include "ingest/background_sha256.hpp"
-#include "ingest/sha256.hpp"
+#include "model/sha256.hpp"
 
 namespace kmsdiag {
 namespace {

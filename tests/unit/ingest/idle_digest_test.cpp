@@ -16,7 +16,7 @@
 #include <thread>
 #include <vector>
 
-#include "ingest/sha256.hpp"
+#include "model/sha256.hpp"
 
 namespace kmsdiag {
 namespace {
