@@ -49,7 +49,7 @@ class EventXmlRanges {
   std::string path_;
   const Knowledge* kb_;
   size_t range_size_;
-  std::atomic<bool> sparse_ = false;  // the range parsed last made few Records: gather longer ones
+  std::atomic<bool> sparse_ = false;        // the range parsed last made few Records: gather longer ones
   std::unique_ptr<EventXmlParser> direct_;  // one thread: parses here, as events come
   std::shared_ptr<Range> range_;            // being gathered
   std::mutex parsers_mutex_;
