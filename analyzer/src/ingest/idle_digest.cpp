@@ -108,11 +108,14 @@ class IdleDigest final : public DigestInProgress {
   mutable std::string result_;
 };
 
-// The thread runs at nice 10: a tenth of a parsing thread's share of a busy core (CFS weight 110 against
-// 1024), and all of an idle one. At the lowest priority there is (SCHED_IDLE) every wakeup of a parsing
-// thread preempted it, it fell behind, and the report then waited for it on one core: on 2 cores a 512 MiB
-// log took 0.86 s instead of 0.75 (medians of 9 alternating runs), a 1 GiB event XML 1.44 s instead of 1.34.
-void lower_own_priority() { (void)setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10); }
+// The thread runs at nice 5: a third of a parsing thread's share of a busy core (CFS weight 335 against
+// 1024), and all of an idle one. The hash is one serial stream, and whatever of it is left when the parsing
+// ends, the report waits for on one core. At the lowest priority there is (SCHED_IDLE) every wakeup of a
+// parsing thread preempted it: on 2 cores a 512 MiB log took 0.86 s instead of 0.75 at nice 10 (medians of 9
+// alternating runs). Since parsing got cheaper (a 1 GiB event XML 2.3 CPU-s, not 3.5), nice 5 beats 10: in
+// four rounds of 9-11 alternating runs its median was 2.5-6 % lower on the 512 MiB log and on the 1 GiB
+// event XML alike, but for one even round.
+void lower_own_priority() { (void)setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 5); }
 
 // The files waiting to be hashed, and the one thread that hashes them in turn: one thread for any number
 // of files, and a descriptor (no buffer) for each that waits. The thread ends when no file waits (a later
