@@ -44,6 +44,14 @@ bool ends_tag_name(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '
 bool tag_name_at(const char* s, std::string_view name) {
   return *s == name[0] && std::memcmp(s, name.data(), name.size()) == 0;
 }
+// The first of a vector block's candidates (bit b: the start at i + b) that is the whole name, else npos.
+size_t first_hit(unsigned mask, const char* s, size_t i, std::string_view name) {
+  for (; mask != 0; mask &= mask - 1) {
+    const size_t at = i + static_cast<size_t>(__builtin_ctz(mask));
+    if (ends_tag_name(s[at + name.size()]) && tag_name_at(s + at, name)) return at;
+  }
+  return std::string_view::npos;
+}
 
 // The vector loops of find_tag_name, over blocks of start positions from `i` while the bytes after a block's
 // last start are in the haystack: the first hit, or npos with `i` left at the first start not looked at. The
@@ -60,12 +68,9 @@ size_t tag_name_blocks_sse2(const char* s, size_t n, std::string_view name, size
         _mm_cmplt_epi8(after, _mm_set1_epi8('!')),
         _mm_or_si128(_mm_cmpeq_epi8(after, _mm_set1_epi8('>')), _mm_cmpeq_epi8(after, _mm_set1_epi8('/'))));
     const __m128i starts = _mm_and_si128(_mm_cmpeq_epi8(load(s + i), first), _mm_cmpeq_epi8(load(s + i + 1), second));
-    auto mask = static_cast<unsigned>(
+    const auto mask = static_cast<unsigned>(
         _mm_movemask_epi8(_mm_and_si128(_mm_and_si128(starts, _mm_cmpeq_epi8(load(s + i + k - 1), last)), ends)));
-    for (; mask != 0; mask &= mask - 1) {
-      const size_t at = i + static_cast<size_t>(__builtin_ctz(mask));
-      if (ends_tag_name(s[at + k]) && tag_name_at(s + at, name)) return at;
-    }
+    if (const size_t at = first_hit(mask, s, i, name); at != std::string_view::npos) return at;
   }
   return std::string_view::npos;
 }
@@ -86,12 +91,9 @@ __attribute__((target("avx2"))) size_t tag_name_blocks_avx2(const char* s, size_
                                                          _mm256_cmpeq_epi8(after, _mm256_set1_epi8('/'))));
     const __m256i starts = _mm256_and_si256(_mm256_cmpeq_epi8(KMSDIAG_LOAD256(s + i), first),
                                             _mm256_cmpeq_epi8(KMSDIAG_LOAD256(s + i + 1), second));
-    auto mask = static_cast<unsigned>(_mm256_movemask_epi8(
+    const auto mask = static_cast<unsigned>(_mm256_movemask_epi8(
         _mm256_and_si256(_mm256_and_si256(starts, _mm256_cmpeq_epi8(KMSDIAG_LOAD256(s + i + k - 1), last)), ends)));
-    for (; mask != 0; mask &= mask - 1) {
-      const size_t at = i + static_cast<size_t>(__builtin_ctz(mask));
-      if (ends_tag_name(s[at + k]) && tag_name_at(s + at, name)) return at;
-    }
+    if (const size_t at = first_hit(mask, s, i, name); at != std::string_view::npos) return at;
   }
 #undef KMSDIAG_LOAD256
   return std::string_view::npos;
