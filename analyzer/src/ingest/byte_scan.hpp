@@ -7,7 +7,9 @@
 // names: the event XML header scan reads every tag name of every event.
 #pragma once
 
+#include <array>
 #include <cstddef>
+#include <cstring>
 #include <string_view>
 
 #if defined(__SSE2__)
@@ -25,20 +27,56 @@ size_t find_substring(std::string_view haystack, std::string_view needle);
 // "EventRecordID", most of an event's "Event"s, are passed over in the vector loop, not returned one by one.
 size_t find_tag_name(std::string_view haystack, std::string_view name);
 
-// The first `c` in [p, end), or nullptr. Inline, for the short runs between an event's tags, where a call
-// to memchr costs more than the search: 16 bytes at a time while 16 are left, then a byte at a time.
-inline const char* find_byte(const char* p, const char* end, char c) {
+// The first byte in [p, end) that is one of `stops`, or `end`: 16 bytes at a time while 16 are left, then a
+// byte at a time. A few bytes at once: the event XML header scan looks for the end of a value and for what it
+// cannot read in it in one pass.
+template <size_t N>
+inline const char* find_first_of(const char* p, const char* end, const std::array<char, N>& stops) {
 #if defined(__SSE2__)
-  const __m128i wanted = _mm_set1_epi8(c);
   for (; end - p >= 16; p += 16) {
-    const auto hits = static_cast<unsigned>(
-        _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), wanted)));
+    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    __m128i hit = _mm_cmpeq_epi8(block, _mm_set1_epi8(stops[0]));
+    for (size_t k = 1; k < N; ++k) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(block, _mm_set1_epi8(stops[k])));
+    const auto hits = static_cast<unsigned>(_mm_movemask_epi8(hit));
     if (hits != 0) return p + __builtin_ctz(hits);
   }
 #endif
   for (; p != end; ++p)
-    if (*p == c) return p;
-  return nullptr;
+    for (const char c : stops)
+      if (*p == c) return p;
+  return end;
+}
+
+// The first `c` in [p, end), or nullptr. Inline, for the short runs between an event's tags, where a call
+// to memchr costs more than the search.
+inline const char* find_byte(const char* p, const char* end, char c) {
+  const char* at = find_first_of(p, end, std::array{c});
+  return at == end ? nullptr : at;
+}
+
+// Whether the `n` bytes at `p` (at most `end - p`) are the `n` at `q`. Inline, 16 bytes at a time, the last
+// block masked where 16 bytes from it are left before `end`: the event XML header scan compares every end tag's
+// name and every remembered piece of markup. The 16 bytes from each block's start must be readable at `q` too:
+// `q` lies before `p` in the same buffer, or its buffer is padded.
+inline bool same_bytes(const char* p, const char* end, const char* q, size_t n) {
+#if defined(__SSE2__)
+  const auto load = [](const char* at) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(at)); };
+  const auto same = [&](size_t at) {
+    return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(load(p + at), load(q + at))));
+  };
+  size_t i = 0;
+  for (; n - i >= 16; i += 16)
+    if (same(i) != 0xFFFF) return false;
+  if (i == n) return true;
+  if (end - (p + i) >= 16) {
+    const unsigned wanted = (1u << (n - i)) - 1;
+    return (same(i) & wanted) == wanted;
+  }
+  return std::memcmp(p + i, q + i, n - i) == 0;
+#else
+  (void)end;
+  return std::memcmp(p, q, n) == 0;
+#endif
 }
 
 // How many times `c` occurs in `text`.

@@ -3,11 +3,12 @@
 // formed. pugixml would spend most of the reader's time building each one's tree (issue 10).
 #pragma once
 
-#include <functional>
 #include <optional>
 #include <string_view>
 
+#include "ingest/event_xml_header_tracker.hpp"
 #include "ingest/event_xml_record.hpp"
+#include "ingest/event_xml_shapes.hpp"
 #include "ingest/reader.hpp"
 
 namespace kmsdiag {
@@ -21,9 +22,26 @@ namespace kmsdiag {
 // and reads the same header from.
 // `keep(header)` is asked as soon as the header is complete (System has ended): when it says no (an event
 // about activation, which needs pugixml's tree anyway), the scan stops there and gives nullopt.
+// `shape`, when given, records the event's markup as the scan reads it (complete when it gives a header).
 std::optional<EventXmlHeader> scan_event_xml_header(
-    std::string_view event,
-    const std::function<bool(const EventXmlHeader&)>& keep = [](const EventXmlHeader&) { return true; });
+    std::string_view event, const KeepHeader& keep = [](const EventXmlHeader&) { return true; },
+    EventShape* shape = nullptr);
+
+// scan_event_xml_header() for the events of one input, one after another: it remembers the shapes of the events
+// it has read, and reads an event of a known shape by comparing its markup (event_xml_shapes.hpp). `keep` may be
+// asked twice about an event whose shape matched only in part, with the same header.
+class EventXmlHeaderScanner {
+ public:
+  std::optional<EventXmlHeader> scan(std::string_view event, const KeepHeader& keep);
+  const EventXmlShapes& shapes() const { return shapes_; }
+  // How many events a learned shape read.
+  uint64_t replayed() const { return replayed_; }
+
+ private:
+  EventXmlShapes shapes_;
+  uint64_t replayed_ = 0;
+  EventShape shape_;  // the one the scan records into, reused
+};
 
 // Bounds that also keep every event the scan reads clear of payload problems (too many Data items, UserData
 // nested too deep): an event it reads needs no payload check.

@@ -59,7 +59,7 @@ void EventXmlParser::parse(char* text, size_t size, const EventXmlPlace& at, Rec
   // (and small enough to have no payload problem).
   if (kb_ != nullptr && scan_pause_ == 0) {
     scanned_layout_ = nullptr;
-    if (const std::optional<EventXmlHeader> h = scan_event_xml_header(std::string_view(text, size), unused_)) {
+    if (const std::optional<EventXmlHeader> h = scanner_.scan(std::string_view(text, size), unused_)) {
       kms_streak_ = 0;
       return count_unused(*h, scanned_layout_, at, sink);
     }

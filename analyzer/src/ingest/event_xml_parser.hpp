@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "ingest/event_xml_header_scan.hpp"
 #include "ingest/event_xml_record.hpp"
 #include "ingest/reader.hpp"
 
@@ -47,7 +48,7 @@ class EventXmlParser {
 
   std::string path_;
   const Knowledge* kb_;
-  const std::function<bool(const EventXmlHeader&)> unused_ = [this](const EventXmlHeader& h) {
+  const KeepHeader unused_ = [this](const EventXmlHeader& h) {
     scanned_layout_ = layout(h);
     return !needs_record(scanned_layout_);
   };
@@ -57,6 +58,7 @@ class EventXmlParser {
       nullptr;  // of the header the last scan read (null: none, or not about activation)
   unsigned kms_streak_ = 0, scan_pause_ = 0;
   uint64_t records_built_ = 0;
+  EventXmlHeaderScanner scanner_;  // its shapes are those of this parser's events so far
   pugi::xml_document doc_;
   UnusedEvent event_;  // the one handed on for every event that needs no record
   Record record_;      // the one handed on for every other

@@ -205,14 +205,13 @@ class EventXmlScan {
   // search for "Event" as a tag name finds both: every hit is checked for "</name>" and "<[prefix:]Event ".
   size_t find_event_end(size_t i) {
     // The start tag: a "/>" end makes an empty element. A '<' means a broken tag; pugixml will say.
-    for (;; ++i) {
+    for (;;) {
       if (i >= buf_.size() && !more(i)) return at_eof();
-      const char c = buf_.data()[i];
-      if (c == '<') break;
-      if (c == '>') {
-        if (!discarding_ && buf_.data()[i - 1] == '/') return i + 1;
-        break;
-      }
+      const char* const end = buf_.data() + buf_.size();
+      i = static_cast<size_t>(find_first_of(buf_.data() + i, end, std::array{'<', '>'}) - buf_.data());
+      if (i == buf_.size()) continue;
+      if (buf_.data()[i] == '>' && !discarding_ && buf_.data()[i - 1] == '/') return i + 1;
+      break;
     }
     // Bytes kept before the search point when discarding, so a tag's "</prefix:" stays visible.
     constexpr size_t kKeep = kMaxEventNameLookahead + 2;

@@ -140,6 +140,11 @@ void EventXmlHeaderBuilder::event_id(std::string_view raw, std::optional<std::st
     h_.event_id = std::string(raw);
     return;
   }
+  // A 16-bit id written without leading zeros is its own text, as most are: no number to write back.
+  if (value <= 0xFFFF && (raw.size() == 1 || raw[0] != '0')) {
+    h_.event_id.emplace(raw);
+    return;
+  }
   // Some exports write the full 32-bit id (qualifiers in the high word) instead of the attribute.
   h_.event_id = std::to_string(value & 0xFFFF);
   if (!h_.qualifiers && value > 0xFFFF) h_.qualifiers = std::to_string((value >> 16) & 0xFFFF);

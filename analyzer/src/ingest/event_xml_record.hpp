@@ -47,6 +47,11 @@ class EventXmlHeaderBuilder {
   template <class Text, class Attribute>
   void element(std::string_view local, const Text& text, const Attribute& attribute);
   EventXmlHeader& header() { return h_; }
+  // Whether element() reads anything of an element with this local name: the others need not be told.
+  static bool reads(std::string_view local) {
+    return local == "Level" || local == "EventID" || local == "Channel" || local == "Provider" || local == "Computer" ||
+           local == "TimeCreated" || local == "EventRecordID";
+  }
 
  private:
   void event_id(std::string_view raw, std::optional<std::string_view> qualifiers);

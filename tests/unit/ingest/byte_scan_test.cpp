@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstring>
 #include <random>
@@ -106,6 +107,36 @@ TEST(ByteScan, FindByteAgreesWithMemchr) {
       }
     }
   }
+}
+
+// Two stops, each at every offset, the first one found whichever it is; `end` when neither is there.
+TEST(ByteScan, FindFirstOfAgreesWithFindFirstOf) {
+  for (size_t len = 0; len <= 40; ++len)
+    for (size_t a = 0; a <= len; ++a)
+      for (size_t b = 0; b <= len; b += 3) {
+        std::string t(len, 'x');
+        if (a < len) t[a] = '<';
+        if (b < len) t[b] = '\0';
+        const size_t want = std::string_view(t).find_first_of(std::string_view("<\0", 2));
+        const char* got = find_first_of(t.data(), t.data() + len, std::array{'<', '\0'});
+        ASSERT_EQ(got, want == std::string_view::npos ? t.data() + len : t.data() + want)
+            << len << " " << a << " " << b;
+      }
+}
+
+// A difference at every offset of pieces shorter and longer than a block, with the compared text ending right
+// after the piece (no block to read past it there) or going on.
+TEST(ByteScan, SameBytesAgreesWithMemcmp) {
+  std::string piece(40, 'p');
+  piece.append(16, '\0');  // the padding same_bytes() may read
+  for (size_t n = 0; n <= 40; ++n)
+    for (const size_t tail : {size_t{0}, size_t{20}})
+      for (size_t diff = 0; diff <= n; ++diff) {
+        std::string t = std::string(n, 'p') + std::string(tail, 'q');
+        if (diff < n) t[diff] = 'd';
+        const bool want = std::memcmp(t.data(), piece.data(), n) == 0;
+        ASSERT_EQ(same_bytes(t.data(), t.data() + t.size(), piece.data(), n), want) << n << " " << tail << " " << diff;
+      }
 }
 
 // Every byte value at every offset of runs longer and shorter than a block, against a byte at a time.

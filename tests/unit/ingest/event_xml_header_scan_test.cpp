@@ -171,5 +171,88 @@ TEST(EventXmlHeaderScan, NeverReadsWhatPugixmlWouldNot) {
     }
 }
 
+// What a scanner that has learned shapes gives must be what the scan gives, whichever way it read the event.
+std::string scanned(const std::optional<EventXmlHeader>& h) { return h ? describe(*h) : "(left to pugixml)"; }
+void expect_scanner_as_scan(EventXmlHeaderScanner& scanner, const std::string& xml) {
+  const auto keep = [](const EventXmlHeader& h) { return h.event_id.value_or("") != "12288"; };
+  EXPECT_EQ(scanned(scanner.scan(xml, keep)), scanned(scan_event_xml_header(xml, keep))) << xml;
+}
+
+std::string replaced(std::string s, std::string_view from, std::string_view to) {
+  s.replace(s.find(from), from.size(), to);
+  return s;
+}
+
+TEST(EventXmlHeaderScanner, ReadsAKnownShapeWithOtherValuesAsTheScanDoes) {
+  EventXmlHeaderScanner scanner;
+  expect_scanner_as_scan(scanner, kWevtutil);
+  ASSERT_GT(scanner.shapes().steps(), 0u);
+  const std::string event = kWevtutil;
+  const uint64_t before = scanner.replayed();
+  for (const std::string& xml : {
+           event,
+           replaced(event, "Microsoft-Windows-Security-SPP", "Other"),
+           replaced(event, ">16384</EventID>", ">12288</EventID>"),  // about activation: the caller stops it
+           replaced(event, ">16384</EventID>", "> 7 </EventID>"),
+           replaced(event, ">16384</EventID>", "></EventID>"),
+           replaced(event, ">16384</EventID>", ">  </EventID>"),
+           replaced(event, ">4</Level>", ">a > b</Level>"),
+           replaced(event, "2023-05-13T17:47:44.7541208Z", "not a time"),
+           replaced(event, "CLIENT-0017.corp.example", "x\"y'z"),
+           replaced(event, "2023-05-11T05:58:06Z", "a&amp;b\r\n\tc"),  // a value the header does not read
+           replaced(event, "{E23B33B0-C8C9-472C-A5F9-F2BDFEA0F156}", "<&\t\n\r"),
+           event + " \r\n\t",
+       }) {
+    const uint64_t n = scanner.replayed();
+    expect_scanner_as_scan(scanner, xml);
+    EXPECT_EQ(scanner.replayed(), n + 1) << xml;
+  }
+  EXPECT_EQ(scanner.replayed() - before, 12u);
+  // Each left to the scan: what the header would not read as written, a NUL, other markup, cuts and additions.
+  for (const std::string& xml : {
+           replaced(event, ">Application</Channel>", ">App&amp;lication</Channel>"),
+           replaced(event, ">Application</Channel>", ">App\rlication</Channel>"),
+           replaced(event, "Microsoft-Windows-Security-SPP", "a\tb"),
+           replaced(event, "2023-05-11T05:58:06Z", std::string("a\0b", 3)),
+           replaced(event, "2023-05-11T05:58:06Z", "a<b/>c"),
+           replaced(event, "'Software Protection Platform Service'", "\"Software\""),
+           replaced(event, "<Version>", "<Version >"),
+           replaced(event, "</Event>", "</Event><x/>"),
+           event + "x",
+           event.substr(0, event.size() - 1),
+           event.substr(0, event.size() - 10),
+       })
+    expect_scanner_as_scan(scanner, xml);
+}
+
+// Every cut of a known shape, and every byte of it replaced: the scanner says what the scan says.
+TEST(EventXmlHeaderScanner, NeverReadsOtherwiseThanTheScan) {
+  EventXmlHeaderScanner scanner;
+  const std::string event = kWevtutil;
+  expect_scanner_as_scan(scanner, event);
+  for (size_t n = 0; n <= event.size(); ++n) expect_scanner_as_scan(scanner, event.substr(0, n));
+  for (size_t at = 0; at < event.size(); ++at)
+    for (const char c : std::string("<>/='\"& \t\r\n!?:aZ0-\x80\xFF", 21)) {
+      std::string changed = event;
+      changed[at] = c;
+      expect_scanner_as_scan(scanner, changed);
+    }
+  EXPECT_GT(scanner.replayed(), event.size() * 5);  // the changes to values: a learned shape reads them
+}
+
+// Shapes it cannot keep are read by the scan: the memory a scanner takes is bounded.
+TEST(EventXmlHeaderScanner, StopsLearningWhenFull) {
+  EventXmlHeaderScanner scanner;
+  for (int k = 0; k < 3000; ++k) {
+    const std::string xml = "<Event><System><Channel>c</Channel></System><E" + std::to_string(k) + " a='1'>t</E" +
+                            std::to_string(k) + "></Event>";
+    expect_scanner_as_scan(scanner, xml);
+    expect_scanner_as_scan(scanner, xml);
+  }
+  EXPECT_TRUE(scanner.shapes().full());
+  EXPECT_LE(scanner.shapes().steps(), EventXmlShapes::kMaxSteps);
+  EXPECT_GT(scanner.replayed(), EventXmlShapes::kMaxSteps / 4);  // three new steps an event: those it learned
+}
+
 }  // namespace
 }  // namespace kmsdiag
