@@ -19,6 +19,7 @@
 #include "cli/progress_line.hpp"
 #include "cli/rules_location.hpp"
 #include "cli/run_provenance.hpp"
+#include "ingest/idle_digest.hpp"
 #include "model/version.hpp"
 #include "probe/health_status.hpp"
 #include "report/redaction.hpp"
@@ -142,6 +143,9 @@ int run_command(int argc, char** argv, bool& health_check) {
   health_check = live.health_check();
   if (live.selected()) return live.run();
 
+  // A big input's report waits for its digest, one serial stream: it starts now, while the rules load.
+  if (analyze->parsed())
+    for (const std::string& path : paths) hash_ahead(path);
   Loaded loaded;
   const std::string dir = resolve_rules_dir(rules_dir);
   const bool rules_ok = load_rules(dir, loaded);

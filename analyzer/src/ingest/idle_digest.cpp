@@ -11,6 +11,8 @@
 #include <deque>
 #include <mutex>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "model/sha256.hpp"
 
@@ -163,16 +165,68 @@ class DigestQueue {
   std::thread thread_;
 };
 
+// The digests hash_ahead() started that no reading has taken over yet, each with its file as it was opened.
+class AheadDigests {
+ public:
+  static AheadDigests& instance() {
+    static AheadDigests ahead;
+    return ahead;
+  }
+  void add(const struct stat& st, std::shared_ptr<const IdleDigest> d) {
+    const std::lock_guard lock(mutex_);
+    started_.emplace_back(st, std::move(d));
+  }
+  // The one started for the file `st` describes, unchanged since; nullptr when there is none.
+  std::shared_ptr<const IdleDigest> take(const struct stat& st) {
+    const std::lock_guard lock(mutex_);
+    for (auto it = started_.begin(); it != started_.end(); ++it) {
+      const struct stat& a = it->first;
+      if (a.st_dev == st.st_dev && a.st_ino == st.st_ino && a.st_size == st.st_size &&
+          a.st_mtim.tv_sec == st.st_mtim.tv_sec && a.st_mtim.tv_nsec == st.st_mtim.tv_nsec &&
+          a.st_ctim.tv_sec == st.st_ctim.tv_sec && a.st_ctim.tv_nsec == st.st_ctim.tv_nsec) {
+        std::shared_ptr<const IdleDigest> d = std::move(it->second);
+        started_.erase(it);
+        return d;
+      }
+    }
+    return nullptr;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::pair<struct stat, std::shared_ptr<const IdleDigest>>> started_;
+};
+
+bool hashed_on_idle_time(const struct stat& st) {
+  const auto size = static_cast<uint64_t>(st.st_size);
+  return S_ISREG(st.st_mode) && size >= kIdleDigestMinBytes && size <= kIdleDigestMaxBytes;
+}
+
 }  // namespace
 
 std::shared_ptr<const DigestInProgress> hash_on_idle_time(int fd) {
   struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return nullptr;
-  const auto size = static_cast<uint64_t>(st.st_size);
-  if (size < kIdleDigestMinBytes || size > kIdleDigestMaxBytes) return nullptr;
+  if (::fstat(fd, &st) != 0 || !hashed_on_idle_time(st)) return nullptr;
+  if (std::shared_ptr<const IdleDigest> ahead = AheadDigests::instance().take(st)) return ahead;
   const int own = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
   if (own < 0) return nullptr;
   auto digest = std::make_shared<const IdleDigest>(own, st);
+  DigestQueue::instance().push(digest);
+  return digest;
+}
+
+std::shared_ptr<const DigestInProgress> hash_ahead(const std::string& path) {
+  // Never blocks nor takes bytes from what is not a regular file: a FIFO's writer waits for its one reader.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !hashed_on_idle_time(st)) return nullptr;  // the reading says why
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return nullptr;
+  if (::fstat(fd, &st) != 0 || !hashed_on_idle_time(st)) {
+    ::close(fd);
+    return nullptr;
+  }
+  auto digest = std::make_shared<const IdleDigest>(fd, st);
+  AheadDigests::instance().add(st, digest);
   DigestQueue::instance().push(digest);
   return digest;
 }

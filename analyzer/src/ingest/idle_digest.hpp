@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 
 #include "model/analysis.hpp"
 
@@ -27,5 +28,11 @@ inline constexpr uint64_t kIdleDigestMaxBytes = uint64_t{2} << 30;
 // digest in progress, its hashing queued (the files queued are hashed one after another, on one thread).
 // nullptr for anything else, and when no descriptor is left: hash it as it is read.
 std::shared_ptr<const DigestInProgress> hash_on_idle_time(int fd);
+
+// Starts the digest of the file at `path`, when hash_on_idle_time() would take it, before the file is read:
+// a run names its inputs first and then loads its rules, and the hash, which a big input's report waits for,
+// goes on meanwhile. hash_on_idle_time() on a descriptor of that same file (unchanged) then takes this digest
+// over instead of starting another. Returns the digest started, or nullptr.
+std::shared_ptr<const DigestInProgress> hash_ahead(const std::string& path);
 
 }  // namespace kmsdiag

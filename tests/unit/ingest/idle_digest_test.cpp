@@ -1,6 +1,7 @@
 // A big regular file is hashed on the cores' idle time (issue 10): the digest is that of every byte in
 // order whether the idle thread finished it, got part of the way, or never started it before it was asked
-// for; a file that changed after it was opened has none; anything else is left to be hashed as read.
+// for; a file that changed after it was opened has none; anything else is left to be hashed as read. A digest
+// started ahead of the reading is taken over by it.
 #include "ingest/idle_digest.hpp"
 
 #include <fcntl.h>
@@ -109,6 +110,38 @@ TEST_F(IdleDigestTest, AFileThatChangedAfterItWasOpenedHasNone) {
   ASSERT_EQ(::utimensat(AT_FDCWD, (dir_ / "touched.evtx").c_str(), times, 0), 0);
   EXPECT_EQ(cut->digest(), "");
   EXPECT_EQ(touched->digest(), "");
+}
+
+// A digest started ahead, before its file is read, is the one the reading then takes over: one hash of the
+// file, not two. One started for a file that changed before the reading opened it is not taken.
+TEST_F(IdleDigestTest, ADigestStartedAheadIsTakenOverByTheReading) {
+  const std::string data = bytes_of(kIdleDigestMinBytes + 99, 9);
+  const int fd = open_new("ahead.xml", data);
+  const auto ahead = hash_ahead((dir_ / "ahead.xml").string());
+  ASSERT_NE(ahead, nullptr);
+  const auto taken = hash_on_idle_time(fd);
+  EXPECT_EQ(taken.get(), ahead.get());
+  EXPECT_EQ(taken->digest(), digest_of(data));
+  const auto again = hash_on_idle_time(fd);  // taken once: a second reading starts its own
+  ASSERT_NE(again, nullptr);
+  EXPECT_NE(again.get(), taken.get());
+  EXPECT_EQ(again->digest(), digest_of(data));
+
+  const auto before_change = hash_ahead((dir_ / "ahead.xml").string());
+  const timespec times[2] = {{0, UTIME_NOW}, {0, UTIME_NOW}};
+  ASSERT_EQ(::utimensat(AT_FDCWD, (dir_ / "ahead.xml").c_str(), times, 0), 0);
+  const auto after_change = hash_on_idle_time(fd);
+  ASSERT_NE(after_change, nullptr);
+  EXPECT_NE(after_change.get(), before_change.get());
+  EXPECT_EQ(after_change->digest(), digest_of(data));  // its own, from the file as it is now
+
+  EXPECT_EQ(hash_ahead((dir_ / "missing.xml").string()), nullptr);  // nothing to start: the reading says why
+  EXPECT_EQ(hash_ahead(dir_.string()), nullptr);
+  // A FIFO is not even opened: with no writer that would wait forever, with one it would take its reader.
+  ASSERT_EQ(::mkfifo((dir_ / "fifo").c_str(), 0600), 0);
+  EXPECT_EQ(hash_ahead((dir_ / "fifo").string()), nullptr);
+  open_new("small.xml", "<Event/>");
+  EXPECT_EQ(hash_ahead((dir_ / "small.xml").string()), nullptr);
 }
 
 }  // namespace
