@@ -171,6 +171,28 @@ TEST(EventXmlHeaderScan, NeverReadsWhatPugixmlWouldNot) {
     }
 }
 
+// The scan tells the header only of the System children it reads: reads() must name exactly those element()
+// takes anything from.
+TEST(EventXmlHeaderScan, TheHeaderReadsTheChildrenItSaysItReads) {
+  for (const std::string_view local : {"Provider", "EventID", "Version", "Level", "Task", "Opcode", "Keywords",
+                                       "TimeCreated", "EventRecordID", "Correlation", "Execution", "Channel",
+                                       "Computer", "Security", "System", "Data", "Message", "level", "EventIDs"}) {
+    bool asked = false;
+    EventXmlHeaderBuilder b;
+    b.element(
+        local,
+        [&] {
+          asked = true;
+          return std::string_view("1");
+        },
+        [&](std::string_view) -> std::optional<std::string_view> {
+          asked = true;
+          return std::nullopt;
+        });
+    EXPECT_EQ(EventXmlHeaderBuilder::reads(local), asked) << local;
+  }
+}
+
 // What a scanner that has learned shapes gives must be what the scan gives, whichever way it read the event.
 std::string scanned(const std::optional<EventXmlHeader>& h) { return h ? describe(*h) : "(left to pugixml)"; }
 void expect_scanner_as_scan(EventXmlHeaderScanner& scanner, const std::string& xml) {
