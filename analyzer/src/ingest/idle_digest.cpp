@@ -21,6 +21,14 @@ namespace {
 
 constexpr size_t kBlock = size_t{256} << 10;
 
+// Whether `now` describes the file `then` did, unchanged: the same file, size, modification and status-change
+// times.
+bool unchanged(const struct stat& then, const struct stat& now) {
+  return then.st_dev == now.st_dev && then.st_ino == now.st_ino && then.st_size == now.st_size &&
+         then.st_mtim.tv_sec == now.st_mtim.tv_sec && then.st_mtim.tv_nsec == now.st_mtim.tv_nsec &&
+         then.st_ctim.tv_sec == now.st_ctim.tv_sec && then.st_ctim.tv_nsec == now.st_ctim.tv_nsec;
+}
+
 // One file's hashing, shared by the idle thread and whoever asks for the digest first: the thread
 // publishes how far it got after each block, and the one who asks before it is done takes over from there.
 class IdleDigest final : public DigestInProgress {
@@ -90,9 +98,7 @@ class IdleDigest final : public DigestInProgress {
   }
   std::string finish(Progress& p) const {
     struct stat now {};
-    const bool same = !p.failed && ::fstat(fd_, &now) == 0 && now.st_size == p.at && now.st_size == opened_.st_size &&
-                      now.st_mtim.tv_sec == opened_.st_mtim.tv_sec && now.st_mtim.tv_nsec == opened_.st_mtim.tv_nsec &&
-                      now.st_ctim.tv_sec == opened_.st_ctim.tv_sec && now.st_ctim.tv_nsec == opened_.st_ctim.tv_nsec;
+    const bool same = !p.failed && ::fstat(fd_, &now) == 0 && now.st_size == p.at && unchanged(opened_, now);
     return same ? p.sha.hex_digest() : "";
   }
   void done(std::string hex) const {  // with m_ held
@@ -180,10 +186,7 @@ class AheadDigests {
   std::shared_ptr<const IdleDigest> take(const struct stat& st) {
     const std::lock_guard lock(mutex_);
     for (auto it = started_.begin(); it != started_.end(); ++it) {
-      const struct stat& a = it->first;
-      if (a.st_dev == st.st_dev && a.st_ino == st.st_ino && a.st_size == st.st_size &&
-          a.st_mtim.tv_sec == st.st_mtim.tv_sec && a.st_mtim.tv_nsec == st.st_mtim.tv_nsec &&
-          a.st_ctim.tv_sec == st.st_ctim.tv_sec && a.st_ctim.tv_nsec == st.st_ctim.tv_nsec) {
+      if (unchanged(it->first, st)) {
         std::shared_ptr<const IdleDigest> d = std::move(it->second);
         started_.erase(it);
         return d;

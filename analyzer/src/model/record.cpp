@@ -98,36 +98,8 @@ static bool read_int(std::string_view s, size_t& i, size_t digits, int& out) {
   return true;
 }
 
-// The form every exporter writes for an event's time, "2023-05-13T17:47:44.7541208Z", with its layout checked at
-// once rather than a character at a time: this runs for every event of a log. False when `s` is not in that
-// form; the general reading below then decides, and for this form it gives the same.
-static bool parse_exporter_time(std::string_view s, int64_t& out) {
-  if (s.size() < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s.back() != 'Z' ||
-      (s.size() > 20 && s[19] != '.'))
-    return false;
-  const auto digit = [&](size_t at) { return static_cast<unsigned char>(s[at] - '0') <= 9; };
-  for (const size_t at : {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18})
-    if (!digit(at)) return false;
-  int ms = 0, digits = 0;
-  for (size_t at = 20; at + 1 < s.size(); ++at, ++digits) {
-    if (!digit(at)) return false;
-    if (digits < 3) ms = ms * 10 + (s[at] - '0');
-  }
-  for (; digits < 3; ++digits) ms *= 10;
-  const auto number = [&](size_t at, size_t n) {
-    int v = 0;
-    for (size_t k = 0; k < n; ++k) v = v * 10 + (s[at + k] - '0');
-    return v;
-  };
-  const int mo = number(5, 2), d = number(8, 2), h = number(11, 2), mi = number(14, 2), se = number(17, 2);
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return false;
-  out = utc_ms(number(0, 4), mo, d, h, mi, se, ms);
-  return true;
-}
-
 std::optional<int64_t> parse_iso8601(std::string_view s) {
   s = trim(s);
-  if (int64_t t = 0; parse_exporter_time(s, t)) return t;
   size_t i = 0;
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0, ms = 0;
   if (!read_int(s, i, 4, y) || i >= s.size() || s[i++] != '-' || !read_int(s, i, 2, mo) || i >= s.size() ||

@@ -98,8 +98,8 @@ TEST(Record, IsoTimesRoundTrip) {
   EXPECT_FALSE(parse_iso8601("yesterday"));
 }
 
-// The exporters' form ("…T…Z") is read by a quicker path: it must say what the general reading says of the same
-// time spelt with a space for the 'T', which that path leaves alone.
+// The exporters' form ("…T…Z"), with every fraction length, damaged digits and fields out of range, reads as the
+// same time spelt with a space for the 'T'.
 TEST(Record, ExporterTimesReadAsTheGeneralForm) {
   for (const std::string t : {"2023-05-24T01:21:53Z",
                               "2023-05-24T01:21:53.Z",
