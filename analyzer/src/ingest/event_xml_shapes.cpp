@@ -15,15 +15,24 @@ bool EventXmlShapes::replay(std::string_view event, const KeepHeader& keep, std:
   const char* const end = p + event.size();
   EventXmlHeaderTracker header(keep, true);
   for (uint32_t next = first_;;) {
-    // The steps that may come next begin with different markup, so at most one matches all of its own.
+    // The steps that may come next differ in their markup, but one's may begin another's: the scan makes no value
+    // of an empty text, so "<a></a>" is one piece where "<a>" ends another before a text. A step before a text
+    // whose markup is followed by '<' (an empty text) is taken only when no other matches: then the one that
+    // matches is the one the scan made, if it is known.
     const Step* step = nullptr;
+    const Step* before_empty_text = nullptr;
     for (uint32_t k = next; k != kNone; k = steps_[k].sibling) {
       const Step& s = steps_[k];
       if (s.piece_size <= static_cast<size_t>(end - p) && same_bytes(p, end, bytes_.data() + s.piece, s.piece_size)) {
+        if (s.terminator == '<' && s.piece_size < static_cast<size_t>(end - p) && p[s.piece_size] == '<') {
+          if (before_empty_text == nullptr) before_empty_text = &s;
+          continue;
+        }
         step = &s;
         break;
       }
     }
+    if (step == nullptr) step = before_empty_text;
     if (step == nullptr) return false;
     p += step->piece_size;
     for (uint32_t k = step->effects; k != step->effects + step->effects_size; ++k)

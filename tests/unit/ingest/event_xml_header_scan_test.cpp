@@ -247,6 +247,24 @@ TEST(EventXmlHeaderScanner, ReadsAKnownShapeWithOtherValuesAsTheScanDoes) {
     expect_scanner_as_scan(scanner, xml);
 }
 
+// The scan makes no value of an empty text: "<Data></Data>" is markup, where "<Data>" ends a piece before a text.
+// With both shapes learned, in either order, each event is read by its own.
+TEST(EventXmlHeaderScanner, ReadsAnEmptyTextByTheShapeItMade) {
+  const std::string with_text = replaced(kWevtutil, "<Data></Data><Binary>7B36</Binary>", "<Data>v</Data>");
+  const std::string empty = kWevtutil;
+  for (const auto& [first, second] : {std::pair{with_text, empty}, std::pair{empty, with_text}}) {
+    EventXmlHeaderScanner scanner;
+    expect_scanner_as_scan(scanner, first);
+    expect_scanner_as_scan(scanner, second);
+    const uint64_t before = scanner.replayed();
+    for (int k = 0; k < 2; ++k) {
+      expect_scanner_as_scan(scanner, first);
+      expect_scanner_as_scan(scanner, second);
+    }
+    EXPECT_EQ(scanner.replayed() - before, 4u) << first;
+  }
+}
+
 // Every cut of a known shape, and every byte of it replaced: the scanner says what the scan says.
 TEST(EventXmlHeaderScanner, NeverReadsOtherwiseThanTheScan) {
   EventXmlHeaderScanner scanner;
