@@ -4,15 +4,9 @@
 
 namespace kmsdiag {
 
-// An event of a range: its bytes in Range::bytes and where it starts in the input.
-struct PendingEvent {
-  size_t offset, size;
-  EventXmlPlace at;
-};
-
 struct EventXmlRanges::Range {
-  std::string bytes;
-  std::vector<std::variant<PendingEvent, Problem>> items;  // in input order
+  EventXmlBlockBuffer::Block block;  // holds every event's bytes
+  Items items;
   std::unique_ptr<RecordPart> out;
 };
 
@@ -27,26 +21,35 @@ EventXmlRanges::EventXmlRanges(RecordSink& sink, std::string path, const Knowled
 
 EventXmlRanges::~EventXmlRanges() = default;
 
-void EventXmlRanges::add_event(char* text, size_t size, const EventXmlPlace& at) {
+void EventXmlRanges::add_event(char* text, size_t size, const EventXmlPlace& at,
+                               const EventXmlBlockBuffer::Block& block) {
   if (direct_) return direct_->parse(text, size, at, sink_);
-  range_->items.emplace_back(PendingEvent{range_->bytes.size(), size, at});
-  range_->bytes.append(text, size);
-  if (range_->bytes.size() >= (sparse_.load(std::memory_order_relaxed) ? kSparseRangeFactor : 1) * range_size_)
-    submit();
+  if (range_->block != block) {  // a range's events lie in one block: the blocks held stay few
+    flush();
+    range_->block = block;
+  }
+  range_->items.emplace_back(PendingEvent{text, size, at});
+  range_bytes_ += size;
+  if (range_bytes_ >= (sparse_.load(std::memory_order_relaxed) ? kSparseRangeFactor : 1) * range_size_ ||
+      range_->items.size() >= kMaxRangeItems)
+    flush();
 }
 
 void EventXmlRanges::add_problem(Problem&& p) {
   if (direct_) return sink_.on_problem(std::move(p));
   range_->items.emplace_back(std::move(p));
+  if (range_->items.size() >= kMaxRangeItems) flush();
 }
 
 void EventXmlRanges::finish() {
-  if (range_ && !range_->items.empty()) submit();
+  if (range_) flush();
   pool_.wait();
 }
 
-void EventXmlRanges::submit() {
+void EventXmlRanges::flush() {
+  if (range_->items.empty()) return;
   std::shared_ptr<Range> range = std::exchange(range_, new_range());
+  range_bytes_ = 0;
   pool_.submit([this, range] { parse(*range); }, [range] { range->out->deliver(0); });
 }
 
@@ -56,7 +59,7 @@ void EventXmlRanges::parse(Range& range) {
   size_t events = 0;
   for (auto& item : range.items) {
     if (const auto* e = std::get_if<PendingEvent>(&item)) {
-      parser->parse(range.bytes.data() + e->offset, e->size, e->at, *range.out);
+      parser->parse(e->text, e->size, e->at, *range.out);
       ++events;
     } else {
       range.out->on_problem(std::move(std::get<Problem>(item)));
@@ -64,22 +67,20 @@ void EventXmlRanges::parse(Range& range) {
   }
   sparse_.store((parser->records_built() - built_before) * kSparseRecords <= events, std::memory_order_relaxed);
   // The input is not needed while the range waits for its turn to deliver: give it back now.
-  range.items = {};
-  std::lock_guard lk(parsers_mutex_);
-  spare_bytes_.push_back(std::move(range.bytes));
+  range.items.clear();
+  range.block.reset();
+  const std::lock_guard lk(parsers_mutex_);
+  spare_items_.push_back(std::move(range.items));
   parsers_.push_back(std::move(parser));
 }
 
 std::shared_ptr<EventXmlRanges::Range> EventXmlRanges::new_range() {
   auto range = std::make_shared<Range>();
   range->out = sink_.part();
-  std::lock_guard lk(parsers_mutex_);
-  if (spare_bytes_.empty()) {
-    range->bytes.reserve(kSparseRangeFactor * range_size_);
-  } else {
-    range->bytes = std::move(spare_bytes_.back());
-    range->bytes.clear();
-    spare_bytes_.pop_back();
+  const std::lock_guard lk(parsers_mutex_);
+  if (!spare_items_.empty()) {
+    range->items = std::move(spare_items_.back());
+    spare_items_.pop_back();
   }
   return range;
 }

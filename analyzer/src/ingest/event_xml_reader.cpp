@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -57,7 +58,16 @@ class EventXmlScan {
         stats_sink_(sink, stats_),
         events_(stats_sink_, in.path(), kb, threads, options.range_size),
         max_event_(std::max<size_t>(options.max_event_size, 1)),
-        buf_(in, options.block_size, std::max(max_event_, kMaxMarkupLookahead) + options.block_size) {}
+        buf_(in, options.block_size, std::max(max_event_, kMaxMarkupLookahead) + options.block_size) {
+    if (!events_.threaded()) return;
+    // Blocks for as many ranges as the threads parse at once, and one the reading goes on in.
+    blocks_.emplace(buf_.capacity(), 2 + threads / 2);
+    buf_.share_blocks([this] {
+      // The range gathered so far holds the full block: handed on first, it cannot keep get() waiting.
+      events_.flush();
+      return blocks_->get();
+    });
+  }
 
   ReadStats run() {
     for (;;) {
@@ -171,7 +181,7 @@ class EventXmlScan {
       return;
     }
     const uint64_t newlines = count_newlines(buf_.data(), end);
-    events_.add_event(buf_.data(), end, {record_no_, event_line_});
+    events_.add_event(buf_.data(), end, {record_no_, event_line_}, buf_.block());
     buf_.consume_counted(end, newlines);  // an in-place parse has overwritten the bytes
   }
 
@@ -288,6 +298,7 @@ class EventXmlScan {
   StatsSink stats_sink_;
   EventXmlRanges events_;
   size_t max_event_;
+  std::optional<EventXmlBlockPool> blocks_;  // when events_ is threaded()
   EventXmlBlockBuffer buf_;
   uint64_t garbage_bytes_ = 0, garbage_line_ = 0, garbage_last_line_ = 0;
   uint64_t record_no_ = 0, event_line_ = 0;

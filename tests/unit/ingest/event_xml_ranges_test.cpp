@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "ingest/event_xml_ranges.hpp"
 #include "ingest/event_xml_reader.hpp"
 #include "ingest/event_xml_record.hpp"
 #include "model/record.hpp"
@@ -152,6 +153,19 @@ TEST(EventXmlRanges, SameTranscriptOnAnyNumberOfThreadsWhereverRangesEnd) {
       }
     }
   }
+}
+
+// Events so small that a range of them would list more than kMaxRangeItems end their ranges by count: the same
+// transcript, problems between them included.
+TEST(EventXmlRanges, TinyEventsEndRangesByCountAlike) {
+  std::string xml;
+  for (int i = 0; i < 3 * static_cast<int>(EventXmlRanges::kMaxRangeItems); ++i)
+    xml += i % 1000 == 999 ? "junk\n" : std::string("<Event xmlns='") + kNs + "'/>\n";
+  const Transcript one = read(xml, 1, {4096, 8192, 1 << 20});
+  ASSERT_GT(one.unused, 2 * EventXmlRanges::kMaxRangeItems);
+  ASSERT_GT(one.problems, 5u);
+  const Transcript many = read(xml, 2, {4096, 8192, 1 << 20});
+  EXPECT_EQ(many.lines, one.lines);
 }
 
 // Damaged events keep their own record number and line, whichever range parsed them.
