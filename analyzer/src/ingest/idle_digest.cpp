@@ -116,14 +116,16 @@ class IdleDigest final : public DigestInProgress {
   mutable std::string result_;
 };
 
-// The thread runs at nice 5: a third of a parsing thread's share of a busy core (CFS weight 335 against
+// The thread runs at nice 2: two thirds of a parsing thread's share of a busy core (CFS weight 655 against
 // 1024), and all of an idle one. The hash is one serial stream, and whatever of it is left when the parsing
-// ends, the report waits for on one core. At the lowest priority there is (SCHED_IDLE) every wakeup of a
-// parsing thread preempted it: on 2 cores a 512 MiB log took 0.86 s instead of 0.75 at nice 10 (medians of 9
-// alternating runs). Since parsing got cheaper (a 1 GiB event XML 2.3 CPU-s, not 3.5), nice 5 beats 10: in
-// four rounds of 9-11 alternating runs its median was 2.5-6 % lower on the 512 MiB log and on the 1 GiB
-// event XML alike, but for one even round.
-void lower_own_priority() { (void)setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 5); }
+// ends, the report waits for on one core while the other idles; what it takes earlier, the parsing gets back
+// later on two cores. At the lowest priority there is (SCHED_IDLE) every wakeup of a parsing thread preempted
+// it: on 2 cores a 512 MiB log took 0.86 s instead of 0.75 at nice 10 (medians of 9 alternating runs). As the
+// parsing got cheaper the hash needed more: nice 5 beat 10 when a 1 GiB event XML took 2.3 CPU-s, and at
+// 1.8 CPU-s nice 2 beats 5 there (--jobs 2, medians of 15 alternating runs: 0.951 against 1.010 s, then
+// 1.007 against 1.087; nice 0 took 0.974 and 1.020 in those rounds, and in a first one nice 0, 3 and 5 took
+// 0.973, 0.990 and 1.020). The 512 MiB EVTX log took the same time at nice 0, 2 and 5.
+void lower_own_priority() { (void)setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 2); }
 
 // The files waiting to be hashed, and the one thread that hashes them in turn: one thread for any number
 // of files, and a descriptor (no buffer) for each that waits. The thread ends when no file waits (a later

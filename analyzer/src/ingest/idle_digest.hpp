@@ -2,8 +2,8 @@
 //
 // Hashed in the reading (BackgroundSha256), a big file's digest competes with its parsing for the same
 // cores, yet the report needs it only when it is written. Hashed from a descriptor of its own by a thread
-// of low priority (nice 5), it takes what the parsing leaves of the cores, and then the time correlation
-// and rules run on one thread. A report that needs the digest before it is done (a machine
+// of lower priority (nice 2), it gives way to the parsing, takes the cores' idle time, and goes on while
+// correlation and rules run on one thread. A report that needs the digest before it is done (a machine
 // busy with other work starves such a thread) hashes the rest itself, from where the thread got to. The
 // file's pages are read twice, the second time from the page cache; so only files up to
 // kIdleDigestMaxBytes are hashed this way (pages a machine that reads such a file keeps cached), and below
